@@ -1,0 +1,37 @@
+// Command planreport runs an action plan's periodic progress reporting on spreadsheets: it
+// reads the plan into a ledger, issues one Excel template per unit, collects and checks the
+// returned workbooks, and compiles the consolidated report. Run "planreport help" for usage.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode maps run's error to the process's exit code, printing it: 0 ok, 1 failure, 2 usage.
+func exitCode(err error, stderr io.Writer) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "planreport：%v\n运行 planreport help 查看用法。\n", err)
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	default:
+		fmt.Fprintf(stderr, "planreport：%v\n", err)
+		return 1
+	}
+}

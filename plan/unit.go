@@ -1,0 +1,213 @@
+package plan
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Unit is one entry of the unit registry: a body that is assigned tasks and reports on them.
+type Unit struct {
+	Name     string
+	Category string   // one of Categories
+	Aliases  []string // other names the plan or units use for it
+
+	// ReportsThrough names the unit that fills this unit's template for it, e.g. a
+	// coordination body's office. Empty when the unit reports itself.
+	ReportsThrough string
+
+	Contact string
+	Phone   string
+	Email   string
+	Note    string
+
+	row int // the ledger row it was read from
+}
+
+// The unit categories. Group phrases such as 各镇乡街道 expand by category.
+const (
+	CatPartyDept    = "区委部门"
+	CatGovDept      = "区政府部门"
+	CatJudicial     = "司法机关"
+	CatTown         = "镇"
+	CatTownship     = "乡"
+	CatStreet       = "街道"
+	CatCoordination = "议事协调机构"
+	CatOther        = "其他"
+)
+
+// Categories lists the unit categories in the order the ledger offers them.
+var Categories = []string{CatPartyDept, CatGovDept, CatJudicial, CatTown, CatTownship, CatStreet, CatCoordination, CatOther}
+
+func isCategory(s string) bool {
+	for _, c := range Categories {
+		if s == c {
+			return true
+		}
+	}
+	return false
+}
+
+// huairouTowns are Huairou district's 16 towns, townships and streets (镇乡街道), which the
+// reference plan names only as 各镇乡街道.
+var huairouTowns = []Unit{
+	{Name: "泉河街道", Category: CatStreet},
+	{Name: "龙山街道", Category: CatStreet},
+	{Name: "怀柔镇", Category: CatTown},
+	{Name: "雁栖镇", Category: CatTown},
+	{Name: "庙城镇", Category: CatTown},
+	{Name: "北房镇", Category: CatTown},
+	{Name: "杨宋镇", Category: CatTown},
+	{Name: "桥梓镇", Category: CatTown},
+	{Name: "怀北镇", Category: CatTown},
+	{Name: "汤河口镇", Category: CatTown},
+	{Name: "渤海镇", Category: CatTown},
+	{Name: "九渡河镇", Category: CatTown},
+	{Name: "琉璃庙镇", Category: CatTown},
+	{Name: "宝山镇", Category: CatTown},
+	{Name: "长哨营满族乡", Category: CatTownship},
+	{Name: "喇叭沟门满族乡", Category: CatTownship},
+}
+
+// InferCategory guesses a unit's category from its name. The office corrects it in the ledger.
+func InferCategory(name string) string {
+	switch {
+	case strings.HasSuffix(name, "街道") || strings.HasSuffix(name, "街道办事处"):
+		return CatStreet
+	case strings.HasSuffix(name, "乡"):
+		return CatTownship
+	case strings.HasSuffix(name, "镇"):
+		return CatTown
+	case isCoordinationBody(name):
+		return CatCoordination
+	case strings.Contains(name, "法院") || strings.Contains(name, "检察院"):
+		return CatJudicial
+	case strings.HasPrefix(name, "区委") || strings.HasPrefix(name, "中共") || strings.HasPrefix(name, "区纪委"):
+		return CatPartyDept
+	case strings.HasPrefix(name, "区人大") || strings.HasPrefix(name, "区政协") || strings.HasSuffix(name, "协会"):
+		return CatOther
+	case reGovSuffix.MatchString(name):
+		return CatGovDept
+	}
+	return CatOther
+}
+
+var reGovSuffix = regexp.MustCompile(`(局|委|办|办公室|分局|中心|管委会|委员会|厅|署|院)$`)
+
+func isCoordinationBody(name string) bool {
+	return strings.HasSuffix(name, "小组") || strings.HasSuffix(name, "工作组") ||
+		strings.HasSuffix(name, "联席会议") || strings.HasSuffix(name, "专班") || strings.HasSuffix(name, "指挥部")
+}
+
+// NormalizeUnitName tidies one unit name as a plan writes it: white space of any width is
+// removed, and trailing words that only say "and others" (等部门, 等单位, 按职责分工负责…) dropped.
+func NormalizeUnitName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Trim(s, "，,、；;：:。.")
+	for {
+		t := reUnitTail.ReplaceAllString(s, "")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
+}
+
+var reUnitTail = regexp.MustCompile(`(按职责分工负责|按职责分工|分别负责|负责落实|共同负责|负责|牵头|配合|等有关部门|等相关部门|等相关单位|等有关单位|等部门|等单位|等)$`)
+
+// SplitUnits splits a list of unit names on 、，, and normalises each one. Short names that
+// share the previous name's prefix (区委依法治区委法治政府建设领导小组、司法协调小组) are
+// completed: see completeShortNames.
+func SplitUnits(list string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool {
+		return r == '、' || r == '，' || r == ',' || r == '；' || r == ';' || r == '/' || r == '／'
+	}) {
+		if n := NormalizeUnitName(f); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// jurisdictionPrefixes start a full unit name; a name without one may be a short form.
+var jurisdictionPrefixes = []string{"区", "市", "县", "省", "镇", "乡", "中共", "中央", "国家", "国务院", "全国", "各", "北京", "原"}
+
+// subBodySuffixes end the names of bodies that sit inside a committee and are written short
+// after their full-named sibling.
+var subBodySuffixes = []string{"小组", "工作组", "办公室", "委员会", "专班", "指挥部"}
+
+// completeShortNames completes short names in one list. A name is completed when it has no
+// jurisdiction prefix, names a sub-body (…小组, …办公室), and the previous name in the list
+// ends with the same sub-body word after an organ prefix (…委, …局): 区委依法治区委法治政府建设
+// 领导小组、司法协调小组 becomes …、区委依法治区委司法协调小组. When known holds a full name
+// ending with the short one, that name wins.
+func completeShortNames(names []string, known map[string]bool) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n
+		if i == 0 || hasAnyPrefix(n, jurisdictionPrefixes) || IsGroupPhrase(n) {
+			continue
+		}
+		suffix := ""
+		for _, s := range subBodySuffixes {
+			if strings.HasSuffix(n, s) {
+				suffix = s
+			}
+		}
+		prev := out[i-1]
+		if suffix == "" || !strings.HasSuffix(prev, suffix) {
+			continue
+		}
+		if full := uniqueFullName(n, known); full != "" {
+			out[i] = full
+			continue
+		}
+		if p := organPrefix(prev); p != "" {
+			out[i] = p + n
+		}
+	}
+	return out
+}
+
+// uniqueFullName returns the one known name that ends with short and is longer, or "".
+func uniqueFullName(short string, known map[string]bool) string {
+	found := ""
+	for k := range known {
+		if len(k) > len(short) && strings.HasSuffix(k, short) && hasAnyPrefix(k, jurisdictionPrefixes) {
+			if found != "" && found != k {
+				return ""
+			}
+			found = k
+		}
+	}
+	return found
+}
+
+// organPrefix returns the longest proper prefix of name that ends with an organ word
+// (委, 局, 办, 部, 厅), or "".
+func organPrefix(name string) string {
+	r := []rune(name)
+	for i := len(r) - 2; i > 0; i-- {
+		switch r[i] {
+		case '委', '局', '办', '部', '厅':
+			return string(r[:i+1])
+		}
+	}
+	return ""
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
