@@ -69,6 +69,7 @@ var (
 	reYear      = regexp.MustCompile(`(\d{4})\s*年`)
 	reISODate   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`)
 	reRecurring = regexp.MustCompile(`每年|每季度|每月|每半年|定期|每学期`)
+	reFrom      = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*(?:起|开始|以来|以后)`)
 	reOngoing   = regexp.MustCompile(`长期坚持|持续推进|长期|持续|常态化|逐年推进`)
 )
 
@@ -84,6 +85,17 @@ func ParseDeadline(text string) Deadline {
 	if reRecurring.MatchString(s) && !reYear.MatchString(s) {
 		d.Kind = KindRecurring
 		return d
+	}
+	if reFrom.MatchString(s) {
+		// 2024年起每年12月底前: recurring from then on; 自2024年起长期坚持: ongoing.
+		if reRecurring.MatchString(s) {
+			d.Kind = KindRecurring
+			return d
+		}
+		if !strings.Contains(s, "前") {
+			d.Kind = KindOngoing
+			return d
+		}
 	}
 	type candidate struct {
 		at   int

@@ -37,6 +37,13 @@ var categoryGroups = map[string][]string{
 	"各镇乡":      {CatTown, CatTownship},
 	"各乡镇":      {CatTown, CatTownship},
 	"各街道":      {CatStreet},
+	"各镇":       {CatTown},
+	"各乡":       {CatTownship},
+	"各镇政府":     {CatTown},
+	"各镇人民政府":   {CatTown},
+	"各乡镇政府":    {CatTown, CatTownship},
+	"各乡镇人民政府":  {CatTown, CatTownship},
+	"各街道办事处":   {CatStreet},
 }
 
 var reGroupPhrase = regexp.MustCompile(`有关|相关|承办单位|下放部门|成员单位|(部门|单位|处室|机构)$`)

@@ -29,7 +29,13 @@ var (
 	unitHeaders       = []string{"单位名称", "类别", "别名", "报送单位", "联系人", "联系电话", "电子邮箱", "备注"}
 	groupHeaders      = []string{"分组名称", "包含类别", "成员单位", "说明"}
 	assignmentHeaders = []string{"任务编号", "单位", "角色", "依据"}
-	infoKeys          = []string{"标题", "文号", "发布日期", "来源文件", "台账格式版本"}
+	infoKeys          = []string{"标题", "文号", "发布日期", "来源文件", "台账格式版本", "报送办公室", "办公室联系人", "办公室电话", "办公室邮箱"}
+
+	// The headers ReadLedger insists on: without them the office's data would be silently
+	// lost (every task without a lead, every alias forgotten), so a deleted one is an error.
+	taskRequired  = []string{"任务编号", "任务内容", "牵头单位", "责任单位", "完成时限"}
+	unitRequired  = []string{"单位名称", "类别", "别名", "报送单位"}
+	groupRequired = []string{"分组名称", "包含类别", "成员单位"}
 )
 
 // listSep joins the names in one ledger cell; ReadLedger also accepts ，,；; and new lines.
@@ -39,7 +45,7 @@ var guideLines = []string{
 	"计划台账使用说明",
 	"",
 	"本工作簿是行动计划的台账，导入后即为后续各项工作（生成模板、汇总报告）的依据。可在 Excel、WPS 或 LibreOffice 中编辑后保存为 .xlsx。",
-	"「计划」表：计划标题、文号、发布日期。",
+	"「计划」表：计划标题、文号、发布日期；请填写报送办公室、办公室联系人、电话和邮箱，它们会印在每份报送模板上。",
 	"「任务」表：每行一项任务。牵头单位、责任单位按计划原文填写，多个单位用顿号“、”分隔；完成时限为原文，截止日期按时限推算（可手工更正，格式 2024-06-30）。",
 	"「单位」表：单位名录。请补充联系人、联系电话、电子邮箱；“类别”决定“各镇乡街道”“区政府各部门”等分组包含哪些单位；“别名”填写计划中对该单位的其他写法；“报送单位”填写代为报送的单位（如领导小组由其办公室报送）。",
 	"「分组」表：计划中代表多个单位的说法。“包含类别”按单位类别展开；“成员单位”逐一列出单位（须与单位表一致）。说明为“待办公室指定成员单位”的分组，请填写成员单位后保存。",
@@ -136,7 +142,8 @@ func groupRow(g Group) []any {
 
 func (lw *ledgerWriter) infoSheet(p *Plan) {
 	lw.table(SheetInfo, []string{"项目", "内容"}, []float64{16, 80}, func(add func(...any)) {
-		for i, v := range []string{p.Title, p.DocNumber, p.Issued, p.Source, LedgerVersion} {
+		for i, v := range []string{p.Title, p.DocNumber, p.Issued, p.Source, LedgerVersion,
+			p.Office.Name, p.Office.Contact, p.Office.Phone, p.Office.Email} {
 			add(infoKeys[i], v)
 		}
 	})
@@ -186,8 +193,54 @@ func (lw *ledgerWriter) replace(sheet string, build func()) {
 	if lw.err = lw.f.DeleteSheet(tmp); lw.err != nil {
 		return
 	}
+	// SetSheetName pointed the workbook's defined names (the office's named ranges, print
+	// areas) at the old sheet; point them at its replacement.
+	lw.renameDefinedNameRefs(tmp, sheet)
 	if pos+1 < len(list) {
-		lw.err = lw.f.MoveSheet(sheet, list[pos+1])
+		lw.moveSheet(sheet, list[pos+1])
+	}
+}
+
+// renameDefinedNameRefs rewrites references to sheet from in the workbook's defined names
+// to sheet to.
+func (lw *ledgerWriter) renameDefinedNameRefs(from, to string) {
+	wb := lw.f.WorkBook
+	if wb == nil || wb.DefinedNames == nil {
+		return
+	}
+	r := strings.NewReplacer("'"+from+"'!", "'"+to+"'!", from+"!", "'"+to+"'!")
+	for i := range wb.DefinedNames.DefinedName {
+		dn := &wb.DefinedNames.DefinedName[i]
+		dn.Data = r.Replace(dn.Data)
+	}
+}
+
+// moveSheet moves sheet before target. excelize's MoveSheet reorders the sheets but leaves
+// sheet-scoped defined names (each autofilter's _xlnm._FilterDatabase, print areas) with
+// their old sheet positions, so that they would name the wrong sheets: renumber them.
+func (lw *ledgerWriter) moveSheet(sheet, target string) {
+	if lw.err != nil {
+		return
+	}
+	before := lw.f.GetSheetList()
+	if lw.err = lw.f.MoveSheet(sheet, target); lw.err != nil {
+		return
+	}
+	after := map[string]int{}
+	for i, s := range lw.f.GetSheetList() {
+		after[s] = i
+	}
+	wb := lw.f.WorkBook
+	if wb == nil || wb.DefinedNames == nil {
+		return
+	}
+	for i := range wb.DefinedNames.DefinedName {
+		dn := &wb.DefinedNames.DefinedName[i]
+		if dn.LocalSheetID == nil || *dn.LocalSheetID < 0 || *dn.LocalSheetID >= len(before) {
+			continue
+		}
+		id := after[before[*dn.LocalSheetID]]
+		dn.LocalSheetID = &id
 	}
 }
 
@@ -325,8 +378,12 @@ func (e *LedgerError) Error() string {
 	if e.Sheet != "" {
 		loc += "「" + e.Sheet + "」表"
 	}
-	if e.Cell != "" {
+	switch {
+	case e.Cell == "":
+	case e.Cell[0] >= 'A' && e.Cell[0] <= 'Z':
 		loc += " " + e.Cell + " 单元格"
+	default: // 第1行
+		loc += " " + e.Cell
 	}
 	return loc + "：" + e.Message
 }
@@ -364,10 +421,18 @@ func ReadLedger(path string) (*Plan, error) {
 			}
 		case "来源文件":
 			p.Source = v
+		case "报送办公室":
+			p.Office.Name = v
+		case "办公室联系人":
+			p.Office.Contact = v
+		case "办公室电话":
+			p.Office.Phone = v
+		case "办公室邮箱":
+			p.Office.Email = v
 		}
 	}
 
-	tasks, err := lr.sheet(SheetTasks, taskHeaders[:1])
+	tasks, err := lr.sheet(SheetTasks, taskRequired)
 	if err != nil {
 		return nil, err
 	}
@@ -393,7 +458,7 @@ func ReadLedger(path string) (*Plan, error) {
 		p.Tasks = append(p.Tasks, t)
 	}
 
-	units, err := lr.sheet(SheetUnits, unitHeaders[:1])
+	units, err := lr.sheet(SheetUnits, unitRequired)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +472,7 @@ func ReadLedger(path string) (*Plan, error) {
 		p.Units = append(p.Units, u)
 	}
 
-	groups, err := lr.sheet(SheetGroups, groupHeaders[:1])
+	groups, err := lr.sheet(SheetGroups, groupRequired)
 	if err != nil {
 		return nil, err
 	}
@@ -516,8 +581,21 @@ func (lr *ledgerReader) sheet(name string, required []string) (*sheetTable, erro
 // KeepOfficeEdits carries the office's registry and group edits from an existing ledger into a
 // freshly imported plan: every unit and group of old stays as the office left it (contacts,
 // categories, aliases, members, order), and units and groups the new plan names that old does
-// not know are appended. It returns how many were kept and how many added.
+// not know are appended. The reporting office named on the 计划 sheet is kept. A due date or deadline kind the office corrected by hand in the 任务
+// sheet is kept too, as long as the task's deadline text has not changed. It returns how many
+// units and groups were kept and how many added.
 func (p *Plan) KeepOfficeEdits(old *Plan) (kept, added int) {
+	p.Office = old.Office
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		o := old.Task(t.ID)
+		if o == nil || strings.TrimSpace(o.Deadline.Text) != strings.TrimSpace(t.Deadline.Text) {
+			continue
+		}
+		if computed := ParseDeadline(o.Deadline.Text); o.Deadline.Due != computed.Due || o.Deadline.Kind != computed.Kind {
+			t.Deadline.Due, t.Deadline.Kind = o.Deadline.Due, o.Deadline.Kind
+		}
+	}
 	r := old.resolver()
 	units := append([]Unit(nil), old.Units...)
 	for _, u := range p.Units {

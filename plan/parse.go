@@ -36,6 +36,9 @@ func ParseText(text string) (*Plan, error) {
 	ps := &parser{}
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
+		if strings.Contains(lines[i], "\t") && ps.tableLine(lines[i]) {
+			continue
+		}
 		line := cleanLine(lines[i])
 		if line == "" {
 			continue
@@ -49,6 +52,12 @@ func ParseText(text string) (*Plan, error) {
 	}
 	ps.closeTask()
 	if len(ps.tasks) == 0 {
+		switch {
+		case strings.TrimSpace(strings.Map(invisibleToSpace, text)) == "":
+			return nil, &noTasksError{"文件中没有文字内容，没有可读取的任务。请确认选择了正确的文件"}
+		case ps.items > 0:
+			return nil, &noTasksError{fmt.Sprintf("找到 %d 个编号条目，但没有一个注明了牵头单位或责任单位。%s", ps.items, ErrNoTasks)}
+		}
 		return nil, ErrNoTasks
 	}
 	p := &Plan{
@@ -56,9 +65,23 @@ func ParseText(text string) (*Plan, error) {
 		DocNumber: findDocNumber(text),
 		Issued:    findIssued(lines),
 	}
+	ps.year = planYear(p.Title)
 	p.Tasks = ps.finish()
 	p.Units, p.Groups = defaultRegistry(p.Tasks, strings.Contains(text, "怀柔"))
 	return p, nil
+}
+
+// noTasksError is ErrNoTasks with a message that says more about the document.
+type noTasksError struct{ msg string }
+
+func (e *noTasksError) Error() string        { return e.msg }
+func (e *noTasksError) Is(target error) bool { return target == ErrNoTasks }
+
+func invisibleToSpace(r rune) rune {
+	if r == '\u200b' || r == '\ufeff' {
+		return ' '
+	}
+	return r
 }
 
 // cleanLine trims white space of every width and invisible marks from a line.
@@ -84,6 +107,12 @@ type rawTask struct {
 	text                     []string
 	brackets                 []unitBracket
 	pending                  []string // text after a bracket, kept only if another bracket follows
+
+	// subs are the item's （1）（2）… sub-items. When only the last one carries a bracket they
+	// are the parts of one task; when several carry brackets each is a task of its own.
+	subs   []*rawTask
+	marker string // a sub-item's own marker as written, e.g. （1）
+	isSub  bool   // a （1） item with no numbered parent
 }
 
 type parser struct {
@@ -92,10 +121,23 @@ type parser struct {
 	cur                  *rawTask
 	tasks                []*rawTask
 	unnumbered           int
+	items                int          // numbered items seen, tasks or not
+	table                *tableLayout // the header of the table being read, if any
+	year                 string       // the year of a plan for one year, for 6月底前
+}
+
+// target is the item that text and brackets go to: the open sub-item, else the open item.
+func (ps *parser) target() *rawTask {
+	if ps.cur != nil && len(ps.cur.subs) > 0 {
+		return ps.cur.subs[len(ps.cur.subs)-1]
+	}
+	return ps.cur
 }
 
 func (ps *parser) line(line string) {
 	rest, brackets := splitBrackets(line)
+	// Numbering may be typed with full-width digits (１．, １.１, （１）).
+	num := halfWidthNumbering(rest)
 	switch {
 	case rest == "":
 		// a bracket on its own line
@@ -111,63 +153,120 @@ func (ps *parser) line(line string) {
 		ps.closeTask()
 		m := reSection.FindStringSubmatch(rest)
 		ps.section, ps.sectionNo, ps.group = headingOf(rest), m[1], ""
-		// A section may itself be a task (ministry style): keep it as a candidate.
-		ps.open(ps.partNo+"（"+m[1]+"）", rest[len(m[0]):])
-	case reTaskID.MatchString(rest):
+		// A section may itself be a task (ministry style): keep it as a candidate. Its id is
+		// qualified with the part's number only if the numbering restarts in each part.
+		ps.open("（"+m[1]+"）", rest[len(m[0]):])
+	case reTaskID.MatchString(num):
 		ps.closeTask()
-		m := reTaskID.FindStringSubmatch(rest)
-		ps.open(strings.ReplaceAll(m[1], "．", "."), rest[len(m[0]):])
-	case reGroupID.MatchString(rest):
+		m := reTaskID.FindStringSubmatch(num)
+		ps.open(strings.ReplaceAll(m[1], "．", "."), num[len(m[0]):])
+	case reGroupID.MatchString(num):
 		ps.closeTask()
-		m := reGroupID.FindStringSubmatch(rest)
+		m := reGroupID.FindStringSubmatch(num)
 		ps.group = headingOf(rest)
 		// A group with no sub-items is itself a task: keep it as a candidate.
-		ps.open(m[1], rest[len(m[0]):])
-	case reSubItem.MatchString(rest) && len(brackets) > 0:
-		m := reSubItem.FindStringSubmatch(rest)
-		base := ""
-		if ps.cur != nil {
-			base = ps.cur.id
-			if len(ps.cur.brackets) > 0 {
-				ps.closeTask()
-			} else {
-				ps.cur = nil // the parent was only a heading
-			}
+		ps.open(m[1], num[len(m[0]):])
+	case reSubItem.MatchString(num):
+		m := reSubItem.FindStringSubmatch(num)
+		marker, text := "（"+m[1]+"）", strings.TrimSpace(num[len(m[0]):])
+		if ps.cur == nil || ps.cur.isSub {
+			ps.closeTask()
+			ps.open(marker, text)
+			ps.cur.isSub = true
+			break
 		}
-		ps.open(base+"("+m[1]+")", rest[len(m[0]):])
+		sub := &rawTask{id: ps.cur.id + marker, part: ps.cur.part, section: ps.cur.section, group: ps.cur.group, marker: marker}
+		if text != "" {
+			sub.text = append(sub.text, text)
+		}
+		ps.cur.subs = append(ps.cur.subs, sub)
 	default:
+		t := ps.target()
 		switch {
-		case ps.cur == nil && len(brackets) > 0:
+		case t == nil && len(brackets) > 0:
 			ps.unnumbered++
 			ps.open(fmt.Sprintf("未编号%d", ps.unnumbered), rest)
-		case ps.cur == nil:
+		case t == nil:
 			// prose between tasks
-		case len(ps.cur.brackets) > 0:
-			ps.cur.pending = append(ps.cur.pending, rest)
+		case len(t.brackets) > 0:
+			t.pending = append(t.pending, rest)
 		default:
-			ps.cur.text = append(ps.cur.text, rest)
+			t.text = append(t.text, rest)
 		}
 	}
-	if len(brackets) > 0 && ps.cur != nil {
-		ps.cur.text = append(ps.cur.text, ps.cur.pending...)
-		ps.cur.pending = nil
-		ps.cur.brackets = append(ps.cur.brackets, brackets...)
+	if t := ps.target(); len(brackets) > 0 && t != nil {
+		t.text = append(t.text, t.pending...)
+		t.pending = nil
+		t.brackets = append(t.brackets, brackets...)
 	}
 }
 
+// halfWidthNumbering turns full-width digits in a line's leading numbering into ASCII, so that
+// １．１ reads as 1.1. The rest of the line is left as written.
+func halfWidthNumbering(s string) string {
+	for i, r := range s {
+		if !(r >= '０' && r <= '９' || r >= '0' && r <= '9' || strings.ContainsRune("．.、（()）", r)) {
+			return toHalfWidthDigits(s[:i]) + s[i:]
+		}
+	}
+	return toHalfWidthDigits(s)
+}
+
 func (ps *parser) open(id, text string) {
+	ps.items++
 	ps.cur = &rawTask{id: id, part: ps.part, section: ps.section, group: ps.group}
 	if text = strings.TrimSpace(text); text != "" {
 		ps.cur.text = append(ps.cur.text, text)
 	}
 }
 
-// closeTask ends the open item: it is a task if a bracket attached to it.
+// closeTask ends the open item: it is a task if a bracket attached to it. An item with
+// （1）（2）… sub-items is one task when only its last sub-item carries a bracket (the bracket
+// covers the whole list); when several do, each sub-item with a bracket is a task.
 func (ps *parser) closeTask() {
-	if ps.cur != nil && len(ps.cur.brackets) > 0 {
-		ps.tasks = append(ps.tasks, ps.cur)
-	}
+	rt := ps.cur
 	ps.cur = nil
+	if rt == nil {
+		return
+	}
+	var bracketed []*rawTask
+	for _, s := range rt.subs {
+		if len(s.brackets) > 0 {
+			bracketed = append(bracketed, s)
+		}
+	}
+	switch {
+	case len(bracketed) == 0:
+		// Sub-items after the item's own bracket, or none at all: text not kept, as for any
+		// text after a task's bracket.
+	case len(bracketed) == 1 && bracketed[0] == rt.subs[len(rt.subs)-1] && len(rt.brackets) == 0:
+		// （1）…；（2）…。（牵头单位：…）: one task, the list is its text.
+		rt.text = append(rt.text, rt.pending...)
+		for _, s := range rt.subs {
+			rt.text = append(rt.text, s.marker+strings.Join(s.text, ""))
+		}
+		rt.brackets = bracketed[0].brackets
+	default:
+		if len(rt.brackets) > 0 {
+			ps.tasks = append(ps.tasks, rt)
+		}
+		// Each sub-item with a bracket is a task; sub-items without one before it are part
+		// of its text.
+		var lead []string
+		for _, s := range rt.subs {
+			if len(s.brackets) == 0 {
+				lead = append(lead, s.marker+strings.Join(s.text, ""))
+				continue
+			}
+			s.text = append(lead, s.text...)
+			lead = nil
+			ps.tasks = append(ps.tasks, s)
+		}
+		return
+	}
+	if len(rt.brackets) > 0 {
+		ps.tasks = append(ps.tasks, rt)
+	}
 }
 
 // headingOf returns a heading's own words: the line up to its first full stop.
@@ -192,36 +291,64 @@ func (ps *parser) finish() []Task {
 	tasks := make([]Task, 0, len(ps.tasks))
 	for _, rt := range ps.tasks {
 		t := Task{ID: rt.id, Part: rt.part, Section: rt.section, Group: rt.group, Text: strings.Join(rt.text, "")}
-		var deadlines []string
-		labelledLead := false
+		var deadlines, others, main []string
+		labelledLead, support := false, false
 		for _, b := range rt.brackets {
 			t.Lead = appendUnique(t.Lead, completeShortNames(b.lead, known)...)
 			t.Responsible = appendUnique(t.Responsible, completeShortNames(b.resp, known)...)
+			main = appendUnique(main, completeShortNames(b.main, known)...)
 			if b.deadline != "" {
 				deadlines = append(deadlines, b.deadline)
 			}
 			labelledLead = labelledLead || b.hasLead
+			support = support || b.hasSupport
+			others = append(others, b.other...)
 		}
-		if !labelledLead && len(t.Lead) == 0 && len(t.Responsible) > 0 {
+		switch {
+		case labelledLead || len(t.Lead) > 0 || len(t.Responsible) == 0:
+		case support && len(main) > 0:
+			// 负责单位：A、B；配合单位：C — the units in charge lead, the others assist.
+			t.Lead = main
+			t.Responsible = removeAll(t.Responsible, main)
+		default:
 			// No unit is named as lead: the first one listed leads.
 			t.Lead, t.Responsible = t.Responsible[:1], t.Responsible[1:]
 		}
-		t.Deadline = mergeDeadlines(deadlines)
+		if len(others) > 0 {
+			// Other parts of the bracket (适用范围：…) stay with the task's text.
+			t.Text += "（" + strings.Join(others, "；") + "）"
+		}
+		t.Deadline = mergeDeadlines(deadlines, ps.year)
 		tasks = append(tasks, t)
 	}
 	qualifyDuplicateIDs(tasks)
 	return tasks
 }
 
+// removeAll returns list without the names in drop.
+func removeAll(list, drop []string) []string {
+	var out []string
+	for _, n := range list {
+		keep := true
+		for _, d := range drop {
+			keep = keep && n != d
+		}
+		if keep {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // mergeDeadlines combines the deadlines of a task's several brackets: the latest date wins; a
 // task with no date is ongoing or recurring if any part is.
-func mergeDeadlines(texts []string) Deadline {
+func mergeDeadlines(texts []string, year string) Deadline {
 	if len(texts) == 0 {
 		return Deadline{Kind: KindNone}
 	}
-	d := ParseDeadline(texts[0])
+	d := deadlineIn(texts[0], year)
 	for _, s := range texts[1:] {
-		e := ParseDeadline(s)
+		e := deadlineIn(s, year)
 		switch {
 		case e.Due != "" && e.Due > d.Due:
 			d.Kind, d.Due = e.Kind, e.Due
@@ -233,7 +360,42 @@ func mergeDeadlines(texts []string) Deadline {
 	return d
 }
 
-// qualifyDuplicateIDs prefixes ids with their section when the plan restarts its numbering.
+// reNoYear is a deadline that names no year: 6月底前, 9月30日前, 年底前, 上半年, 第三季度.
+var reNoYear = regexp.MustCompile(`^\s*(\d{1,2}\s*月|[０-９]{1,2}\s*月|年底|年末|年中|年内|上半年|下半年|第?[一二三四1-4]季度)`)
+
+// deadlineIn reads a deadline of a plan for one year (2024年工作要点): a deadline that names
+// no year (6月底前) is in that year. The text stays as written.
+func deadlineIn(text, year string) Deadline {
+	d := ParseDeadline(text)
+	if d.Kind == KindNone && year != "" && reNoYear.MatchString(text) {
+		if e := ParseDeadline(year + "年" + strings.TrimSpace(text)); e.Due != "" {
+			d.Kind, d.Due = e.Kind, e.Due
+		}
+	}
+	return d
+}
+
+var reYearInTitle = regexp.MustCompile(`(\d{4})\s*年`)
+
+// planYear returns the year of a plan for one year, from its title (2024年优化营商环境工作要点),
+// or "" when the title names no year or several (2024—2025年).
+func planYear(title string) string {
+	year := ""
+	for _, m := range reYearInTitle.FindAllStringSubmatch(toHalfWidthDigits(title), -1) {
+		if year != "" && year != m[1] {
+			return ""
+		}
+		year = m[1]
+	}
+	if strings.ContainsAny(title, "—-－~～至") && year != "" {
+		return "" // a range: 2024—2025年
+	}
+	return year
+}
+
+// qualifyDuplicateIDs prefixes ids with their section when the plan restarts its numbering,
+// then with their part if that is not enough. Ids that are still repeated (a plan that numbers
+// two items alike by mistake) get #2, #3… so that every task can be told apart.
 func qualifyDuplicateIDs(tasks []Task) {
 	if !hasDuplicateIDs(tasks) {
 		return
@@ -247,8 +409,30 @@ func qualifyDuplicateIDs(tasks []Task) {
 		return
 	}
 	for i := range tasks {
-		if m := rePart.FindStringSubmatch(tasks[i].Part); m != nil {
+		if m := rePart.FindStringSubmatch(tasks[i].Part); m != nil && !strings.HasPrefix(tasks[i].ID, m[1]) {
 			tasks[i].ID = m[1] + tasks[i].ID
+		}
+	}
+	if !hasDuplicateIDs(tasks) {
+		return
+	}
+	ids := map[string]bool{}
+	for _, t := range tasks {
+		ids[t.ID] = true
+	}
+	seen := map[string]int{}
+	for i := range tasks {
+		id := tasks[i].ID
+		seen[id]++
+		if seen[id] == 1 {
+			continue
+		}
+		for n := seen[id]; ; n++ {
+			if alt := fmt.Sprintf("%s#%d", id, n); !ids[alt] {
+				tasks[i].ID = alt
+				ids[alt] = true
+				break
+			}
 		}
 	}
 }
@@ -280,12 +464,78 @@ func appendUnique(list []string, names ...string) []string {
 	return list
 }
 
-// unitBracket is what one parenthetical says about a task's units and deadline.
+// unitBracket is what one parenthetical (or one table row) says about a task's units and
+// deadline.
 type unitBracket struct {
 	lead, resp []string
-	hasLead    bool // a lead label (牵头单位) or a 牵头 clause was present
+	main       []string // responsible units under a 负责/责任 label (resp holds them too)
+	hasLead    bool     // a lead label (牵头单位) or a 牵头 clause was present
+	hasSupport bool     // a 配合/协办 label or clause was present
 	deadline   string
 	other      []string // other labelled parts, e.g. 适用范围：…
+}
+
+// labelRole is what a label (牵头单位, 配合单位, 完成时限…) says its list is.
+type labelRole int
+
+const (
+	roleOther    labelRole = iota // 适用范围, 备注…
+	roleLead                      // 牵头单位, 牵头部门, 主责单位
+	roleLeadResp                  // 牵头单位、责任单位: the units lead and are responsible
+	roleMain                      // 责任单位, 负责单位, 负责部门: responsible
+	roleSupport                   // 配合单位, 协办单位: responsible, assisting
+	roleDeadline                  // 完成时限, 时间节点
+)
+
+var supportPrefixes = []string{"配合", "协办", "协同", "协助", "协作", "参与", "参加"}
+
+// classifyLabel says what a bracket label or table column header stands for.
+func classifyLabel(label string) labelRole {
+	unitLabel := strings.HasSuffix(label, "单位") || strings.HasSuffix(label, "部门")
+	switch {
+	case strings.HasPrefix(label, "牵头") && strings.Contains(label, "责任"):
+		return roleLeadResp
+	case strings.HasPrefix(label, "牵头") || strings.HasPrefix(label, "主责") || label == "主办单位":
+		return roleLead
+	case unitLabel && hasAnyPrefix(label, supportPrefixes):
+		return roleSupport
+	case unitLabel:
+		return roleMain
+	case strings.Contains(label, "时限") || strings.Contains(label, "时间") || strings.Contains(label, "期限") || label == "时限":
+		return roleDeadline
+	}
+	return roleOther
+}
+
+// add records a labelled list in the bracket.
+func (ub *unitBracket) add(role labelRole, value, clause string) {
+	switch role {
+	case roleLeadResp:
+		units := SplitUnits(value)
+		ub.lead = append(ub.lead, units...)
+		ub.resp = append(ub.resp, units...)
+		ub.hasLead = true
+	case roleLead:
+		ub.lead = append(ub.lead, SplitUnits(value)...)
+		ub.hasLead = true
+	case roleMain:
+		units := SplitUnits(value)
+		ub.resp = append(ub.resp, units...)
+		ub.main = append(ub.main, units...)
+	case roleSupport:
+		ub.resp = append(ub.resp, SplitUnits(value)...)
+		ub.hasSupport = true
+	case roleDeadline:
+		if ub.deadline == "" {
+			ub.deadline = value
+		} else if value != "" {
+			ub.deadline += "；" + value
+		}
+	default:
+		if clause != "" {
+			ub.other = append(ub.other, clause)
+		}
+	}
 }
 
 // splitBrackets separates a line's unit brackets from its text. Other parentheses (（党组）,
@@ -343,11 +593,10 @@ func hasOpenUnitBracket(line string) bool {
 	return depth > 0 && start >= 0 && reKnownLabel.MatchString(line[start:])
 }
 
-const knownLabels = `牵头单位[、和及与/]责任单位|牵头及责任单位|牵头单位|牵头部门|主责单位|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|协办单位|协同单位|参与单位|完成时限|完成时间|完成期限|时间节点|时间要求|时限`
+const knownLabels = `牵头单位[、和及与/]责任单位|牵头及责任单位|牵头单位|牵头部门|主责单位|主办单位|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|协办单位|协办部门|协同单位|协同部门|参与单位|完成时限|完成时间|完成期限|时间节点|时间要求|时限`
 
 var (
 	reKnownLabel   = regexp.MustCompile(`(` + knownLabels + `)\s*[:：]`)
-	reLabelAfter   = regexp.MustCompile(`[，,]\s*((?:` + knownLabels + `)\s*[:：])`)
 	reClauseLabel  = regexp.MustCompile(`^\s*(` + knownLabels + `|[\p{Han}]{2,8})\s*[:：]\s*(.*)$`)
 	reMinistryTail = regexp.MustCompile(`(按职责分工负责|分别负责|共同负责|负责落实|负责|牵头|配合|参与)$`)
 )
@@ -358,9 +607,9 @@ func parseUnitBracket(s string) (unitBracket, bool) {
 	var ub unitBracket
 	s = strings.TrimSpace(s)
 	if reKnownLabel.MatchString(s) {
-		s = reLabelAfter.ReplaceAllString(s, "；$1")
+		s = separateLabels(s)
 		var clauses []string
-		for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == '；' || r == ';' }) {
+		for _, c := range splitTopLevel(s, "；;") {
 			if c = strings.TrimSpace(c); c == "" {
 				continue
 			}
@@ -376,34 +625,19 @@ func parseUnitBracket(s string) (unitBracket, bool) {
 				continue
 			}
 			label, value := m[1], strings.TrimSpace(m[2])
-			switch {
-			case strings.HasPrefix(label, "牵头") && strings.Contains(label, "责任"):
-				units := SplitUnits(value)
-				ub.lead = append(ub.lead, units...)
-				ub.resp = append(ub.resp, units...)
-				ub.hasLead = true
-			case strings.HasPrefix(label, "牵头") || label == "主责单位":
-				ub.lead = append(ub.lead, SplitUnits(value)...)
-				ub.hasLead = true
-			case strings.HasSuffix(label, "单位") || strings.HasSuffix(label, "部门"):
-				ub.resp = append(ub.resp, SplitUnits(value)...)
-			case strings.Contains(label, "时"):
-				ub.deadline = value
-			default:
-				ub.other = append(ub.other, c)
-			}
+			ub.add(classifyLabel(label), value, c)
 		}
 		return ub, len(ub.lead)+len(ub.resp) > 0 || ub.deadline != ""
 	}
 	// Ministry style: 国家发展改革委牵头，商务部、海关总署按职责分工负责，2024年底前完成.
-	clauses := strings.FieldsFunc(s, func(r rune) bool { return r == '，' || r == ',' || r == '；' || r == ';' })
+	clauses := splitTopLevel(s, "，,；;")
 	if len(clauses) == 0 || len(clauses) > 4 {
 		return ub, false
 	}
 	for _, c := range clauses {
 		c = strings.TrimSpace(c)
 		if d := ParseDeadline(strings.TrimSuffix(c, "完成")); d.Kind != KindNone && !strings.ContainsAny(c, "负牵") {
-			ub.deadline = c
+			ub.add(roleDeadline, c, c)
 			continue
 		}
 		tail := reMinistryTail.FindString(c)
@@ -419,14 +653,67 @@ func parseUnitBracket(s string) (unitBracket, bool) {
 				return unitBracket{}, false
 			}
 		}
-		if tail == "牵头" {
+		switch tail {
+		case "牵头":
 			ub.lead = append(ub.lead, units...)
 			ub.hasLead = true
-		} else {
+		case "配合", "参与":
 			ub.resp = append(ub.resp, units...)
+			ub.hasSupport = true
+		default:
+			ub.resp = append(ub.resp, units...)
+			ub.main = append(ub.main, units...)
 		}
 	}
 	return ub, len(ub.lead)+len(ub.resp) > 0
+}
+
+// separateLabels puts a semicolon before every known label that does not start a clause, so
+// that 牵头单位：区司法局，责任单位：各单位 and 牵头单位：区司法局 责任单位：各单位 read like
+// 牵头单位：区司法局；责任单位：各单位.
+func separateLabels(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range reKnownLabel.FindAllStringIndex(s, -1) {
+		if m[0] == 0 {
+			continue
+		}
+		before := strings.TrimRightFunc(s[last:m[0]], unicode.IsSpace)
+		before = strings.TrimRight(before, "，,")
+		b.WriteString(before)
+		if r, _ := utf8.DecodeLastRuneInString(before); before != "" && r != '；' && r != ';' {
+			b.WriteString("；")
+		}
+		last = m[0]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// splitTopLevel splits s at any of the separator runes that are not inside parentheses, so
+// that 各县（市、区） stays whole.
+func splitTopLevel(s, seps string) []string {
+	var out []string
+	depth, last := 0, 0
+	for i, r := range s {
+		switch {
+		case r == '（' || r == '(':
+			depth++
+		case (r == '）' || r == ')') && depth > 0:
+			depth--
+		case depth == 0 && strings.ContainsRune(seps, r):
+			out = append(out, s[last:i])
+			last = i + utf8.RuneLen(r)
+		}
+	}
+	out = append(out, s[last:])
+	var nonEmpty []string
+	for _, f := range out {
+		if strings.TrimSpace(f) != "" {
+			nonEmpty = append(nonEmpty, f)
+		}
+	}
+	return nonEmpty
 }
 
 var (
@@ -473,8 +760,8 @@ func findDocNumber(text string) string {
 	return m[1] + "〔" + m[2] + "〕" + m[3] + "号"
 }
 
-// findIssued returns the issue date from a 发布日期 tag or a date line of its own (the
-// signature's date), as YYYY-MM-DD.
+// findIssued returns the issue date from a 发布日期 tag, or a date line of its own (the
+// signature's date) before the plan's first part or among its last lines, as YYYY-MM-DD.
 func findIssued(lines []string) string {
 	for _, l := range lines {
 		if m := reIssuedTag.FindStringSubmatch(l); m != nil {
@@ -489,5 +776,165 @@ func findIssued(lines []string) string {
 			break
 		}
 	}
+	// A signature at the end: the date is within the last few lines.
+	for i, seen := len(lines)-1, 0; i >= 0 && seen < 6; i-- {
+		l := cleanLine(lines[i])
+		if l == "" {
+			continue
+		}
+		seen++
+		if m := reDateLine.FindStringSubmatch(l); m != nil {
+			return date(m[1], m[2], m[3])
+		}
+	}
 	return ""
+}
+
+// tableLayout is the header of a plan written as a table (序号, 任务, 牵头单位, 责任单位,
+// 完成时限…), whose rows DocumentText gives as lines of cells joined by tabs.
+type tableLayout struct {
+	id        int // column of 序号, or -1
+	text      []int
+	group     int // column of a category (类别, 领域), or -1
+	units     []int
+	roles     []labelRole // the role of each column in units
+	deadline  int         // or -1
+	lastGroup string      // a category cell merged over several rows is empty after its first
+	auto      int         // row count, for ids when there is no 序号 column
+}
+
+var (
+	tableIDHeaders  = []string{"序号", "编号", "序", "任务编号", "任务序号"}
+	categoryHeaders = []string{"类别", "领域", "重点领域", "任务类别", "工作类别", "项目类别", "板块", "方面", "专项", "类型"}
+	reTextHeader    = regexp.MustCompile(`任务|措施|举措|事项|内容|工作要点|目标任务`)
+)
+
+// tableCells splits a table row into its cells, each cleaned.
+func tableCells(line string) []string {
+	cells := strings.Split(line, "\t")
+	for i, c := range cells {
+		cells[i] = cleanLine(c)
+	}
+	return cells
+}
+
+// tableHeader reads a header row: it needs a task column and a unit column.
+func tableHeader(cells []string) *tableLayout {
+	if len(cells) < 3 {
+		return nil
+	}
+	tl := &tableLayout{id: -1, group: -1, deadline: -1}
+	for i, c := range cells {
+		h := strings.TrimRight(NormalizeUnitName(c), ":：")
+		if h == "" || utf8.RuneCountInString(h) > 12 {
+			continue
+		}
+		role := classifyLabel(h)
+		switch {
+		case contains(tableIDHeaders, h):
+			tl.id = i
+		case contains(categoryHeaders, h):
+			tl.group = i
+		case role == roleDeadline:
+			if tl.deadline < 0 {
+				tl.deadline = i
+			}
+		case role != roleOther:
+			tl.units = append(tl.units, i)
+			tl.roles = append(tl.roles, role)
+		case reTextHeader.MatchString(h) && !strings.Contains(h, "来源") && !strings.Contains(h, "依据"):
+			tl.text = append(tl.text, i)
+		}
+	}
+	if len(tl.text) == 0 || len(tl.units) == 0 {
+		return nil
+	}
+	return tl
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// tableLine reads a line holding tabs: a table's header row, or one of its rows while a table is
+// open. It returns false when the line is to be read as ordinary text (a row with only one
+// filled cell, such as a merged 一、… heading row, or tabs outside a table).
+func (ps *parser) tableLine(line string) bool {
+	cells := tableCells(line)
+	if tl := tableHeader(cells); tl != nil {
+		ps.closeTask()
+		ps.table = tl
+		return true
+	}
+	tl := ps.table
+	if tl == nil {
+		return false
+	}
+	filled := 0
+	for _, c := range cells {
+		if c != "" {
+			filled++
+		}
+	}
+	if filled <= 1 {
+		return false
+	}
+	cell := func(i int) string {
+		if i >= 0 && i < len(cells) {
+			return cells[i]
+		}
+		return ""
+	}
+	var text strings.Builder
+	for _, i := range tl.text {
+		c := cell(i)
+		if c == "" {
+			continue
+		}
+		if text.Len() > 0 && !strings.ContainsAny(lastRune(text.String()), "。；;：:，,！？") {
+			text.WriteString("：")
+		}
+		text.WriteString(c)
+	}
+	var ub unitBracket
+	for k, i := range tl.units {
+		ub.add(tl.roles[k], cell(i), "")
+		if tl.roles[k] == roleLead || tl.roles[k] == roleLeadResp {
+			ub.hasLead = true // the table has a lead column, even where a cell is empty
+		}
+	}
+	ub.add(roleDeadline, cell(tl.deadline), "")
+	if text.Len() == 0 && len(ub.lead)+len(ub.resp) == 0 {
+		return true // an empty or spacer row
+	}
+	tl.auto++
+	id := strings.TrimRight(halfWidthNumbering(cell(tl.id)), ".．、 ")
+	switch {
+	case tl.id < 0:
+		id = fmt.Sprint(tl.auto)
+	case id == "":
+		ps.unnumbered++
+		id = fmt.Sprintf("未编号%d", ps.unnumbered)
+	}
+	ps.closeTask()
+	ps.open(id, text.String())
+	if tl.group >= 0 {
+		if g := cell(tl.group); g != "" {
+			tl.lastGroup = g
+		}
+		ps.cur.group = tl.lastGroup
+	}
+	ps.cur.brackets = []unitBracket{ub}
+	ps.closeTask()
+	return true
+}
+
+func lastRune(s string) string {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return string(r)
 }

@@ -30,9 +30,17 @@ type Plan struct {
 	Issued    string // YYYY-MM-DD, or ""
 	Source    string // the document it was imported from (file name only)
 
+	// The reporting office, named on the ledger's 计划 sheet and printed on every template.
+	Office Office
+
 	Tasks  []Task
 	Units  []Unit  // the unit registry, in the office's order
 	Groups []Group // group phrases and what they stand for
+}
+
+// Office is the office that runs the reporting: units send their templates to it.
+type Office struct {
+	Name, Contact, Phone, Email string
 }
 
 // Task is one numbered task of the plan.

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Unit is one entry of the unit registry: a body that is assigned tasks and reports on them.
@@ -82,15 +83,21 @@ func InferCategory(name string) string {
 		return CatCoordination
 	case strings.Contains(name, "法院") || strings.Contains(name, "检察院"):
 		return CatJudicial
-	case strings.HasPrefix(name, "区委") || strings.HasPrefix(name, "中共") || strings.HasPrefix(name, "区纪委"):
+	case hasAnyPrefix(name, partyPrefixes):
 		return CatPartyDept
-	case strings.HasPrefix(name, "区人大") || strings.HasPrefix(name, "区政协") || strings.HasSuffix(name, "协会"):
+	case hasAnyPrefix(name, congressPrefixes) || strings.HasSuffix(name, "协会"):
 		return CatOther
 	case reGovSuffix.MatchString(name):
 		return CatGovDept
 	}
 	return CatOther
 }
+
+// partyPrefixes start the names of Party bodies (区委编办, 市委宣传部, 区纪委区监委).
+var partyPrefixes = []string{"区委", "中共", "区纪委", "市委", "县委", "省委", "市纪委", "县纪委"}
+
+// congressPrefixes start the names of people's congresses and CPPCC bodies.
+var congressPrefixes = []string{"区人大", "区政协", "市人大", "市政协", "县人大", "县政协"}
 
 var reGovSuffix = regexp.MustCompile(`(局|委|办|办公室|分局|中心|管委会|委员会|厅|署|院)$`)
 
@@ -121,19 +128,80 @@ func NormalizeUnitName(s string) string {
 
 var reUnitTail = regexp.MustCompile(`(按职责分工负责|按职责分工|分别负责|负责落实|共同负责|负责|牵头|配合|等有关部门|等相关部门|等相关单位|等有关单位|等部门|等单位|等)$`)
 
-// SplitUnits splits a list of unit names on 、，, and normalises each one. Short names that
-// share the previous name's prefix (区委依法治区委法治政府建设领导小组、司法协调小组) are
+// SplitUnits splits a list of unit names on 、，, (not inside parentheses: 各县（市、区） is
+// one name) and normalises each one. Names that share a distributive 各 (各镇、街道 means 各镇 and
+// 各街道) get it, and names separated only by spaces (区司法局 区财政局) are split. Short names
+// that share the previous name's prefix (区委依法治区委法治政府建设领导小组、司法协调小组) are
 // completed: see completeShortNames.
 func SplitUnits(list string) []string {
 	var out []string
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool {
-		return r == '、' || r == '，' || r == ',' || r == '；' || r == ';' || r == '/' || r == '／'
-	}) {
-		if n := NormalizeUnitName(f); n != "" {
+	distributive := false
+	for _, f := range splitTopLevel(list, "、，,；;/／") {
+		for _, n := range splitOnSpaces(f) {
+			if n = NormalizeUnitName(n); n == "" {
+				continue
+			}
+			switch {
+			case strings.HasPrefix(n, "各") && isBareAreaType(strings.TrimPrefix(n, "各")):
+				distributive = true
+			case distributive && isBareAreaType(n):
+				n = "各" + n
+			default:
+				distributive = false
+			}
 			out = append(out, n)
 		}
 	}
 	return out
+}
+
+// bareAreaTypes are the kinds of area or body a distributive 各 may range over.
+var bareAreaTypes = []string{"区", "县", "市", "镇", "乡", "乡镇", "镇乡", "街道", "街乡", "镇街", "县（市）", "县(市)", "县（市、区）", "县(市、区)", "县（区）", "县(区)", "县市区", "市（区）", "市(区)", "开发区", "园区", "部门", "单位"}
+
+// areaBodySuffixes may follow a bare area type: 各区、县（市）人民政府.
+var areaBodySuffixes = []string{"人民政府", "政府", "党委", "党（工）委", "党(工)委", "办事处", "管委会"}
+
+// isBareAreaType reports whether s is a bare area type (镇, 街道, 县（市）), possibly followed by
+// the word for its government (县（市）人民政府, 街道办事处).
+func isBareAreaType(s string) bool {
+	for _, t := range bareAreaTypes {
+		if s == t {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(s, t); ok && contains(areaBodySuffixes, rest) {
+			return true
+		}
+	}
+	return false
+}
+
+// organSuffixes end the name of a body; a piece of a list that ends with none of them is not a
+// whole unit name.
+var organSuffixes = []string{"局", "委", "办", "部", "厅", "院", "署", "中心", "室", "会", "组", "队", "所", "站", "处", "科", "镇", "乡", "街道", "公司", "政府", "办事处", "单位", "部门", "集团", "银行", "分行", "支队", "大队", "专班", "联社"}
+
+// splitOnSpaces splits a piece of a unit list on white space when every part is a whole unit
+// name of three or more characters (区司法局 区财政局); otherwise the spaces are stray (区 司法局)
+// and the piece stays whole.
+func splitOnSpaces(s string) []string {
+	parts := strings.Fields(s)
+	if len(parts) < 2 {
+		return []string{s}
+	}
+	for _, p := range parts {
+		if utf8.RuneCountInString(p) < 3 || !hasAnySuffix(p, organSuffixes) {
+			return []string{s}
+		}
+	}
+	return parts
+}
+
+func hasAnySuffix(s string, suffixes []string) bool {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // jurisdictionPrefixes start a full unit name; a name without one may be a short form.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 )
@@ -29,7 +30,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"init", "创建工作目录：导入行动计划，生成计划台账 plan.xlsx", runInit},
 		{"plan", "导入行动计划、查看和检查计划台账（plan import / show / check / refresh）", runPlan},
+		{"templates", "为报送周期生成各单位的报送模板（Excel）", runTemplates},
+		{"demo", "用内置参考计划演示一个报送周期", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}
 }
@@ -42,9 +46,9 @@ const mainUsage = `planreport —— 行动计划定期进展报送工具
 命令：
 %s
 常用流程（每个报送周期）：
-  1. planreport plan import 计划.docx      导入行动计划，生成计划台账 plan.xlsx
+  1. planreport init 工作目录 --plan 计划.docx    创建工作目录，生成计划台账 plan.xlsx（只需一次）
   2. 在 Excel 中完善 plan.xlsx 的单位联系人和分组成员，然后 planreport plan check
-  3. 生成模板、收集汇总、出具报告（后续版本提供）
+  3. planreport templates -w 工作目录 --period 2024Q1   生成各单位的报送模板
 
 运行 planreport help <命令> 或 planreport <命令> --help 查看该命令的详细说明。
 `
@@ -62,7 +66,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprint(stdout, mainHelp())
 			return nil
 		}
-		return run(ctx, append(rest[:1:1], append([]string{"--help"}, rest[1:]...)...), stdout, stderr)
+		// help plan import → plan import --help: the flag goes after every command word.
+		return run(ctx, append(rest[:len(rest):len(rest)], "--help"), stdout, stderr)
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
@@ -87,16 +92,51 @@ func newFlags(name, usage string, stdout io.Writer) *pflag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprint(stdout, usage)
-		fmt.Fprintf(stdout, "\n参数：\n%s", fs.FlagUsages())
+		fmt.Fprintf(stdout, "\n参数：\n%s", flagUsages(fs))
 	}
 	return fs
+}
+
+// flagUsages lists a flag set's flags in Chinese: pflag's own list says "(default …)" and
+// "--json[=true|false]".
+func flagUsages(fs *pflag.FlagSet) string {
+	type line struct{ names, usage string }
+	var lines []line
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden {
+			return
+		}
+		names := "      --" + f.Name
+		if f.Shorthand != "" {
+			names = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		varname, usage := pflag.UnquoteUsage(f)
+		switch {
+		case f.Value.Type() == "bool":
+		case varname == "" || varname == "string":
+			names += " 值"
+		default:
+			names += " " + varname
+		}
+		if f.Value.Type() != "bool" && f.DefValue != "" && f.DefValue != "[]" && f.DefValue != "0" {
+			usage += "（默认 " + f.DefValue + "）"
+		}
+		width = max(width, utf8.RuneCountInString(names))
+		lines = append(lines, line{names, usage})
+	})
+	var b strings.Builder
+	for _, l := range lines {
+		fmt.Fprintf(&b, "%s%s  %s\n", l.names, strings.Repeat(" ", width-utf8.RuneCountInString(l.names)), l.usage)
+	}
+	return b.String()
 }
 
 // parseFlags parses args; --help prints the manual and reports done.
 func parseFlags(fs *pflag.FlagSet, args []string) (done bool, err error) {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
+			// pflag has already called fs.Usage.
 			return true, nil
 		}
 		return true, usagef("%s：%v", fs.Name(), translateFlagError(err))

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"planreport/plan"
+)
+
+const initUsage = `用法：planreport init [目录] [--plan 计划文件]
+
+创建工作目录（默认为当前目录）：读取行动计划，生成计划台账 plan.xlsx。此后每个报送
+周期在该目录中运行 planreport templates 等命令，不必再输入文件路径。
+
+不指定 --plan 时，使用内置的参考计划《“十四五”时期怀柔区法治政府建设行动计划》。
+计划文件可以是 .docx 或 UTF-8 / GBK 文本。目录中已有 plan.xlsx 时不会覆盖；
+要用新计划更新台账，请运行 planreport plan import 计划文件 -o 目录/plan.xlsx。
+`
+
+func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("init", initUsage, stdout)
+	planFile := fs.String("plan", "", "行动计划文件（.docx 或文本）；默认使用内置参考计划")
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return usagef("init：只能指定一个目录")
+	}
+	w := workspace{dir: "."}
+	if fs.NArg() == 1 {
+		w.dir = fs.Arg(0)
+	}
+	if _, err := os.Stat(w.ledger()); err == nil {
+		return fmt.Errorf("%s 已存在，未做任何修改。要用新计划更新台账，请运行 planreport plan import 计划文件 -o %s", w.ledger(), w.ledger())
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("检查 %s：%w", w.ledger(), err)
+	}
+	name, data := plan.ReferenceName, plan.Reference
+	if *planFile != "" {
+		var err error
+		name = *planFile
+		if data, err = readLimited(name, 64<<20); err != nil {
+			return err
+		}
+	}
+	p, err := plan.Parse(name, data)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		return fmt.Errorf("创建工作目录 %s：%w", w.dir, err)
+	}
+	if err := p.WriteLedger(w.ledger()); err != nil {
+		return err
+	}
+	errs, warns := countFindings(p.Check())
+	fmt.Fprintf(stdout, "已创建工作目录 %s：《%s》%d 项任务，%d 个单位。\n", absDir(w.dir), p.Title, len(p.Tasks), len(p.Units))
+	fmt.Fprintf(stdout, "下一步：\n  1. 在 Excel 中打开 %s，在「计划」表填写报送办公室及联系方式，在「单位」表补充各单位联系人和邮箱，在「分组」表为待指定的分组填写成员单位；\n", w.ledger())
+	fmt.Fprintf(stdout, "  2. 运行 planreport plan check %s 检查（当前 %d 个错误、%d 个提醒）；\n", w.ledger(), errs, warns)
+	fmt.Fprintf(stdout, "  3. 运行 planreport templates -w %s --period 2024Q1 生成各单位的报送模板。\n", w.dir)
+	return nil
+}

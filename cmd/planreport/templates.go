@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"planreport/plan"
+	"planreport/templates"
+)
+
+const templatesUsage = `用法：planreport templates --period 周期 [-w 工作目录] [--due 日期] [--password 密码] [--eml] [--json]
+
+为报送周期生成各单位的任务进展报送表（Excel 模板），写入 工作目录/周期/模板/：
+  - 每个有任务的单位一个文件，只列出该单位的任务；由其他单位代报的单位（如领导小组
+    由其办公室代报）的任务并入代报单位的文件；
+  - 模板清单（周期_模板清单.xlsx）列出单位、文件、任务数和联系人；
+  - 加 --eml 时，为单位表中填有电子邮箱的单位各写一封邮件草稿（.eml，附模板），
+    放在 模板/邮件草稿/，可在 Outlook、Foxmail 中打开后发送。
+
+模板中任务信息已锁定，单位只能填写完成状态、完成进度、本期工作进展、存在问题、
+下步计划和佐证材料。上一周期已收集的，模板会显示上期状态和上期工作进展供参考。
+
+--due 默认为周期结束后第 7 天。重复运行会覆盖本周期的模板。
+`
+
+func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("templates", templatesUsage, stdout)
+	dir, periodFlag := workspaceFlags(fs)
+	due := fs.String("due", "", "报送截止日期，如 2024-04-10（默认周期结束后第 7 天）")
+	password := fs.String("password", "", "工作表保护密码（默认不设密码）")
+	eml := fs.Bool("eml", false, "同时为有电子邮箱的单位生成邮件草稿（.eml）")
+	asJSON := fs.Bool("json", false, "以 JSON 格式输出生成结果（供脚本使用）")
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("templates：多余的参数 %q", fs.Arg(0))
+	}
+	period, err := parsePeriodFlag("templates", *periodFlag)
+	if err != nil {
+		return err
+	}
+	dueDate := period.End().AddDate(0, 0, 7).Format("2006-01-02")
+	if *due != "" {
+		if dueDate, err = plan.ParseDate(*due); err != nil || dueDate == "" {
+			return usagef("templates：--due %q 不是日期，请写成 2024-04-10 的形式", *due)
+		}
+	}
+	w := workspace{dir: *dir}
+	p, err := w.readPlan()
+	if err != nil {
+		return err
+	}
+	if findings := p.Check(); plan.Errors(findings) {
+		errs, _ := countFindings(findings)
+		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", errs, w.ledger())
+	}
+	ts := templates.Build(p, period, nil)
+	if len(ts) == 0 {
+		return fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", w.ledger())
+	}
+	opts := templates.Options{Period: period, Due: dueDate, Password: *password, Office: p.Office,
+		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}
+	res, err := templates.Issue(w.templatesDir(period), ts, opts, *eml)
+	if err != nil {
+		return err
+	}
+	if err := w.writeSettings(period, periodSettings{Period: period.String(), Due: dueDate, Issued: time.Now().Format(time.RFC3339)}); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	rows, mails := 0, 0
+	for _, t := range res.Templates {
+		rows += t.Tasks
+		if t.EML != "" {
+			mails++
+		}
+	}
+	fmt.Fprintf(stdout, "已为 %s 生成 %d 个单位的报送模板（共 %d 行任务），截止日期 %s。\n", period.Chinese(), len(res.Templates), rows, dueDate)
+	fmt.Fprintf(stdout, "模板文件夹：%s\n模板清单：%s\n", w.templatesDir(period), res.Index)
+	if *eml {
+		fmt.Fprintf(stdout, "邮件草稿：%d 封（单位表中没有电子邮箱的单位没有草稿）。\n", mails)
+	}
+	return nil
+}

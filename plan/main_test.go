@@ -1,0 +1,10 @@
+package plan
+
+import "flag"
+
+// update rewrites golden files under testdata instead of comparing with them:
+//
+//	go test ./plan -run Golden -update
+//
+// It is defined here, and only here, for every test file of the package.
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
