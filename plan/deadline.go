@@ -186,7 +186,7 @@ func yearEnd(y string) string { return date(y, "12", "31") }
 func monthEnd(y, m string) string {
 	yi, err1 := strconv.Atoi(y)
 	mi, err2 := strconv.Atoi(m)
-	if err1 != nil || err2 != nil || mi < 1 || mi > 12 {
+	if err1 != nil || err2 != nil || mi < 1 || mi > 12 || yi < 1900 || yi > 2999 {
 		return ""
 	}
 	return time.Date(yi, time.Month(mi)+1, 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02")

@@ -26,13 +26,16 @@ func Parse(name string, data []byte) (*Plan, error) {
 }
 
 // ErrNoTasks is returned for a document in which no task with a unit bracket was found.
-var ErrNoTasks = errors.New("没有找到任何任务：任务后应有括号注明单位，例如“（牵头单位：区司法局；责任单位：各镇乡街道；完成时限：2023年）”或“（商务部负责）”。请确认选择的是行动计划正文")
+var ErrNoTasks = errors.New("没有找到任何任务：" + noTasksHint)
+
+const noTasksHint = "任务后应有括号注明单位，例如“（牵头单位：区司法局；责任单位：各镇乡街道；完成时限：2023年）”或“（商务部负责）”。请确认选择的是行动计划正文"
 
 // ParseText reads a plan from its text, one paragraph a line. The structure it understands:
 // parts (一、), sections (（一）), numbered groups (1.) and tasks (1.1, or a group that is
 // itself a task), each task followed by one or more unit brackets, on its own line or at the
 // end of the task's text. It also proposes the default unit registry and group definitions.
 func ParseText(text string) (*Plan, error) {
+	text = strings.ToValidUTF8(text, "\ufffd")
 	ps := &parser{}
 	lines := strings.Split(text, "\n")
 	for i := 0; i < len(lines); i++ {
@@ -56,7 +59,7 @@ func ParseText(text string) (*Plan, error) {
 		case strings.TrimSpace(strings.Map(invisibleToSpace, text)) == "":
 			return nil, &noTasksError{"文件中没有文字内容，没有可读取的任务。请确认选择了正确的文件"}
 		case ps.items > 0:
-			return nil, &noTasksError{fmt.Sprintf("找到 %d 个编号条目，但没有一个注明了牵头单位或责任单位。%s", ps.items, ErrNoTasks)}
+			return nil, &noTasksError{fmt.Sprintf("没有找到任何任务：找到 %d 个编号条目，但都没有注明单位的括号。%s", ps.items, noTasksHint)}
 		}
 		return nil, ErrNoTasks
 	}

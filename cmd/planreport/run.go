@@ -33,6 +33,8 @@ func commands() []command {
 		{"init", "创建工作目录：导入行动计划，生成计划台账 plan.xlsx", runInit},
 		{"plan", "导入行动计划、查看和检查计划台账（plan import / show / check / refresh）", runPlan},
 		{"templates", "为报送周期生成各单位的报送模板（Excel）", runTemplates},
+		{"collect", "收集、检查和归档各单位交回的报送表，生成反馈表", runCollect},
+		{"status", "各单位报送情况，催报", runStatus},
 		{"demo", "用内置参考计划演示一个报送周期", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}

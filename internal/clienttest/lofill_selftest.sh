@@ -1,5 +1,5 @@
 #!/bin/sh
-# Self-check for testdata/lofill.py: build a workbook with openpyxl, fill it
+# Self-check for internal/clienttest/lofill.py: build a workbook with openpyxl, fill it
 # with LibreOffice through lofill.py, read it back with openpyxl and assert.
 #   sh testdata/lofill_selftest.sh            (N=20 copies for timing: N=80 sh ...)
 set -eu

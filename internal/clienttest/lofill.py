@@ -3,7 +3,7 @@
 
 Run with Debian's interpreter (python3-uno lives there, not in pyenv):
 
-    /usr/bin/python3 testdata/lofill.py JOB.json
+    /usr/bin/python3 internal/clienttest/lofill.py JOB.json
 
 JOB.json:
 

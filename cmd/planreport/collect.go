@@ -1,0 +1,395 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"planreport/inbox"
+	"planreport/plan"
+	"planreport/templates"
+	"planreport/workbook"
+)
+
+const collectUsage = `用法：planreport collect --period 周期 [-w 工作目录] [路径...] [--password 密码] [--eml] [--json]
+
+收集各单位交回的报送表：逐份识别单位、检查填写，归档原件，并告诉单位要改哪些单元格。
+
+路径可以是文件、文件夹（含子文件夹）、.zip 压缩包或 .eml 邮件（取出其中的 .xlsx 和 .zip 附件，
+记录发件人和发送时间）。不指定路径时，读取 工作目录/周期/收件/ 文件夹：把邮件另存为 .eml，
+或把附件直接放进去即可。
+
+每份文件按 SHA-256 原样归档到 周期/归档/单位/，不会删除任何文件；同一文件再次收到时不重复处理，
+重复运行 collect 结果不变。单位可以重新报送，以最后一份通过检查的为准。
+
+没有错误的报送表即为“已接收”。结果写入：
+  周期/检查结果.xlsx         所有问题，每条一行，可筛选
+  周期/反馈/单位_反馈.xlsx     每个有问题的单位一份：在其原表上标出问题单元格并批注，另附“需修改事项”表
+  周期/反馈/邮件草稿/          加 --eml 时，给这些单位的回复邮件草稿（附反馈表）
+  周期/收件记录.json          每份收到的文件：来源、时间、单位、是否接收、问题
+
+退出码：0 表示运行完成（即使有单位的表未通过检查），1 表示运行出错。
+`
+
+func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("collect", collectUsage, stdout)
+	dir, periodFlag := workspaceFlags(fs)
+	password := fs.String("password", "", "加密报送表的打开密码")
+	eml := fs.Bool("eml", false, "为有问题的单位生成回复邮件草稿（.eml，附反馈表）")
+	asJSON := fs.Bool("json", false, "以 JSON 格式输出结果（供脚本使用）")
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	period, err := parsePeriodFlag("collect", *periodFlag)
+	if err != nil {
+		return err
+	}
+	w := workspace{dir: *dir}
+	p, err := w.readPlan()
+	if err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		inboxDir := w.inboxDir(period)
+		if err := os.MkdirAll(inboxDir, 0o755); err != nil {
+			return fmt.Errorf("创建收件文件夹 %s：%w", inboxDir, err)
+		}
+		paths = []string{inboxDir}
+	}
+	res, err := collect(ctx, w, p, period, paths, *password, stderr)
+	if err != nil {
+		return err
+	}
+	if err := writeCollectOutputs(w, p, period, res.coll, *eml); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, res.summary(w, p, period))
+	}
+	res.print(stdout, w, p, period)
+	return nil
+}
+
+// collected is what one collect run did.
+type collected struct {
+	coll      *workbook.Collection
+	added     []workbook.Submission
+	repeated  int      // files received before (same SHA-256)
+	skipped   []string // files that are not workbooks (pictures, PDFs in emails)
+	originals int
+}
+
+// collect reads every item under paths, checks the new ones and archives them in the
+// period's collection, which it saves.
+func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period, paths []string, password string, stderr io.Writer) (*collected, error) {
+	items, containers, skipped, err := inbox.Read(paths, inbox.DefaultLimits())
+	if err != nil {
+		return nil, err
+	}
+	previous, err := workbook.Previous(w.periodDir(period.Previous()), p, period.Previous())
+	if err != nil {
+		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", period.Previous().Chinese(), err)
+	}
+	check := workbook.NewContext(p, period, previous)
+	check.Password = password
+	coll, err := workbook.OpenCollection(w.periodDir(period), period)
+	if err != nil {
+		return nil, err
+	}
+	res := &collected{coll: coll, skipped: skipped}
+	for _, c := range containers {
+		if err := coll.AddOriginal(filepath.Base(c.Path), c.Data, modTime(c.Path)); err != nil {
+			return nil, err
+		}
+		res.originals++
+	}
+
+	// Check the new items in parallel; archive them in order.
+	var todo []int
+	seen := map[string]bool{}
+	sums := make([]string, len(items))
+	for i, it := range items {
+		sums[i] = workbook.Sum(it.Data)
+		if coll.Has(sums[i]) || seen[sums[i]] {
+			res.repeated++
+			continue
+		}
+		seen[sums[i]] = true
+		todo = append(todo, i)
+	}
+	bar := newProgress(len(todo), stderr)
+	reports := make([]*workbook.Report, len(items))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				it := items[i]
+				if it.Problem != "" {
+					reports[i] = &workbook.Report{File: it.Name, SHA256: sums[i], Findings: []workbook.Finding{{
+						Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
+						Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
+				} else {
+					reports[i] = check.Check(it.Name, it.Data, it.Sender)
+				}
+				bar.add()
+			}
+		}()
+	}
+	for _, i := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	bar.done()
+	if err := ctx.Err(); err != nil {
+		return nil, errors.New("已中断，未保存本次收件记录；归档的文件不受影响，重新运行 collect 即可")
+	}
+	for _, i := range todo {
+		it, r := items[i], reports[i]
+		s := workbook.Submission{SHA256: r.SHA256, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received,
+			Unit: r.Unit, Identified: r.Identified, Accepted: r.Accepted(), Findings: r.Findings}
+		added, err := coll.Add(s, it.Data)
+		if err != nil {
+			return nil, err
+		}
+		if added {
+			res.added = append(res.added, coll.Submissions[indexOf(coll, s.SHA256)])
+		}
+	}
+	if err := coll.Save(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func indexOf(c *workbook.Collection, sha string) int {
+	for i, s := range c.Submissions {
+		if s.SHA256 == sha {
+			return i
+		}
+	}
+	return -1
+}
+
+func modTime(path string) time.Time {
+	if st, err := os.Stat(path); err == nil {
+		return st.ModTime()
+	}
+	return time.Time{}
+}
+
+// collectJSON is collect --json's output; scripts rely on it.
+type collectJSON struct {
+	Period        string            `json:"period"`
+	Files         []collectFileJSON `json:"files"`
+	AcceptedUnits []string          `json:"accepted_units"`
+	RejectedUnits []string          `json:"rejected_units"`
+	MissingUnits  []string          `json:"missing_units"`
+}
+
+type collectFileJSON struct {
+	Path     string             `json:"path"`
+	SHA256   string             `json:"sha256"`
+	Unit     string             `json:"unit"`
+	Accepted bool               `json:"accepted"`
+	New      bool               `json:"new"`
+	Archive  string             `json:"archive"`
+	Received string             `json:"received"`
+	Findings []workbook.Finding `json:"findings"`
+}
+
+func (res *collected) summary(w workspace, p *plan.Plan, period plan.Period) collectJSON {
+	isNew := map[string]bool{}
+	for _, s := range res.added {
+		isNew[s.SHA256] = true
+	}
+	out := collectJSON{Period: period.String(), Files: []collectFileJSON{}}
+	for _, s := range res.coll.Submissions {
+		out.Files = append(out.Files, collectFileJSON{Path: s.Source, SHA256: s.SHA256, Unit: s.Unit, Accepted: s.Accepted, New: isNew[s.SHA256],
+			Archive: filepath.Join(w.periodDir(period), filepath.FromSlash(s.Archive)), Received: s.Received.Format("2006-01-02T15:04:05Z07:00"), Findings: s.Findings})
+	}
+	out.AcceptedUnits, out.RejectedUnits = res.coll.Units()
+	out.MissingUnits = missingUnits(p, period, res.coll)
+	for _, l := range []*[]string{&out.AcceptedUnits, &out.RejectedUnits, &out.MissingUnits} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return out
+}
+
+// missingUnits are the reporting units that sent nothing for the period, in registry order.
+func missingUnits(p *plan.Plan, period plan.Period, coll *workbook.Collection) []string {
+	latest := coll.Latest()
+	var out []string
+	for _, u := range reportingUnits(p, period) {
+		if _, ok := latest[u]; !ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func (res *collected) print(out io.Writer, w workspace, p *plan.Plan, period plan.Period) {
+	fmt.Fprintf(out, "%s：本次收到 %d 份新文件", period.Chinese(), len(res.added))
+	if res.repeated > 0 {
+		fmt.Fprintf(out, "，%d 份此前已收到（未重复处理）", res.repeated)
+	}
+	fmt.Fprintln(out, "。")
+	for _, s := range res.added {
+		errs := workbook.Errors(s.Findings)
+		unit := s.Unit
+		if unit == "" {
+			unit = "（未识别单位）"
+		}
+		switch {
+		case s.Accepted && len(s.Findings) == 0:
+			fmt.Fprintf(out, "  接收  %s  %s\n", unit, s.Name)
+		case s.Accepted:
+			fmt.Fprintf(out, "  接收  %s  %s（%d 条提醒）\n", unit, s.Name, len(s.Findings))
+		default:
+			fmt.Fprintf(out, "  退回  %s  %s：%d 个错误", unit, s.Name, errs)
+			for _, f := range s.Findings {
+				if f.Severity == workbook.Error {
+					fmt.Fprintf(out, "，如 %s", f.String())
+					break
+				}
+			}
+			fmt.Fprintln(out)
+		}
+	}
+	for _, s := range res.skipped {
+		fmt.Fprintf(out, "  跳过  %s\n", s)
+	}
+	accepted, rejected := res.coll.Units()
+	missing := missingUnits(p, period, res.coll)
+	fmt.Fprintf(out, "合计：已接收 %d 个单位，未通过 %d 个，未报送 %d 个。\n", len(accepted), len(rejected), len(missing))
+	if len(rejected) > 0 {
+		fmt.Fprintf(out, "未通过：%s\n", strings.Join(rejected, "、"))
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(out, "未报送：%s\n", strings.Join(missing, "、"))
+	}
+	fmt.Fprintf(out, "检查结果：%s\n反馈表：%s\n", filepath.Join(w.periodDir(period), findingsName), filepath.Join(w.periodDir(period), feedbackDir))
+	fmt.Fprintf(out, "运行 planreport status -w %s --period %s 查看各单位报送情况。\n", w.dir, period)
+}
+
+// reportingUnits are the units that get a template for the period, in registry order.
+func reportingUnits(p *plan.Plan, period plan.Period) []string {
+	ctx := workbook.NewContext(p, period, nil)
+	var out []string
+	for _, u := range p.Units {
+		if ctx.Template(u.Name) != nil {
+			out = append(out, u.Name)
+		}
+	}
+	return out
+}
+
+// The collect outputs in a period's folder.
+const (
+	findingsName = "检查结果.xlsx"
+	feedbackDir  = "反馈"
+)
+
+// writeCollectOutputs regenerates the findings workbook and each unit's feedback workbook
+// (and reply drafts) from the collection, so that they always match it.
+func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *workbook.Collection, eml bool) error {
+	dir := w.periodDir(period)
+	if err := workbook.WriteFindings(filepath.Join(dir, findingsName), coll); err != nil {
+		return fmt.Errorf("写入检查结果：%w", err)
+	}
+	latest := coll.Latest()
+	units := make([]string, 0, len(latest))
+	for u := range latest {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	for _, u := range units {
+		s := latest[u]
+		if len(s.Findings) == 0 {
+			continue
+		}
+		data, err := coll.ReadArchived(s)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(dir, feedbackDir, templates.SafeName(u)+"_反馈.xlsx")
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		if err := workbook.WriteFeedback(path, s, data); err != nil {
+			return fmt.Errorf("写入 %s 的反馈表：%w", u, err)
+		}
+		if eml && !s.Accepted {
+			if err := writeReplyDraft(w, p, period, s, path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// writeReplyDraft writes the email that returns a rejected workbook's feedback to its unit.
+func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.Submission, feedback string) error {
+	to := s.Sender
+	var unit plan.Unit
+	for _, u := range p.Units {
+		if u.Name == s.Unit {
+			unit = u
+		}
+	}
+	if to == "" {
+		to = unit.Email
+	}
+	if to == "" {
+		return nil
+	}
+	data, err := os.ReadFile(feedback)
+	if err != nil {
+		return err
+	}
+	errs := workbook.Errors(s.Findings)
+	greeting := s.Unit
+	if unit.Contact != "" {
+		greeting += " " + unit.Contact + "同志"
+	}
+	body := fmt.Sprintf("%s：\n\n您好！贵单位报送的%s任务进展报送表（%s）经检查有 %d 处需要修改，详见附件“%s”表，问题单元格已标红并加批注。\n\n请在原报送表中修改后重新发送。如有疑问，请联系%s。\n\n%s\n",
+		greeting, period.Chinese(), s.Name, errs, workbook.FeedbackSheet, officeContact(p.Office), p.Office.Name)
+	mail := filepath.Join(w.periodDir(period), feedbackDir, "邮件草稿", templates.SafeName(s.Unit)+"_退回修改.eml")
+	if err := os.MkdirAll(filepath.Dir(mail), 0o755); err != nil {
+		return err
+	}
+	return templates.WriteDraft(mail, templates.Draft{From: p.Office.Email, To: to,
+		Subject:     fmt.Sprintf("【请修改后重新报送】%s%s任务进展报送表", s.Unit, period.Chinese()),
+		Body:        body,
+		Attachments: []templates.Attachment{{Name: filepath.Base(feedback), Data: data}}})
+}
+
+func officeContact(o plan.Office) string {
+	var parts []string
+	for _, s := range []string{o.Name, o.Contact, o.Phone} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return "报送办公室"
+	}
+	return strings.Join(parts, " ")
+}

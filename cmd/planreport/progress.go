@@ -1,0 +1,37 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress shows how far a long run is, on a terminal only: scripts and logs get no bar.
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+// newProgress returns a progress display for n steps; it shows nothing for a few steps or
+// when w is not a terminal.
+func newProgress(n int, w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	if n < 20 || !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("检查报送表"),
+		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())}
+}
+
+func (p *progress) add() {
+	if p.bar != nil {
+		p.bar.Add(1)
+	}
+}
+
+func (p *progress) done() {
+	if p.bar != nil {
+		p.bar.Finish()
+	}
+}

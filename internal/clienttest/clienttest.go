@@ -1,0 +1,105 @@
+// Package clienttest lets tests check our workbooks with real spreadsheet clients rather
+// than only our own reader: LibreOffice (driven through UNO by lofill.py) and openpyxl, both
+// from Debian's packages. A test that needs a client skips, with a message naming the
+// package to install, when it is missing, and fails instead when CI is set (.ci/run installs
+// them).
+package clienttest
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// Python is Debian's python3, which has python3-openpyxl and python3-uno.
+const Python = "/usr/bin/python3"
+
+func missing(t testing.TB, what, install string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s is required in CI (%s)", what, install)
+	}
+	t.Skipf("SKIPPED: %s is not installed (%s)", what, install)
+}
+
+// Openpyxl returns the python interpreter with openpyxl, or skips the test.
+func Openpyxl(t testing.TB) string {
+	t.Helper()
+	if out, err := exec.Command(Python, "-c", "import openpyxl").CombinedOutput(); err != nil {
+		missing(t, "openpyxl for "+Python+" ("+strings.TrimSpace(string(out))+")", "apt-get install python3-openpyxl")
+	}
+	return Python
+}
+
+// Soffice returns LibreOffice's soffice, or skips the test.
+func Soffice(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("soffice")
+	if err != nil {
+		missing(t, "LibreOffice (soffice)", "apt-get install libreoffice-calc-nogui")
+	}
+	return path
+}
+
+// Resave opens a workbook in LibreOffice and saves it as .xlsx into dir, as a unit that opens
+// and saves the file would; it returns the new file's path.
+func Resave(t testing.TB, path, dir string) string {
+	t.Helper()
+	soffice := Soffice(t)
+	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+t.TempDir(),
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", dir, path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("LibreOffice could not save %s: %v\n%s", path, err, out)
+	}
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".xlsx")
+	if _, err := os.Stat(out); err != nil {
+		t.Fatalf("LibreOffice wrote no %s", out)
+	}
+	return out
+}
+
+// Cell is one cell to set: Value (string or number), Formula or Date (YYYY-MM-DD).
+type Cell struct {
+	Sheet   string `json:"sheet"`
+	Cell    string `json:"cell"`
+	Value   any    `json:"value,omitempty"`
+	Formula string `json:"formula,omitempty"`
+	Date    string `json:"date,omitempty"`
+}
+
+// File is one workbook for Fill: In is filled and saved as Out. Ops are lofill.py's
+// structural operations (rename_sheet, delete_rows, insert_row), applied after Cells.
+type File struct {
+	In        string           `json:"in"`
+	Out       string           `json:"out"`
+	Unprotect bool             `json:"unprotect"`
+	Password  string           `json:"password,omitempty"`
+	Cells     []Cell           `json:"cells"`
+	Ops       []map[string]any `json:"ops,omitempty"`
+}
+
+// Fill fills and saves workbooks with LibreOffice, all in one LibreOffice session.
+func Fill(t testing.TB, files []File) {
+	t.Helper()
+	Soffice(t)
+	if err := exec.Command(Python, "-c", "import uno").Run(); err != nil {
+		missing(t, "python3-uno for "+Python, "apt-get install python3-uno")
+	}
+	job, err := json.Marshal(map[string]any{"files": files, "timeout": 600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobPath := filepath.Join(t.TempDir(), "job.json")
+	if err := os.WriteFile(jobPath, job, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, self, _, _ := runtime.Caller(0)
+	cmd := exec.Command(Python, filepath.Join(filepath.Dir(self), "lofill.py"), jobPath)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("lofill.py: %v\n%s", err, out)
+	}
+}

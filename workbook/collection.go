@@ -1,0 +1,265 @@
+package workbook
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"planreport/plan"
+	"planreport/templates"
+)
+
+// The files of a period's collection, inside the period's folder.
+const (
+	ArchiveDir   = "归档"        // every received file, byte for byte
+	OriginalsDir = "归档/原件"     // the emails and zip archives they came in
+	StateFile    = "收件记录.json" // what was received and found, one entry per file
+	Unidentified = "未识别"       // the archive folder of files whose unit could not be told
+)
+
+// Submission is one received workbook, archived, with what was found in it.
+type Submission struct {
+	SHA256     string    `json:"sha256"`
+	Name       string    `json:"name"`   // the file's own name as sent
+	Source     string    `json:"source"` // where it came from: a path, or an email or zip and the entry
+	Sender     string    `json:"sender,omitempty"`
+	Received   time.Time `json:"received"`
+	Archive    string    `json:"archive"` // the archived copy, relative to the period folder
+	Unit       string    `json:"unit"`
+	Identified string    `json:"identified,omitempty"`
+	Accepted   bool      `json:"accepted"`
+	Findings   []Finding `json:"findings"`
+}
+
+// Original is an email or zip archive that workbooks arrived in, archived byte for byte.
+type Original struct {
+	SHA256  string `json:"sha256"`
+	Name    string `json:"name"`
+	Archive string `json:"archive"`
+}
+
+// Collection is a period's collection: every submission ever received, in the order received.
+// It lives in the period's folder; Save writes it atomically.
+type Collection struct {
+	Period      string       `json:"period"`
+	Submissions []Submission `json:"submissions"`
+	Originals   []Original   `json:"originals"`
+
+	dir string
+}
+
+// OpenCollection reads the collection kept in a period's folder, or starts an empty one.
+func OpenCollection(dir string, period plan.Period) (*Collection, error) {
+	c := &Collection{Period: period.String(), dir: dir, Submissions: []Submission{}, Originals: []Original{}}
+	data, err := os.ReadFile(filepath.Join(dir, StateFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return c, nil
+	case err != nil:
+		return nil, fmt.Errorf("读取收件记录：%w", err)
+	}
+	if err := json.Unmarshal(data, c); err != nil {
+		return nil, fmt.Errorf("收件记录 %s 已损坏（%v）。归档文件未受影响；可将该文件改名后重新运行 collect，由归档重建记录", filepath.Join(dir, StateFile), err)
+	}
+	c.dir = dir
+	if c.Period != period.String() {
+		return nil, fmt.Errorf("收件记录 %s 属于报送周期 %s，不是 %s", filepath.Join(dir, StateFile), c.Period, period)
+	}
+	return c, nil
+}
+
+// Dir is the period folder the collection lives in.
+func (c *Collection) Dir() string { return c.dir }
+
+// Has reports whether a file with this SHA-256 was received already.
+func (c *Collection) Has(sha string) bool {
+	for _, s := range c.Submissions {
+		if s.SHA256 == sha {
+			return true
+		}
+	}
+	return false
+}
+
+// Sum returns the hex SHA-256 of data.
+func Sum(data []byte) string {
+	s := sha256.Sum256(data)
+	return hex.EncodeToString(s[:])
+}
+
+// archiveName is a received file's archived name: when, which content, and its own name.
+func archiveName(received time.Time, sha, name string) string {
+	return received.UTC().Format("20060102-150405") + "_" + sha[:8] + "_" + templates.SafeName(name)
+}
+
+// AddOriginal archives an email or zip archive that workbooks came in, once.
+func (c *Collection) AddOriginal(name string, data []byte, received time.Time) error {
+	sha := Sum(data)
+	for _, o := range c.Originals {
+		if o.SHA256 == sha {
+			return nil
+		}
+	}
+	rel := filepath.ToSlash(filepath.Join(OriginalsDir, archiveName(received, sha, name)))
+	if err := c.writeArchive(rel, data); err != nil {
+		return err
+	}
+	c.Originals = append(c.Originals, Original{SHA256: sha, Name: name, Archive: rel})
+	return nil
+}
+
+// Add archives a received workbook and records it with its report. A file received before
+// (the same SHA-256) is not added again: added is false.
+func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
+	if s.SHA256 == "" {
+		s.SHA256 = Sum(data)
+	}
+	if c.Has(s.SHA256) {
+		return false, nil
+	}
+	folder := Unidentified
+	if s.Unit != "" {
+		folder = templates.SafeName(s.Unit)
+	}
+	s.Archive = filepath.ToSlash(filepath.Join(ArchiveDir, folder, archiveName(s.Received, s.SHA256, s.Name)))
+	if err := c.writeArchive(s.Archive, data); err != nil {
+		return false, err
+	}
+	if s.Findings == nil {
+		s.Findings = []Finding{}
+	}
+	c.Submissions = append(c.Submissions, s)
+	c.sort()
+	return true, nil
+}
+
+// writeArchive writes an archived copy unless it is there already with the same content (a
+// run killed after archiving and before saving the record leaves it behind).
+func (c *Collection) writeArchive(rel string, data []byte) error {
+	path := filepath.Join(c.dir, filepath.FromSlash(rel))
+	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("创建归档文件夹：%w", err)
+	}
+	return plan.WriteFileAtomic(path, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+// ReadArchived returns an archived submission's bytes.
+func (c *Collection) ReadArchived(s Submission) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(s.Archive)))
+	if err != nil {
+		return nil, fmt.Errorf("读取归档文件 %s：%w", s.Archive, err)
+	}
+	if Sum(data) != s.SHA256 {
+		return nil, fmt.Errorf("归档文件 %s 的内容与收件记录不符（SHA-256 不同），可能被修改过", s.Archive)
+	}
+	return data, nil
+}
+
+// Save writes the collection's record atomically, submissions in the order received.
+func (c *Collection) Save() error {
+	c.sort()
+	sort.Slice(c.Originals, func(i, j int) bool { return c.Originals[i].Archive < c.Originals[j].Archive })
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	return plan.WriteFileAtomic(filepath.Join(c.dir, StateFile), func(f *os.File) error {
+		_, err := f.Write(append(data, '\n'))
+		return err
+	})
+}
+
+func (c *Collection) sort() {
+	sort.SliceStable(c.Submissions, func(i, j int) bool {
+		a, b := c.Submissions[i], c.Submissions[j]
+		if !a.Received.Equal(b.Received) {
+			return a.Received.Before(b.Received)
+		}
+		return a.SHA256 < b.SHA256
+	})
+}
+
+// Latest returns each unit's submission that counts: its latest accepted one, else its latest
+// one (rejected).
+func (c *Collection) Latest() map[string]Submission {
+	out := map[string]Submission{}
+	for _, s := range c.Submissions { // in the order received
+		if s.Unit == "" {
+			continue
+		}
+		if old, ok := out[s.Unit]; ok && old.Accepted && !s.Accepted {
+			continue
+		}
+		out[s.Unit] = s
+	}
+	return out
+}
+
+// Units returns the units of the latest submissions, sorted, split into accepted and rejected.
+func (c *Collection) Units() (accepted, rejected []string) {
+	for unit, s := range c.Latest() {
+		if s.Accepted {
+			accepted = append(accepted, unit)
+		} else {
+			rejected = append(rejected, unit)
+		}
+	}
+	sort.Strings(accepted)
+	sort.Strings(rejected)
+	return accepted, rejected
+}
+
+// Previous reads each unit's accepted report of a collected period, as templates.Previous, for
+// the next period's templates and checks. A period never collected gives nil.
+func Previous(dir string, p *plan.Plan, period plan.Period) (map[string]templates.Previous, error) {
+	c, err := OpenCollection(dir, period)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Submissions) == 0 {
+		return nil, nil
+	}
+	ctx := NewContext(p, period, nil)
+	out := map[string]templates.Previous{}
+	for unit, s := range c.Latest() {
+		if !s.Accepted {
+			continue
+		}
+		data, err := c.ReadArchived(s)
+		if err != nil {
+			return nil, err
+		}
+		r := ctx.Check(s.Name, data, s.Sender)
+		prev := templates.Previous{}
+		for _, e := range r.Entries {
+			prev[e.Task] = struct{ Status, Progress string }{e.Status, e.Progress}
+		}
+		out[unit] = prev
+	}
+	return out, nil
+}
+
+// OnTime reports whether a submission arrived by the end of the due day (local time).
+func OnTime(s Submission, due string) bool {
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(due), time.Local)
+	if err != nil {
+		return true
+	}
+	return s.Received.Before(d.AddDate(0, 0, 1))
+}

@@ -1,0 +1,604 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/richardlehane/mscfb"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+
+	"planreport/plan"
+	"planreport/templates"
+)
+
+// Limits bound what one returned workbook may cost to read.
+type Limits struct {
+	MaxFileBytes     int64 // the file itself
+	MaxUnzippedBytes int64 // all its parts uncompressed
+	MaxEntries       int   // parts in its zip
+}
+
+// DefaultLimits are generous for a template (tens of KB) and small for a machine.
+var DefaultLimits = Limits{MaxFileBytes: 20 << 20, MaxUnzippedBytes: 200 << 20, MaxEntries: 2000}
+
+// Context is what checking a period's returned workbooks needs: the plan, the period, the
+// templates as issued, and each unit's accepted report of the previous period.
+type Context struct {
+	Plan     *plan.Plan
+	Period   plan.Period
+	Password string // for encrypted workbooks (--password)
+	Limits   Limits
+
+	templates   map[string]*templates.Template // by reporting unit
+	reporter    map[string]string              // unit → the unit that reports for it
+	byEmail     map[string]string              // email → unit
+	previous    map[string]templates.Previous
+	fingerprint string
+}
+
+// NewContext prepares checking for a period. previous, when not nil, holds each unit's
+// accepted report of the previous period (for the "same as last period" warning).
+func NewContext(p *plan.Plan, period plan.Period, previous map[string]templates.Previous) *Context {
+	c := &Context{Plan: p, Period: period, Limits: DefaultLimits, templates: map[string]*templates.Template{},
+		reporter: map[string]string{}, byEmail: map[string]string{}, previous: previous, fingerprint: p.Fingerprint()}
+	ts := templates.Build(p, period, previous)
+	for i := range ts {
+		t := &ts[i]
+		c.templates[t.Unit.Name] = t
+		c.reporter[t.Unit.Name] = t.Unit.Name
+		for _, u := range t.ReportsFor {
+			c.reporter[u] = t.Unit.Name
+		}
+	}
+	for _, u := range p.Units {
+		if u.Email != "" {
+			c.byEmail[strings.ToLower(strings.TrimSpace(u.Email))] = u.Name
+		}
+	}
+	return c
+}
+
+// Template returns the template issued to a reporting unit, or nil.
+func (c *Context) Template(unit string) *templates.Template { return c.templates[unit] }
+
+// Report is what was read from one returned workbook.
+type Report struct {
+	File       string // the file's name as received
+	SHA256     string
+	Unit       string // the reporting unit, "" when it could not be told
+	Identified string // how the unit was told: 标识, 文件名, 填报说明; "" when it was not
+	Entries    []Entry
+	Filler     map[string]string // 填报人, 联系电话, 审核领导, 填报日期
+	Findings   []Finding
+
+	sheet string // the task sheet's name as found
+}
+
+// Accepted reports whether the workbook has no error.
+func (r *Report) Accepted() bool { return Errors(r.Findings) == 0 }
+
+// Entry is one task row as the unit filled it.
+type Entry struct {
+	Task       string `json:"task"`
+	Row        int    `json:"row"`    // 1-based row in the returned sheet
+	Status     string `json:"status"` // a status word, "" when missing or unreadable
+	Percent    int    `json:"percent"`
+	HasPercent bool   `json:"has_percent"`
+	Progress   string `json:"progress"`
+	Problems   string `json:"problems"`
+	NextSteps  string `json:"next_steps"`
+	Evidence   string `json:"evidence"`
+}
+
+func (r *Report) add(sev Severity, rule, sheet, cell, task, msg, hint string) {
+	r.Findings = append(r.Findings, Finding{Severity: sev, Rule: rule, Unit: r.Unit, File: r.File, Sheet: sheet, Cell: cell, Task: task, Message: msg, Hint: hint})
+}
+
+// Check reads and checks one returned workbook. name is the file's name as received; sender
+// the email address it came from, if any. It never panics on any input: a file that cannot
+// be read gives a report with one error finding.
+func (c *Context) Check(name string, data []byte, sender string) (r *Report) {
+	sum := sha256.Sum256(data)
+	r = &Report{File: name, SHA256: hex.EncodeToString(sum[:]), Filler: map[string]string{}}
+	defer func() {
+		if v := recover(); v != nil {
+			r.Findings = nil
+			r.add(Error, RuleCorrupt, "", "", "", fmt.Sprintf("文件无法读取（%v）", v), "请在 Excel 或 WPS 中打开该文件，另存为 .xlsx 后重新发送")
+		}
+		for i := range r.Findings {
+			r.Findings[i].Unit = r.Unit
+		}
+	}()
+	f := c.open(r, data)
+	if f == nil {
+		r.Unit = c.guessUnit(name, nil)
+		return r
+	}
+	defer f.Close()
+	c.identify(r, f, name, sender)
+	if r.Unit == "" || c.templates[r.Unit] == nil {
+		return r
+	}
+	c.readTasks(r, f, c.templates[r.Unit])
+	c.readFiller(r, f)
+	return r
+}
+
+var (
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+	zipMagic = []byte("PK\x03\x04")
+)
+
+// open checks the file as a file and opens it; nil when it cannot be read.
+func (c *Context) open(r *Report, data []byte) *excelize.File {
+	ext := strings.ToLower(filepath.Ext(r.File))
+	switch {
+	case len(data) == 0:
+		r.add(Error, RuleEmpty, "", "", "", "文件是空的（0 字节）", "可能是保存或发送时出错，请重新保存报送表后发送")
+		return nil
+	case int64(len(data)) > c.Limits.MaxFileBytes:
+		r.add(Error, RuleTooLarge, "", "", "", fmt.Sprintf("文件过大（%.1f MB），报送表不应超过 %d MB", float64(len(data))/(1<<20), c.Limits.MaxFileBytes>>20),
+			"请不要在报送表中粘贴图片或附件，佐证材料请另行发送")
+		return nil
+	case bytes.HasPrefix(data, oleMagic):
+		if isEncryptedOOXML(data) {
+			if c.Password == "" {
+				r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，无法读取", "请取消密码后重新发送；或由办公室运行 collect 时用 --password 提供密码")
+				return nil
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{Password: c.Password, UnzipSizeLimit: c.Limits.MaxUnzippedBytes, UnzipXMLSizeLimit: c.Limits.MaxUnzippedBytes})
+			if err != nil {
+				r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，用 --password 提供的密码无法打开", "请确认密码，或请单位取消密码后重新发送")
+				return nil
+			}
+			return f
+		}
+		kind := ".xls"
+		if ext == ".et" || ext == ".ett" {
+			kind = "WPS .et"
+		}
+		r.add(Error, RuleLegacy, "", "", "", "这是旧版 "+kind+" 格式的文件，无法读取", "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新发送")
+		return nil
+	case !bytes.HasPrefix(data, zipMagic):
+		hint := "请发送办公室下发的 .xlsx 报送表"
+		if ext == ".csv" {
+			hint = "CSV 文件不能保留报送表的格式，请在原报送表（.xlsx）中填写后发送"
+		}
+		r.add(Error, RuleNotXLSX, "", "", "", "这不是 Excel 工作簿（.xlsx）", hint)
+		return nil
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		r.add(Error, RuleCorrupt, "", "", "", "文件已损坏或不完整（无法解压）", "可能是发送时被截断。请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
+		return nil
+	}
+	var total uint64
+	workbook := false
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+		if zf.Name == "xl/workbook.xml" {
+			workbook = true
+		}
+	}
+	if len(zr.File) > c.Limits.MaxEntries || total > uint64(c.Limits.MaxUnzippedBytes) {
+		r.add(Error, RuleZipBomb, "", "", "", fmt.Sprintf("文件解压后过大（%d 个部件，共 %d MB），已拒绝读取", len(zr.File), total>>20),
+			"报送表解压后不应超过几 MB。请使用办公室下发的报送表重新填写")
+		return nil
+	}
+	if !workbook {
+		what := "这不是 Excel 工作簿"
+		for _, zf := range zr.File {
+			switch {
+			case strings.HasPrefix(zf.Name, "word/"):
+				what = "这是 Word 文档，不是 Excel 工作簿"
+			case strings.HasPrefix(zf.Name, "ppt/"):
+				what = "这是 PowerPoint 文件，不是 Excel 工作簿"
+			}
+		}
+		r.add(Error, RuleNotXLSX, "", "", "", what, "请发送办公室下发的 .xlsx 报送表")
+		return nil
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: c.Limits.MaxUnzippedBytes, UnzipXMLSizeLimit: c.Limits.MaxUnzippedBytes})
+	if err != nil {
+		r.add(Error, RuleCorrupt, "", "", "", fmt.Sprintf("文件已损坏，无法读取（%v）", err), "请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
+		return nil
+	}
+	return f
+}
+
+// isEncryptedOOXML reports whether an OLE compound file holds an encrypted .xlsx (Office puts
+// the encrypted package in a compound file with an EncryptionInfo stream).
+func isEncryptedOOXML(data []byte) bool {
+	doc, err := mscfb.New(bytes.NewReader(data))
+	if err != nil {
+		return false
+	}
+	for entry, err := doc.Next(); err == nil; entry, err = doc.Next() {
+		if entry.Name == "EncryptionInfo" || entry.Name == "EncryptedPackage" {
+			return true
+		}
+	}
+	return false
+}
+
+// identify tells whose and which workbook it is: from the hidden identification, else by a
+// unit name in the file name or on the instructions sheet.
+func (c *Context) identify(r *Report, f *excelize.File, name, sender string) {
+	id, ok := templates.ReadIdentity(f)
+	if ok {
+		r.Unit, r.Identified = id.Unit, "标识"
+		known := false
+		for _, u := range c.Plan.Units {
+			if u.Name == id.Unit {
+				known = true
+			}
+		}
+		switch {
+		case !known:
+			r.add(Error, RuleUnknownUnit, "", "", "", fmt.Sprintf("报送表标识的单位“%s”不在计划台账的单位表中", id.Unit),
+				"办公室：如单位改名，请在 plan.xlsx「单位」表中把旧名称填入“别名”，或重新生成模板下发")
+			r.Unit = ""
+			return
+		case c.templates[id.Unit] == nil && c.reporter[id.Unit] != "" && c.reporter[id.Unit] != id.Unit:
+			r.add(Error, RuleNotReporting, "", "", "", fmt.Sprintf("“%s”的任务现由“%s”代为报送", id.Unit, c.reporter[id.Unit]),
+				"请使用“"+c.reporter[id.Unit]+"”的报送表填报")
+			r.Unit = ""
+			return
+		case c.templates[id.Unit] == nil:
+			r.add(Error, RuleUnknownUnit, "", "", "", fmt.Sprintf("“%s”本周期没有任务，无需报送", id.Unit), "如有疑问请联系报送办公室")
+			r.Unit = ""
+			return
+		}
+		if id.Period != "" && id.Period != c.Period.String() {
+			other, err := plan.ParsePeriod(id.Period)
+			otherName := id.Period
+			if err == nil {
+				otherName = other.Chinese()
+			}
+			r.add(Error, RuleOtherPeriod, "", "", "", fmt.Sprintf("这是%s的报送表，不是本次（%s）的", otherName, c.Period.Chinese()),
+				"请使用办公室本次下发的报送表填报")
+		}
+		if id.Plan != "" && id.Plan != c.fingerprint {
+			r.add(Error, RuleOtherPlan, "", "", "", "这份报送表是按另一版本的行动计划生成的（任务已调整）", "请使用办公室本次下发的报送表重新填报")
+		}
+		if id.Version != "" && id.Version != templates.Version {
+			r.add(Error, RuleVersion, "", "", "", fmt.Sprintf("报送表格式版本 %s 无法识别", id.Version), "请使用办公室本次下发的报送表")
+		}
+	} else {
+		r.Unit = c.guessUnit(name, f)
+		if r.Unit == "" {
+			r.add(Error, RuleNoIdentity, "", "", "", "无法识别这是哪个单位的报送表：文件中没有报送表标识，文件名和“填报说明”中也没有单位名称",
+				"请使用办公室下发的报送表填写（不要把内容复制到新建的工作簿），或在文件名中写明单位名称")
+			return
+		}
+		r.Identified = "文件名"
+		r.add(Warning, RuleGuessed, "", "", "", fmt.Sprintf("报送表标识已丢失（可能是把内容复制到了新建的工作簿），按单位名称识别为“%s”", r.Unit),
+			"请以后直接在下发的报送表中填写；办公室请核对单位是否正确")
+	}
+	if sender != "" {
+		if from, ok := c.byEmail[strings.ToLower(sender)]; ok && from != r.Unit && c.reporter[from] != r.Unit {
+			r.add(Warning, RuleOtherSender, "", "", "", fmt.Sprintf("这是“%s”的报送表，却由“%s”的邮箱（%s）发来", r.Unit, from, sender),
+				"办公室请核对是否发错了文件")
+		}
+	}
+	if other := c.unitInName(name); other != "" && other != r.Unit && c.reporter[other] != r.Unit {
+		r.add(Warning, RuleOtherFileName, "", "", "", fmt.Sprintf("文件名写的是“%s”，报送表标识却是“%s”", other, r.Unit),
+			"办公室请核对是否用错了报送表")
+	}
+}
+
+// guessUnit finds the reporting unit named in the file name or, when f is not nil, on the
+// instructions sheet.
+func (c *Context) guessUnit(name string, f *excelize.File) string {
+	if u := c.unitInName(name); u != "" {
+		return c.reporter[u]
+	}
+	if f != nil {
+		for _, sheet := range f.GetSheetList() {
+			rows, err := f.GetRows(sheet)
+			if err != nil {
+				continue
+			}
+			for i, row := range rows {
+				if i > 10 {
+					break
+				}
+				for j, v := range row {
+					if strings.TrimSpace(v) == "填报单位" && j+1 < len(row) {
+						if u := c.unitInName(row[j+1]); u != "" {
+							return c.reporter[u]
+						}
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// unitInName returns the longest registry unit name (or alias) in s whose unit reports.
+func (c *Context) unitInName(s string) string {
+	s = width.Narrow.String(s)
+	best, bestLen := "", 0
+	for _, u := range c.Plan.Units {
+		if _, ok := c.reporter[u.Name]; !ok {
+			continue
+		}
+		for _, n := range append([]string{u.Name}, u.Aliases...) {
+			if len(n) > bestLen && strings.Contains(s, n) {
+				best, bestLen = u.Name, len(n)
+			}
+		}
+	}
+	return best
+}
+
+// findTaskSheet returns the task sheet's name and its header row (0-based), or "" when no
+// sheet has the task headers.
+func findTaskSheet(f *excelize.File) (string, int, [][]string) {
+	sheets := f.GetSheetList()
+	sort.SliceStable(sheets, func(i, j int) bool { return sheets[i] == templates.SheetTasks && sheets[j] != templates.SheetTasks })
+	for _, s := range sheets {
+		rows, err := f.GetRows(s)
+		if err != nil {
+			continue
+		}
+		for i := 0; i < len(rows) && i < 10; i++ {
+			for _, v := range rows[i] {
+				if strings.TrimSpace(v) == templates.ColID {
+					return s, i, rows
+				}
+			}
+		}
+	}
+	return "", 0, nil
+}
+
+func cellName(col, row int) string {
+	name, _ := excelize.CoordinatesToCellName(col+1, row)
+	return name
+}
+
+// readTasks checks the task sheet's structure against the issued template and reads each row.
+func (c *Context) readTasks(r *Report, f *excelize.File, t *templates.Template) {
+	sheet, hdr, rows := findTaskSheet(f)
+	if sheet == "" {
+		r.add(Error, RuleSheetMissing, templates.SheetTasks, "", "", "找不到「任务进展」工作表（或表头“任务编号”）",
+			"请使用办公室下发的报送表填写，不要删除或改名工作表，不要删除表头行")
+		return
+	}
+	r.sheet = sheet
+	if sheet != templates.SheetTasks {
+		r.add(Warning, RuleSheetRenamed, sheet, "", "", fmt.Sprintf("工作表“%s”应名为“%s”", sheet, templates.SheetTasks), "请不要修改工作表名称")
+	}
+
+	// Columns by header; a header that is gone or renamed is an error, and its column is then
+	// read where the template put it.
+	col := map[string]int{}
+	for i, h := range rows[hdr] {
+		h = strings.Join(strings.Fields(width.Narrow.String(h)), "")
+		if _, dup := col[h]; !dup && h != "" {
+			col[h] = i
+		}
+	}
+	expected := templates.LockedColumns
+	for _, row := range t.Rows {
+		if row.PrevStatus != "" || row.PrevProgress != "" {
+			expected = append(append([]string(nil), expected...), templates.PreviousColumns...)
+			break
+		}
+	}
+	expected = append(append([]string(nil), expected...), templates.FillColumns...)
+	for i, h := range expected {
+		if _, ok := col[width.Narrow.String(h)]; ok {
+			col[h] = col[width.Narrow.String(h)]
+			continue
+		}
+		got := ""
+		if i < len(rows[hdr]) {
+			got = rows[hdr][i]
+		}
+		r.add(Error, RuleHeaderChanged, sheet, cellName(i, hdr+1), "", fmt.Sprintf("表头“%s”被修改或删除（此处现为“%s”）", h, got),
+			"请不要修改表头；请使用办公室下发的报送表重新填写")
+		col[h] = i
+	}
+	get := func(row []string, h string) string {
+		i := col[h]
+		if i < len(row) {
+			return strings.TrimSpace(row[i])
+		}
+		return ""
+	}
+
+	want := map[string]int{} // task id → index in t.Rows
+	for i, row := range t.Rows {
+		want[row.TaskID] = i
+	}
+	seen := map[string]int{} // task id → returned row number
+	lastIndex := -1
+	reordered := false
+	for n := hdr + 1; n < len(rows); n++ {
+		row := rows[n]
+		id := strings.Join(strings.Fields(width.Narrow.String(get(row, templates.ColID))), "")
+		if id == "" {
+			empty := true
+			for _, v := range row {
+				if strings.TrimSpace(v) != "" {
+					empty = false
+				}
+			}
+			if !empty {
+				r.add(Error, RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), "", fmt.Sprintf("第 %d 行没有任务编号", n+1),
+					"请不要增加行；如需补充说明，请写在该任务的“本期工作进展”中")
+			}
+			continue
+		}
+		idx, ok := want[id]
+		if !ok {
+			r.add(Error, RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), id, fmt.Sprintf("任务编号“%s”不是下发给本单位的任务", id),
+				"请不要增加行或修改任务编号；请删除该行，或使用办公室下发的报送表")
+			continue
+		}
+		if prev, dup := seen[id]; dup {
+			r.add(Error, RuleRowDuplicated, sheet, cellName(col[templates.ColID], n+1), id, fmt.Sprintf("任务 %s 重复出现（另见第 %d 行）", id, prev),
+				"每项任务只保留一行，请删除重复的行")
+			continue
+		}
+		seen[id] = n + 1
+		if idx < lastIndex {
+			reordered = true
+		}
+		lastIndex = max(lastIndex, idx)
+		expectedRow := t.Rows[idx]
+		for i, h := range templates.LockedColumns {
+			if h == templates.ColID {
+				continue
+			}
+			if !sameText(get(row, h), expectedRow.Locked()[i]) {
+				r.add(Error, RuleLockedEdited, sheet, cellName(col[h], n+1), id, fmt.Sprintf("任务 %s 的“%s”被修改", id, h),
+					"锁定的任务信息不能修改，请恢复原文（可从下发的报送表中复制）")
+			}
+		}
+		// A cell typed as a formula (=60, =A1) is read as its value. Clients that calculate
+		// save the value too, but not every writer does (openpyxl does not), so the formula is
+		// calculated here.
+		value := func(h string) string {
+			cell := cellName(col[h], n+1)
+			if formula, err := f.GetCellFormula(sheet, cell); err == nil && formula != "" {
+				if calc, err := f.CalcCellValue(sheet, cell); err == nil {
+					return strings.TrimSpace(calc)
+				}
+			}
+			return get(row, h)
+		}
+		e := Entry{Task: id, Row: n + 1, Progress: value(templates.ColProgress), Problems: value(templates.ColProblems),
+			NextSteps: value(templates.ColNextSteps), Evidence: value(templates.ColEvidence)}
+		c.checkEntry(r, &e, expectedRow, value(templates.ColStatus), value(templates.ColPercent), sheet, col)
+		r.Entries = append(r.Entries, e)
+	}
+	if reordered {
+		r.add(Warning, RuleRowReordered, sheet, "", "", "任务行的顺序与下发的报送表不同", "已按任务编号逐行核对，不影响接收；今后请不要排序或移动行")
+	}
+	for _, row := range t.Rows {
+		if _, ok := seen[row.TaskID]; !ok {
+			r.add(Error, RuleRowDeleted, sheet, "", row.TaskID, fmt.Sprintf("任务 %s 的行被删除了", row.TaskID),
+				"每项任务都须填报，请使用办公室下发的报送表恢复该行后填写")
+		}
+	}
+	// Report findings in row order: a clerk fixes them top to bottom.
+	sort.SliceStable(r.Entries, func(i, j int) bool { return r.Entries[i].Row < r.Entries[j].Row })
+}
+
+// checkEntry applies the row rules to one task row.
+func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, percent, sheet string, col map[string]int) {
+	at := func(h string) string { return cellName(col[h], e.Row) }
+	id := e.Task
+	switch s, synonym, ok := normalizeStatus(status); {
+	case status == "":
+		r.add(Error, RuleStatusEmpty, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 未填写完成状态", id), "请从下拉列表选择完成状态")
+	case !ok:
+		words := templates.Statuses
+		if t.Ongoing {
+			words = templates.OngoingStatuses
+		}
+		r.add(Error, RuleStatusInvalid, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 的完成状态“%s”无法识别", id, status),
+			"请从下拉列表选择："+strings.Join(words, "、"))
+	case s == templates.StatusOngoing && !t.Ongoing:
+		r.add(Error, RuleStatusOngoing, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 有完成时限“%s”，不能选“常态化推进”", id, t.Deadline),
+			"请选择：已完成、序时推进、滞后或未启动")
+	default:
+		e.Status = s
+		if synonym {
+			r.add(Warning, RuleStatusSynonym, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 的完成状态“%s”已按“%s”理解", id, status, s),
+				"今后请从下拉列表选择")
+		}
+	}
+	if percent != "" {
+		n, normalized, ok := parsePercent(percent)
+		switch {
+		case !ok:
+			r.add(Error, RulePercentInvalid, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”不是 0–100 的整数", id, percent),
+				"请填写 0 到 100 的整数，例如 80")
+		default:
+			e.Percent, e.HasPercent = n, true
+			if normalized {
+				r.add(Warning, RulePercentRead, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”已按 %d 理解", id, percent, n),
+					"今后请直接填写整数，例如 80")
+			}
+		}
+	}
+	if e.Status == templates.StatusDone {
+		if !e.HasPercent || e.Percent != 100 {
+			r.add(Error, RuleDoneNot100, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 状态为“已完成”，完成进度应为 100", id),
+				"已完成的任务请把完成进度填为 100；如尚未全部完成，请改选“序时推进”")
+		}
+	}
+	switch {
+	case e.Progress == "" && e.Status == templates.StatusDone:
+		r.add(Error, RuleDoneNoText, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 状态为“已完成”，但未填写本期工作进展", id),
+			"请在“本期工作进展”中写明完成情况")
+	case e.Progress == "":
+		r.add(Error, RuleNoProgress, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 未填写本期工作进展", id),
+			"请简要写明本期做了哪些工作、取得什么进展")
+	case isPlaceholder(e.Progress):
+		r.add(Warning, RulePlaceholder, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展只写了“%s”", id, e.Progress),
+			"请写明本期开展的具体工作")
+	case t.PrevProgress != "" && sameText(e.Progress, t.PrevProgress):
+		r.add(Warning, RuleUnchanged, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展与上期完全相同", id),
+			"请写明本期的新进展")
+	}
+	if (e.Status == templates.StatusBehind || e.Status == templates.StatusNotBegun) && e.Problems == "" {
+		r.add(Error, RuleNeedsProblems, sheet, at(templates.ColProblems), id, fmt.Sprintf("任务 %s 状态为“%s”，须填写存在问题", id, e.Status),
+			"请在“存在问题”中说明原因")
+	}
+	if t.Overdue && e.Status != "" && e.Status != templates.StatusDone && (e.Problems == "" || e.NextSteps == "") {
+		missing, cell := "存在问题和下步计划", at(templates.ColProblems)
+		switch {
+		case e.Problems != "":
+			missing, cell = "下步计划", at(templates.ColNextSteps)
+		case e.NextSteps != "":
+			missing = "存在问题"
+		}
+		r.add(Error, RuleOverdue, sheet, cell, id, fmt.Sprintf("任务 %s 已到完成时限“%s”仍未完成，须填写%s", id, t.Deadline, missing),
+			"请说明未按期完成的原因和下一步安排")
+	}
+}
+
+// readFiller reads who filled the workbook; missing names are a warning.
+func (c *Context) readFiller(r *Report, f *excelize.File) {
+	rows, err := f.GetRows(templates.SheetFiller)
+	if err != nil {
+		return
+	}
+	for i, row := range rows {
+		if len(row) == 0 {
+			continue
+		}
+		label := strings.TrimSpace(row[0])
+		value := ""
+		if len(row) > 1 {
+			value = strings.TrimSpace(row[1])
+		}
+		for _, l := range templates.FillerLabels {
+			if label == l {
+				if l == "填报日期" {
+					if d, err := plan.ParseDate(value); err == nil && d != "" {
+						value = d
+					}
+				}
+				r.Filler[l] = value
+				if value == "" && (l == "填报人" || l == "联系电话") {
+					r.add(Warning, RuleFillerMissing, templates.SheetFiller, cellName(1, i+1), "", fmt.Sprintf("未填写%s", l),
+						"请在「填报信息」中填写，便于办公室联系核实")
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,343 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"planreport/plan"
+	"planreport/templates"
+)
+
+// q is the fixture's period: in 2023Q2 some tasks are overdue (due 2021 and 2022), some not
+// yet (due 2023-12-31), and some ongoing.
+var q = plan.Period{Kind: plan.Quarterly, Year: 2023, N: 2}
+
+// fixture is the reference plan with an office and emails, and its 2023Q4 templates issued
+// into a temporary folder.
+type fixture struct {
+	plan   *plan.Plan
+	ctx    *Context
+	issued map[string]string // unit → template path
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	p, err := plan.Parse(plan.ReferenceName, plan.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range p.Units {
+		p.Units[i].Email = fmt.Sprintf("unit%d@example.gov.cn", i)
+	}
+	dir := t.TempDir()
+	res, err := templates.Issue(dir, templates.Build(p, q, nil), templates.Options{Period: q, Due: "2023-07-08",
+		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := &fixture{plan: p, ctx: NewContext(p, q, nil), issued: map[string]string{}}
+	for _, it := range res.Templates {
+		fx.issued[it.Unit] = it.Path
+	}
+	return fx
+}
+
+// filled returns unit's template filled in correctly by our own writer, then changed by edit.
+func (fx *fixture) filled(t testing.TB, unit string, edit func(f *excelize.File)) []byte {
+	t.Helper()
+	f, err := excelize.OpenFile(fx.issued[unit])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fillCorrectly(t, f, fx.ctx.Template(unit))
+	if edit != nil {
+		edit(f)
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// fillCorrectly fills every row so that no rule fires: done tasks at 100 with text, overdue
+// ones with problems and next steps.
+func fillCorrectly(t testing.TB, f *excelize.File, tpl *templates.Template) {
+	t.Helper()
+	for i, r := range tpl.Rows {
+		row := i + 2
+		status, pct, problems, next := templates.StatusOnTrack, 60, "", ""
+		switch {
+		case r.Overdue:
+			status, pct, problems, next = templates.StatusBehind, 70, "涉及部门多，协调难度大。", "下季度完成。"
+		case i%5 == 0:
+			status, pct = templates.StatusDone, 100
+		case r.Ongoing && i%3 == 0:
+			status = templates.StatusOngoing
+		}
+		for col, v := range map[string]any{"G": status, "H": pct, "I": fmt.Sprintf("本期围绕任务 %s 开展了专项工作。", r.TaskID), "J": problems, "K": next} {
+			if err := f.SetCellValue(templates.SheetTasks, fmt.Sprintf("%s%d", col, row), v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for i, v := range []string{"张伟", "010-69600001", "李强", "2024-01-05"} {
+		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
+	}
+}
+
+type want struct {
+	rule, sheet, cell string
+	sev               Severity
+}
+
+func got(r *Report) []want {
+	var out []want
+	for _, f := range r.Findings {
+		out = append(out, want{f.Rule, f.Sheet, f.Cell, f.Severity})
+	}
+	return out
+}
+
+func set(cells map[string]any) func(f *excelize.File) {
+	return func(f *excelize.File) {
+		for cell, v := range cells {
+			f.SetCellValue(templates.SheetTasks, cell, v)
+		}
+	}
+}
+
+// TestRules triggers each row and structure rule once on 宝山镇's template of 2023Q2.
+func TestRules(t *testing.T) {
+	fx := newFixture(t)
+	tpl := fx.ctx.Template("宝山镇")
+	rowOf := map[string]int{}
+	for i, r := range tpl.Rows {
+		rowOf[r.TaskID] = i + 2
+	}
+	overdue, ongoing, dated := 0, 0, 0 // rows of an overdue task, an ongoing one, one with a later deadline
+	for i, r := range tpl.Rows {
+		switch {
+		case r.Overdue && overdue == 0:
+			overdue = i + 2
+		case r.Ongoing && ongoing == 0 && i%5 != 0 && i%3 != 0:
+			ongoing = i + 2
+		case !r.Ongoing && !r.Overdue && dated == 0 && i%5 != 0:
+			dated = i + 2
+		}
+	}
+	c := func(col string, row int) string { return fmt.Sprintf("%s%d", col, row) }
+	for _, tc := range []struct {
+		name string
+		edit func(f *excelize.File)
+		want []want
+	}{
+		{"correct", nil, nil},
+		{"status empty", set(map[string]any{c("G", dated): ""}), []want{{RuleStatusEmpty, templates.SheetTasks, c("G", dated), Error}}},
+		{"status not a status", set(map[string]any{c("G", dated): "差不多了"}), []want{{RuleStatusInvalid, templates.SheetTasks, c("G", dated), Error}}},
+		{"status synonym", set(map[string]any{c("G", dated): "进行中"}), []want{{RuleStatusSynonym, templates.SheetTasks, c("G", dated), Warning}}},
+		{"status synonym 完成", set(map[string]any{c("G", dated): "完成", c("H", dated): 100}), []want{{RuleStatusSynonym, templates.SheetTasks, c("G", dated), Warning}}},
+		{"ongoing status on a dated task", set(map[string]any{c("G", dated): templates.StatusOngoing}), []want{{RuleStatusOngoing, templates.SheetTasks, c("G", dated), Error}}},
+		{"ongoing status on an ongoing task", set(map[string]any{c("G", ongoing): templates.StatusOngoing}), nil},
+		{"percent 80%", set(map[string]any{c("H", dated): "80%"}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), Warning}}},
+		{"percent full width", set(map[string]any{c("H", dated): "８０％"}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), Warning}}},
+		{"percent fraction", set(map[string]any{c("H", dated): 0.8}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), Warning}}},
+		{"percent as text", set(map[string]any{c("H", dated): "80"}), nil},
+		{"percent over 100", set(map[string]any{c("H", dated): 120}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), Error}}},
+		{"percent not whole", set(map[string]any{c("H", dated): 85.5}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), Error}}},
+		{"percent words", set(map[string]any{c("H", dated): "大部分"}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), Error}}},
+		{"done below 100", set(map[string]any{c("G", dated): templates.StatusDone, c("H", dated): 90}), []want{{RuleDoneNot100, templates.SheetTasks, c("H", dated), Error}}},
+		{"done without text", set(map[string]any{c("G", dated): templates.StatusDone, c("H", dated): 100, c("I", dated): ""}), []want{{RuleDoneNoText, templates.SheetTasks, c("I", dated), Error}}},
+		{"behind without problems", set(map[string]any{c("G", dated): templates.StatusBehind}), []want{{RuleNeedsProblems, templates.SheetTasks, c("J", dated), Error}}},
+		{"not begun without problems", set(map[string]any{c("G", dated): templates.StatusNotBegun, c("H", dated): 0}), []want{{RuleNeedsProblems, templates.SheetTasks, c("J", dated), Error}}},
+		{"overdue without next steps", set(map[string]any{c("K", overdue): ""}), []want{{RuleOverdue, templates.SheetTasks, c("K", overdue), Error}}},
+		{"overdue on track without problems", set(map[string]any{c("G", overdue): templates.StatusOnTrack, c("J", overdue): "", c("K", overdue): ""}),
+			[]want{{RuleOverdue, templates.SheetTasks, c("J", overdue), Error}}},
+		{"overdue done", set(map[string]any{c("G", overdue): templates.StatusDone, c("H", overdue): 100, c("J", overdue): "", c("K", overdue): ""}), nil},
+		{"progress empty", set(map[string]any{c("I", dated): ""}), []want{{RuleNoProgress, templates.SheetTasks, c("I", dated), Error}}},
+		{"progress placeholder", set(map[string]any{c("I", dated): "同上"}), []want{{RulePlaceholder, templates.SheetTasks, c("I", dated), Warning}}},
+		{"locked text edited", set(map[string]any{c("C", dated): "改过的任务内容"}), []want{{RuleLockedEdited, templates.SheetTasks, c("C", dated), Error}}},
+		{"locked spaces only", set(map[string]any{c("E", 2): " 区委编办、区政务服务局、区司法局 "}), nil},
+		{"filler missing", func(f *excelize.File) { f.SetCellValue(templates.SheetFiller, "B1", "") }, []want{{RuleFillerMissing, templates.SheetFiller, "B1", Warning}}},
+		{"row added", set(map[string]any{c("A", 75): "99.9", c("I", 75): "多写了一行"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 75), Error}}},
+		{"row without id", set(map[string]any{c("I", 76): "补充说明"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 76), Error}}},
+		{"row deleted", func(f *excelize.File) { f.RemoveRow(templates.SheetTasks, 3) }, []want{{RuleRowDeleted, templates.SheetTasks, "", Error}}},
+		{"row duplicated", func(f *excelize.File) { f.DuplicateRow(templates.SheetTasks, 3) }, []want{{RuleRowDuplicated, templates.SheetTasks, "A4", Error}}},
+		{"rows reordered", func(f *excelize.File) {
+			a, _ := f.GetRows(templates.SheetTasks)
+			r2, r3 := a[1], a[2]
+			f.SetSheetRow(templates.SheetTasks, "A2", toAny(r3))
+			f.SetSheetRow(templates.SheetTasks, "A3", toAny(r2))
+		}, []want{{RuleRowReordered, templates.SheetTasks, "", Warning}}},
+		{"sheet renamed", func(f *excelize.File) { f.SetSheetName(templates.SheetTasks, "Sheet1") }, []want{{RuleSheetRenamed, "Sheet1", "", Warning}}},
+		{"sheet deleted", func(f *excelize.File) { f.DeleteSheet(templates.SheetTasks) }, []want{{RuleSheetMissing, templates.SheetTasks, "", Error}}},
+		{"header changed", set(map[string]any{"I1": "工作进展"}), []want{{RuleHeaderChanged, templates.SheetTasks, "I1", Error}}},
+		{"formula without a cached value", func(f *excelize.File) {
+			f.SetCellValue(templates.SheetTasks, c("H", dated), "")
+			f.SetCellFormula(templates.SheetTasks, c("H", dated), "40+20")
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := fx.filled(t, "宝山镇", tc.edit)
+			r := fx.ctx.Check("2023Q4_宝山镇_任务进展报送表.xlsx", data, "")
+			if r.Unit != "宝山镇" {
+				t.Errorf("unit %q", r.Unit)
+			}
+			if fmt.Sprint(got(r)) != fmt.Sprint(tc.want) {
+				t.Errorf("findings:\n%s\nwant %v", strings.Join(findingLines(r), "\n"), tc.want)
+			}
+			if r.Accepted() != (Errors(r.Findings) == 0) || (tc.want == nil && !r.Accepted()) {
+				t.Errorf("accepted %v with %d errors", r.Accepted(), Errors(r.Findings))
+			}
+			for _, f := range r.Findings {
+				if f.Message == "" || f.Hint == "" || f.File == "" || f.Unit != "宝山镇" {
+					t.Errorf("finding lacks message, hint, file or unit: %+v", f)
+				}
+			}
+		})
+	}
+}
+
+func toAny(row []string) *[]any {
+	out := make([]any, len(row))
+	for i, v := range row {
+		out[i] = v
+	}
+	return &out
+}
+
+func findingLines(r *Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, fmt.Sprintf("  %s %s %s %s: %s", f.Severity, f.Rule, f.Sheet, f.Cell, f.Message))
+	}
+	return out
+}
+
+// TestFileRules covers what is wrong with the file itself and with whose it is.
+func TestFileRules(t *testing.T) {
+	fx := newFixture(t)
+	good := fx.filled(t, "宝山镇", nil)
+	docx := zipOf(t, map[string]string{"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"})
+	bomb := zipOf(t, map[string]string{"xl/workbook.xml": strings.Repeat("0", 1<<20)})
+	otherPeriod := func() []byte {
+		p := fx.plan
+		res, err := templates.Issue(t.TempDir(), templates.Build(p, q.Previous(), nil), templates.Options{Period: q.Previous(), Due: "2023-04-08", PlanFingerprint: p.Fingerprint()}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range res.Templates {
+			if it.Unit == "宝山镇" {
+				data, _ := os.ReadFile(it.Path)
+				return data
+			}
+		}
+		return nil
+	}()
+	noIdentity := fx.filled(t, "宝山镇", func(f *excelize.File) {
+		f.DeleteSheet(templates.SheetID)
+		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
+	})
+	noIdentityNoGuide := fx.filled(t, "宝山镇", func(f *excelize.File) {
+		f.DeleteSheet(templates.SheetID)
+		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
+		f.DeleteSheet(templates.SheetGuide)
+	})
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		sender     string
+		unit       string
+		want       []string
+	}{
+		{"empty", "a.xlsx", nil, "", "", []string{RuleEmpty}},
+		{"legacy xls", "a.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...), "", "", []string{RuleLegacy}},
+		{"csv", "宝山镇.csv", []byte("任务编号,完成状态\n1.1,已完成\n"), "", "宝山镇", []string{RuleNotXLSX}},
+		{"docx", "a.docx", docx, "", "", []string{RuleNotXLSX}},
+		{"truncated", "2023Q4_宝山镇_任务进展报送表.xlsx", good[:len(good)/2], "", "宝山镇", []string{RuleCorrupt}},
+		{"too large", "big.xlsx", bytes.Repeat([]byte("x"), 21<<20), "", "", []string{RuleTooLarge}},
+		{"zip bomb", "bomb.xlsx", bomb, "", "", nil}, // below the limit: it is then simply not a workbook excelize reads
+		{"other period", "a.xlsx", otherPeriod, "", "宝山镇", nil},
+		{"identity gone, name in file name", "宝山镇进展.xlsx", noIdentity, "", "宝山镇", []string{RuleGuessed}},
+		{"identity gone, unit on the instructions sheet", "进展.xlsx", noIdentity, "", "宝山镇", []string{RuleGuessed}},
+		{"identity gone, no name", "进展.xlsx", noIdentityNoGuide, "", "", []string{RuleNoIdentity}},
+		{"sent by another unit", "2023Q4_宝山镇_任务进展报送表.xlsx", good, "unit0@example.gov.cn", "宝山镇", []string{RuleOtherSender}},
+		{"file name names another unit", "2023Q4_雁栖镇_任务进展报送表.xlsx", good, "", "宝山镇", []string{RuleOtherFileName}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := fx.ctx.Check(tc.file, tc.data, tc.sender)
+			var rules []string
+			for _, f := range r.Findings {
+				if f.Rule != RuleFillerMissing {
+					rules = append(rules, f.Rule)
+				}
+			}
+			if tc.want != nil && fmt.Sprint(rules) != fmt.Sprint(tc.want) {
+				t.Errorf("rules %v, want %v\n%s", rules, tc.want, strings.Join(findingLines(r), "\n"))
+			}
+			if r.Unit != tc.unit {
+				t.Errorf("unit %q, want %q", r.Unit, tc.unit)
+			}
+		})
+	}
+	// Another period's template: identified, and rejected for being another period's.
+	r := fx.ctx.Check("a.xlsx", otherPeriod, "")
+	if !hasRule(r, RuleOtherPeriod) || r.Accepted() {
+		t.Errorf("another period's template: %v", findingLines(r))
+	}
+	// A zip bomb over the limit is refused before it is expanded.
+	ctx := *fx.ctx
+	ctx.Limits.MaxUnzippedBytes = 1 << 19
+	if r := ctx.Check("bomb.xlsx", bomb, ""); !hasRule(r, RuleZipBomb) {
+		t.Errorf("zip bomb: %v", findingLines(r))
+	}
+}
+
+func hasRule(r *Report, rule string) bool {
+	for _, f := range r.Findings {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
+}
+
+func zipOf(t testing.TB, files map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w, err := z.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(files[n]))
+	}
+	z.Close()
+	return b.Bytes()
+}
+
+// TestEveryTemplateFilledIsAccepted fills every unit's template correctly: all are accepted.
+func TestEveryTemplateFilledIsAccepted(t *testing.T) {
+	fx := newFixture(t)
+	for unit := range fx.issued {
+		r := fx.ctx.Check(filepath.Base(fx.issued[unit]), fx.filled(t, unit, nil), "")
+		if !r.Accepted() || r.Unit != unit || len(r.Entries) != len(fx.ctx.Template(unit).Rows) {
+			t.Errorf("%s: unit %q accepted %v entries %d\n%s", unit, r.Unit, r.Accepted(), len(r.Entries), strings.Join(findingLines(r), "\n"))
+		}
+	}
+}
