@@ -23,15 +23,20 @@ var (
 // itself sets no limit, and each header line costs a map entry.
 const maxHeaderLines = 10000
 
-// headerGuard passes a message through, failing once its header passes maxHeaderLines.
+// headerGuard passes a message through, failing once its header passes maxHeaderLines. The
+// failure sticks: net/textproto drops some read errors while peeking ahead.
 type headerGuard struct {
 	r         io.Reader
 	lines     int
 	lineStart bool // the last byte seen ended a line (or nothing was seen yet)
 	done      bool // the blank line that ends the header was seen
+	err       error
 }
 
 func (g *headerGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
 	n, err := g.r.Read(p)
 	for i := 0; i < n && !g.done; i++ {
 		switch p[i] {
@@ -41,7 +46,8 @@ func (g *headerGuard) Read(p []byte) (int, error) {
 				break
 			}
 			if g.lines++; g.lines > maxHeaderLines {
-				return i, errHeaderTooLarge
+				g.err = errHeaderTooLarge
+				return i, g.err
 			}
 			g.lineStart = true
 		case '\r':

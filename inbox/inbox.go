@@ -104,9 +104,10 @@ func (l Limits) withDefaults() Limits {
 // Read walks paths (files, folders recursively in lexical order, .zip, .eml) and returns every
 // candidate workbook item in a stable order, plus the containers it opened.
 //
-// Candidates are names ending .xlsx, .xlsm, .xls, .et or .csv, and files with no extension
-// whose bytes start with a zip (an OOXML workbook) or OLE header. Other files are listed in
-// skipped, one Chinese sentence each; spreadsheets in another format (.ods, .xlsb, .xltx…)
+// Candidates are names ending .xlsx, .xlsm, .xls, .et or .csv, and files with no extension,
+// or one we do not know ("ATT00001.dat"), whose bytes are an OOXML workbook or an OLE file
+// (legacy .xls or .et); such an Item keeps its own Name, so a reader of Data should go by the
+// bytes, not by the extension. Other files are listed in skipped, one Chinese sentence each; spreadsheets in another format (.ods, .xlsb, .xltx…)
 // and archives or mails that cannot be opened (.rar, .7z, .msg, winmail.dat) come back as
 // Items with Problem so that they are not lost. Hidden and system files (~$ lock files,
 // .DS_Store, Thumbs.db, __MACOSX/, dot files) are ignored silently.
@@ -451,13 +452,17 @@ func readLimited(r io.Reader, limit, hint int64) ([]byte, error) {
 	return data, err
 }
 
-// displayPath is a path as people should see it: decoded when the file system holds the
-// name in GBK bytes.
+// displayPath is a path as people should see it: a folder or file name that the file system
+// holds in GBK bytes (unzipped by an old tool) is decoded, one element at a time.
 func displayPath(p string) string {
 	if utf8.ValidString(p) {
 		return p
 	}
-	return gb18030String([]byte(p))
+	parts := strings.Split(p, string(filepath.Separator))
+	for i, part := range parts {
+		parts[i] = toUTF8(part)
+	}
+	return strings.Join(parts, string(filepath.Separator))
 }
 
 func sizeText(n int64) string {

@@ -566,6 +566,9 @@ func TestFolderWalk(t *testing.T) {
 			t.Errorf("%s: Received %v Source %q Path %q", it.Name, it.Received, it.Source, it.Path)
 		}
 	}
+	if gb := res.items[11]; gb.Source != filepath.Join(root, "怀北镇.xlsx") || gb.Path != filepath.Join(root, string(gbk("怀北镇.xlsx"))) {
+		t.Errorf("a GBK file name: Source %q Path %q", gb.Source, gb.Path)
+	}
 	for _, s := range []string{"说明.pdf 不是表格文件", "notes 不是表格文件", "loop 是指向文件夹的链接", "arch.bin 不是表格文件"} {
 		if !contains(res.skipped, s) {
 			t.Errorf("skipped = %q, want %q", res.skipped, s)

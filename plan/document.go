@@ -395,7 +395,11 @@ func (w *docWalker) deliver(k frameKind, s string) {
 	case frameRow:
 		parent.cells = append(parent.cells, s)
 	case frameCell:
-		// Paragraphs of one cell are joined with no separator.
+		// Paragraphs of one cell are joined with a space: a cell that lists one unit a
+		// line must not glue their names together (区司法局区财政局).
+		if s != "" && parent.text.Len() > 0 {
+			parent.text.WriteString(" ")
+		}
 		parent.text.WriteString(s)
 	case framePara:
 		// A paragraph nested in a paragraph (a text box): keep it on its own

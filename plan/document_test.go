@@ -115,7 +115,7 @@ func TestDocumentText(t *testing.T) {
 		"7\n" +
 		"\n" +
 		"序号\t任务\t责任单位\n" +
-		"1\t推进政府机构职能优化协同高效\t牵头单位:区委编办 责任单位:各单位\n" +
+		"1\t推进政府机构 职能优化协同高效\t牵头单位:区委编办 责任单位:各单位\n" +
 		"\n" +
 		"正文\n文本框\n" +
 		"末行&<\n\nx\n"
@@ -163,7 +163,7 @@ func TestDocumentText(t *testing.T) {
 		{name: "docx strict namespace", data: makeZip(t, map[string]string{"word/document.xml": `<w:document xmlns:w="http://purl.oclc.org/ooxml/wordprocessingml/main"><w:body><w:p><w:r><w:t>严格</w:t></w:r></w:p></w:body></w:document>`}), want: "严格\n", format: "docx"},
 		{name: "docx nested table", data: makeDocx(t, `<w:tbl><w:tr><w:tc><w:p><w:r><w:t>外</w:t></w:r></w:p>`+
 			`<w:tbl><w:tr><w:tc><w:p><w:r><w:t>内1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`+
-			`<w:p/></w:tc><w:tc><w:p><w:r><w:t>右</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`), want: "外内1 内2\t右\n", format: "docx"},
+			`<w:p/></w:tc><w:tc><w:p><w:r><w:t>右</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`), want: "外 内1 内2\t右\n", format: "docx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -895,7 +895,9 @@ func (ps *parser) tableLine(line string) bool {
 	}
 	var text strings.Builder
 	for _, i := range tl.text {
-		c := cell(i)
+		// A text cell's paragraphs arrive joined by a space (see DocumentText): Chinese
+		// prose needs none.
+		c := joinCJKSpaces(cell(i))
 		if c == "" {
 			continue
 		}
@@ -940,4 +942,18 @@ func (ps *parser) tableLine(line string) bool {
 func lastRune(s string) string {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return string(r)
+}
+
+// joinCJKSpaces removes the spaces between two Chinese characters or punctuation marks,
+// keeping those around Latin words and numbers.
+func joinCJKSpaces(s string) string {
+	r := []rune(s)
+	var b strings.Builder
+	for i, c := range r {
+		if c == ' ' && i > 0 && i+1 < len(r) && r[i-1] >= 0x2E80 && r[i+1] >= 0x2E80 {
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"planreport/plan"
@@ -236,21 +238,46 @@ func Previous(dir string, p *plan.Plan, period plan.Period) (map[string]template
 		return nil, nil
 	}
 	ctx := NewContext(p, period, nil)
+	var subs []Submission
+	for _, s := range c.Latest() {
+		if s.Accepted {
+			subs = append(subs, s)
+		}
+	}
+	prevs := make([]templates.Previous, len(subs))
+	errs := make([]error, len(subs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := c.ReadArchived(subs[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				r := ctx.Check(subs[i].Name, data, subs[i].Sender)
+				prev := templates.Previous{}
+				for _, e := range r.Entries {
+					prev[e.Task] = struct{ Status, Progress string }{e.Status, e.Progress}
+				}
+				prevs[i] = prev
+			}
+		}()
+	}
+	for i := range subs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	out := map[string]templates.Previous{}
-	for unit, s := range c.Latest() {
-		if !s.Accepted {
-			continue
+	for i, s := range subs {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		data, err := c.ReadArchived(s)
-		if err != nil {
-			return nil, err
-		}
-		r := ctx.Check(s.Name, data, s.Sender)
-		prev := templates.Previous{}
-		for _, e := range r.Entries {
-			prev[e.Task] = struct{ Status, Progress string }{e.Status, e.Progress}
-		}
-		out[unit] = prev
+		out[s.Unit] = prevs[i]
 	}
 	return out, nil
 }

@@ -6,16 +6,22 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"planreport/plan"
+	"planreport/templates"
 )
 
 const demoUsage = `用法：planreport demo [目录]
 
-用内置的参考计划演示一个报送周期：创建工作目录（默认 ./planreport-demo），导入计划，
-为 2023 年第四季度生成各单位的报送模板，并打印生成的文件位置。目录已存在时先清空其中
-由演示生成的内容（plan.xlsx 和 2023Q4 文件夹）。
-
-演示目前覆盖到“生成模板”；收集、汇总和报告将在后续版本加入演示。
+用内置的参考计划演示完整的报送周期（默认目录 ./planreport-demo）：
+  1. 创建工作目录，导入计划，填入演示用的报送办公室、单位联系人和分组成员；
+  2. 2023 年第三季度：生成模板，各单位填报交回（多数按时，个别逾期、填错或未报），收集检查；
+  3. 2023 年第四季度：同上，模板中带出上期状态，填错的单位修改后重新报送；
+  4. 显示报送情况，并打印各项输出文件的位置。
+目录中由演示生成的内容（plan.xlsx、2023Q3、2023Q4）会先被清除，其他文件不受影响。
 `
+
+var demoPeriods = []string{"2023Q3", "2023Q4"}
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", demoUsage, stdout)
@@ -25,21 +31,103 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 1 {
 		return usagef("demo：只能指定一个目录")
 	}
-	dir := "planreport-demo"
+	w := workspace{dir: "planreport-demo"}
 	if fs.NArg() == 1 {
-		dir = fs.Arg(0)
+		w.dir = fs.Arg(0)
 	}
 	// Only what the demo itself makes is removed, never anything else in the folder.
-	for _, p := range []string{ledgerName, "2023Q4"} {
-		if err := os.RemoveAll(filepath.Join(dir, p)); err != nil {
+	for _, name := range append([]string{ledgerName}, demoPeriods...) {
+		if err := os.RemoveAll(filepath.Join(w.dir, name)); err != nil {
 			return fmt.Errorf("清理演示目录：%w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "== 1. 创建工作目录，导入内置计划\n")
-	if err := runInit(ctx, []string{dir}, io.Discard, stderr); err != nil {
+	fmt.Fprintf(stdout, "== 1. 创建工作目录 %s，导入内置计划\n", absDir(w.dir))
+	if err := runInit(ctx, []string{w.dir}, io.Discard, stderr); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "计划台账：%s\n", filepath.Join(dir, ledgerName))
-	fmt.Fprintf(stdout, "== 2. 生成 2023 年第四季度报送模板\n")
-	return runTemplates(ctx, []string{"-w", dir, "--period", "2023Q4", "--due", "2024-01-08"}, stdout, io.Discard)
+	p, err := w.readPlan()
+	if err != nil {
+		return err
+	}
+	demoRegistry(p)
+	if err := p.WriteLedger(w.ledger()); err != nil {
+		return err
+	}
+	errs, warns := countFindings(p.Check())
+	fmt.Fprintf(stdout, "计划台账 %s：%d 项任务，%d 个单位；检查：%d 个错误，%d 个提醒。\n", w.ledger(), len(p.Tasks), len(p.Units), errs, warns)
+
+	for i, code := range demoPeriods {
+		period, _ := plan.ParsePeriod(code)
+		due := period.End().AddDate(0, 0, 8).Format("2006-01-02")
+		fmt.Fprintf(stdout, "== %d. %s：生成模板、单位填报、收集检查\n", i+2, period.Chinese())
+		if err := runTemplates(ctx, []string{"-w", w.dir, "--period", code, "--due", due, "--eml"}, io.Discard, stderr); err != nil {
+			return err
+		}
+		res, err := issuedTemplates(w, p, period)
+		if err != nil {
+			return err
+		}
+		sent, err := demoFill(w, p, period, due, res)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "模板 %d 份（%s），单位交回 %d 份文件。\n", len(res.Templates), w.templatesDir(period), sent)
+		if err := runCollect(ctx, []string{"-w", w.dir, "--period", code, "--eml"}, io.Discard, stderr); err != nil {
+			return err
+		}
+	}
+	last := demoPeriods[len(demoPeriods)-1]
+	fmt.Fprintf(stdout, "== %d. 报送情况\n", len(demoPeriods)+2)
+	if err := runStatus(ctx, []string{"-w", w.dir, "--period", last, "--eml"}, stdout, stderr); err != nil {
+		return err
+	}
+	period, _ := plan.ParsePeriod(last)
+	fmt.Fprintf(stdout, "\n输出文件：\n  计划台账      %s\n  报送模板      %s\n  检查结果      %s\n  反馈表        %s\n  收件记录      %s\n",
+		w.ledger(), w.templatesDir(period), filepath.Join(w.periodDir(period), findingsName),
+		filepath.Join(w.periodDir(period), feedbackDir), filepath.Join(w.periodDir(period), "收件记录.json"))
+	return nil
+}
+
+// issuedTemplates lists the templates issued for a period, as templates wrote them.
+func issuedTemplates(w workspace, p *plan.Plan, period plan.Period) (*templates.Result, error) {
+	res := &templates.Result{Period: period.String()}
+	for _, t := range templates.Build(p, period, nil) {
+		path := filepath.Join(w.templatesDir(period), templates.FileName(period, t.Unit.Name))
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("找不到模板 %s：%w", path, err)
+		}
+		res.Templates = append(res.Templates, templates.Issued{Unit: t.Unit.Name, Path: path, Tasks: len(t.Rows)})
+	}
+	return res, nil
+}
+
+// demoRegistry fills in what an office would: its own contact, each unit's contact, and the
+// members of the groups the plan leaves unnamed.
+func demoRegistry(p *plan.Plan) {
+	p.Office = plan.Office{Name: "区委依法治区办（演示）", Contact: "李明", Phone: "010-69600000", Email: "fzb@example.gov.cn"}
+	for i := range p.Units {
+		u := &p.Units[i]
+		if u.ReportsThrough != "" {
+			continue
+		}
+		u.Contact = demoFillers[pick(len(demoFillers), "contact", u.Name)]
+		u.Phone = fmt.Sprintf("010-6962%04d", pick(10000, "phone", u.Name))
+		u.Email = fmt.Sprintf("unit%02d@example.gov.cn", i+1)
+	}
+	members := map[string][]string{
+		"各行业审批监管单位":    {"区市场监管局", "区住房城乡建设委", "区卫生健康委", "区生态环境局", "区交通局", "区教委"},
+		"各重点领域监管单位":    {"区市场监管局", "区卫生健康委", "区生态环境局", "区应急局", "区城管执法局"},
+		"联席会各相关单位":     {"区发展改革委", "区市场监管局", "区司法局", "区政务服务局", "区经济和信息化局"},
+		"各相关单位":        {"区财政局", "区商务局", "区经济和信息化局"},
+		"区政府有关部门":      {"区市场监管局", "区卫生健康委", "区应急局", "区城管执法局", "区生态环境局", "区交通局"},
+		"怀柔科学城管委会有关处室": {"区发展改革委"},
+		"决策承办单位":       {"区发展改革委", "区财政局", "区住房城乡建设委"},
+		"原职权下放部门":      {"区城管执法局", "区市场监管局", "区生态环境局", "区农业农村局"},
+	}
+	for i := range p.Groups {
+		if m, ok := members[p.Groups[i].Name]; ok && !p.Groups[i].Named() {
+			p.Groups[i].Members = m
+			p.Groups[i].Note = "演示：由办公室指定"
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workbook"
 )
 
 const templatesUsage = `用法：planreport templates --period 周期 [-w 工作目录] [--due 日期] [--password 密码] [--eml] [--json]
@@ -57,7 +58,11 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		errs, _ := countFindings(findings)
 		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", errs, w.ledger())
 	}
-	ts := templates.Build(p, period, nil)
+	previous, err := workbook.Previous(w.periodDir(period.Previous()), p, period.Previous())
+	if err != nil {
+		return fmt.Errorf("读取上一周期（%s）的报送：%w", period.Previous().Chinese(), err)
+	}
+	ts := templates.Build(p, period, previous)
 	if len(ts) == 0 {
 		return fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", w.ledger())
 	}
