@@ -130,9 +130,11 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 	if s.Unit != "" {
 		folder = templates.SafeName(s.Unit)
 	}
-	s.Archive = filepath.ToSlash(filepath.Join(ArchiveDir, folder, archiveName(s.Received, s.SHA256, s.Name)))
-	if err := c.writeArchive(s.Archive, data); err != nil {
-		return false, err
+	if data != nil { // nil: nothing could be read out of its email or zip, which is archived itself
+		s.Archive = filepath.ToSlash(filepath.Join(ArchiveDir, folder, archiveName(s.Received, s.SHA256, s.Name)))
+		if err := c.writeArchive(s.Archive, data); err != nil {
+			return false, err
+		}
 	}
 	if s.Findings == nil {
 		s.Findings = []Finding{}
@@ -160,6 +162,9 @@ func (c *Collection) writeArchive(rel string, data []byte) error {
 
 // ReadArchived returns an archived submission's bytes.
 func (c *Collection) ReadArchived(s Submission) ([]byte, error) {
+	if s.Archive == "" {
+		return nil, fmt.Errorf("%s 没有可读取的内容（见其来源 %s）", s.Name, s.Source)
+	}
 	data, err := os.ReadFile(filepath.Join(c.dir, filepath.FromSlash(s.Archive)))
 	if err != nil {
 		return nil, fmt.Errorf("读取归档文件 %s：%w", s.Archive, err)

@@ -119,6 +119,10 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 	sums := make([]string, len(items))
 	for i, it := range items {
 		sums[i] = workbook.Sum(it.Data)
+		if it.Problem != "" && it.Data == nil {
+			// Nothing could be read out of its container: it is known by where it was.
+			sums[i] = workbook.Sum([]byte(it.Source + "\x00" + it.Problem))
+		}
 		if coll.Has(sums[i]) || seen[sums[i]] {
 			res.repeated++
 			continue

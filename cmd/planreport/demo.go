@@ -25,6 +25,7 @@ var demoPeriods = []string{"2023Q3", "2023Q4"}
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", demoUsage, stdout)
+	units := fs.Int("units", 0, "为规模测试加入虚构的镇，使报送单位达到这个数目（0 表示只用计划中的单位）")
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
@@ -49,7 +50,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	demoRegistry(p)
+	demoRegistry(p, *units)
 	if err := p.WriteLedger(w.ledger()); err != nil {
 		return err
 	}
@@ -103,7 +104,18 @@ func issuedTemplates(w workspace, p *plan.Plan, period plan.Period) (*templates.
 
 // demoRegistry fills in what an office would: its own contact, each unit's contact, and the
 // members of the groups the plan leaves unnamed.
-func demoRegistry(p *plan.Plan) {
+func demoRegistry(p *plan.Plan, units int) {
+	// Made-up towns for scale tests: each gets every task of 各镇乡街道 and 各镇乡.
+	reporting := 0
+	for _, u := range p.Units {
+		if u.ReportsThrough == "" {
+			reporting++
+		}
+	}
+	for i := 1; reporting < units; i++ {
+		p.Units = append(p.Units, plan.Unit{Name: fmt.Sprintf("演示第%04d镇", i), Category: plan.CatTown})
+		reporting++
+	}
 	p.Office = plan.Office{Name: "区委依法治区办（演示）", Contact: "李明", Phone: "010-69600000", Email: "fzb@example.gov.cn"}
 	for i := range p.Units {
 		u := &p.Units[i]

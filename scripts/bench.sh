@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Scale benchmark of the reporting cycle: for each registry size (reporting units; the shipped
+# plan's 87 tasks, made-up towns added by `planreport demo --units N`), time templates,
+# collect and report on 2023Q4, and read the same returned files with openpyxl in read-only
+# mode as a baseline. Prints a table: wall seconds and peak memory (max RSS) of each stage.
+#
+#   scripts/bench.sh            sizes 80 and 1000
+#   scripts/bench.sh 80 1000 10000
+#
+# Needs /usr/bin/time (Debian package time) and, for the baseline, /usr/bin/python3 with
+# python3-openpyxl. Run it on an otherwise idle machine: other load inflates wall times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(80 1000)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+bin="$tmp/planreport"
+go build -o "$bin" ./cmd/planreport
+
+# measure NAME CMD...: runs CMD three times, prints the median wall time and the largest RSS.
+measure() {
+  local name=$1; shift
+  local walls=() rss=0
+  for _ in 1 2 3; do
+    [ -n "${reset:-}" ] && eval "$reset"
+    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
+    read -r wall kb < "$tmp/t"
+    walls+=("$wall"); [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  local med
+  med=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
+  printf '| %6s | %-28s | %8s | %7d |\n' "$units" "$name" "$med" "$((rss / 1024))"
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); go $(go env GOVERSION)"
+printf '| %6s | %-28s | %8s | %7s |\n' units stage "wall s" "RSS MB"
+printf '|%s|%s|%s|%s|\n' "--------" "------------------------------" "----------" "---------"
+for units in "${sizes[@]}"; do
+  ws="$tmp/ws$units"
+  "$bin" demo --units "$units" "$ws" >/dev/null
+  files=("$ws"/2023Q4/收件/*.xlsx)
+  reset="rm -rf '$ws/2023Q4/模板'"
+  measure templates "$bin" templates -w "$ws" --period 2023Q4 --due 2024-01-08
+  reset="rm -rf '$ws/2023Q4/归档' '$ws/2023Q4/反馈' '$ws/2023Q4/收件记录.json' '$ws/2023Q4/检查结果.xlsx'"
+  measure "collect (${#files[@]} files)" "$bin" collect -w "$ws" --period 2023Q4
+  reset=""
+  measure "report" "$bin" report -w "$ws" --period 2023Q4 --date 2024-01-15
+  if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+    measure "openpyxl read-only baseline" /usr/bin/python3 scripts/openpyxl_read.py "${files[@]}"
+  fi
+done

@@ -1,0 +1,176 @@
+package workbook
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"planreport/templates"
+)
+
+// add checks a file and adds it, as collect does.
+func add(t *testing.T, c *Collection, ctx *Context, name string, data []byte, at time.Time) bool {
+	t.Helper()
+	r := ctx.Check(name, data, "")
+	added, err := c.Add(Submission{SHA256: r.SHA256, Name: name, Source: name, Received: at, Unit: r.Unit,
+		Identified: r.Identified, Accepted: r.Accepted(), Findings: r.Findings}, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return added
+}
+
+func TestCollectionKeepsEveryVersion(t *testing.T) {
+	fx := newFixture(t)
+	dir := t.TempDir()
+	c, err := OpenCollection(dir, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := fx.filled(t, "宝山镇", set(map[string]any{"G2": ""}))
+	good := fx.filled(t, "宝山镇", nil)
+	later := fx.filled(t, "宝山镇", set(map[string]any{"I2": "又补充了新的进展。"}))
+	t0 := time.Date(2023, 7, 3, 9, 0, 0, 0, time.UTC)
+	if !add(t, c, fx.ctx, "a.xlsx", bad, t0) || !add(t, c, fx.ctx, "b.xlsx", good, t0.Add(time.Hour)) {
+		t.Fatal("not added")
+	}
+	if add(t, c, fx.ctx, "b-again.xlsx", good, t0.Add(2*time.Hour)) {
+		t.Error("an identical file was added twice")
+	}
+	if s := c.Latest()["宝山镇"]; !s.Accepted || s.Name != "b.xlsx" {
+		t.Errorf("latest %s accepted %v, want b.xlsx", s.Name, s.Accepted)
+	}
+	// A later rejected version does not replace the accepted one; a later accepted one does.
+	add(t, c, fx.ctx, "c.xlsx", fx.filled(t, "宝山镇", set(map[string]any{"G3": ""})), t0.Add(3*time.Hour))
+	if s := c.Latest()["宝山镇"]; s.Name != "b.xlsx" {
+		t.Errorf("latest %s, want b.xlsx", s.Name)
+	}
+	add(t, c, fx.ctx, "d.xlsx", later, t0.Add(4*time.Hour))
+	if s := c.Latest()["宝山镇"]; s.Name != "d.xlsx" {
+		t.Errorf("latest %s, want d.xlsx", s.Name)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	// Every version is archived byte for byte.
+	for _, s := range c.Submissions {
+		data, err := c.ReadArchived(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if Sum(data) != s.SHA256 {
+			t.Errorf("%s archived with another content", s.Name)
+		}
+	}
+	if len(c.Submissions) != 4 {
+		t.Errorf("%d submissions, want 4", len(c.Submissions))
+	}
+	// A tampered archive is noticed.
+	path := filepath.Join(dir, filepath.FromSlash(c.Submissions[0].Archive))
+	os.WriteFile(path, []byte("changed"), 0o644)
+	if _, err := c.ReadArchived(c.Submissions[0]); err == nil {
+		t.Error("a changed archive file was read without complaint")
+	}
+}
+
+// TestCollectionResumesAfterCrash: a run killed after archiving files and before saving the
+// record leaves archived files behind; running again gives the same state as a run that was
+// never interrupted.
+func TestCollectionResumesAfterCrash(t *testing.T) {
+	fx := newFixture(t)
+	files := map[string][]byte{}
+	for _, unit := range []string{"宝山镇", "雁栖镇", "区司法局"} {
+		files[unit+".xlsx"] = fx.filled(t, unit, nil)
+	}
+	files["坏.xlsx"] = fx.filled(t, "龙山街道", set(map[string]any{"G2": "不知道"}))
+	at := time.Date(2023, 7, 3, 9, 0, 0, 0, time.UTC)
+	runAll := func(dir string, stopAfter int) {
+		c, err := OpenCollection(dir, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, name := range []string{"宝山镇.xlsx", "雁栖镇.xlsx", "区司法局.xlsx", "坏.xlsx"} {
+			if n == stopAfter {
+				return // killed: nothing saved
+			}
+			add(t, c, fx.ctx, name, files[name], at)
+			n++
+		}
+		if err := c.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clean := t.TempDir()
+	runAll(clean, -1)
+	want, _ := os.ReadFile(filepath.Join(clean, StateFile))
+	for stop := 0; stop <= 4; stop++ {
+		dir := t.TempDir()
+		runAll(dir, stop)
+		runAll(dir, -1)
+		got, _ := os.ReadFile(filepath.Join(dir, StateFile))
+		if !bytes.Equal(got, want) {
+			t.Errorf("killed after %d files: state differs from an uninterrupted run", stop)
+		}
+		if a, b := archived(t, dir), archived(t, clean); a != b {
+			t.Errorf("killed after %d files: archive %v, want %v", stop, a, b)
+		}
+	}
+}
+
+func archived(t *testing.T, dir string) string {
+	var names []string
+	filepath.WalkDir(filepath.Join(dir, ArchiveDir), func(path string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			rel, _ := filepath.Rel(dir, path)
+			names = append(names, rel)
+		}
+		return nil
+	})
+	return filepath.Join(names...)
+}
+
+func TestWriteFeedback(t *testing.T) {
+	fx := newFixture(t)
+	data := fx.filled(t, "宝山镇", set(map[string]any{"G2": "", "H3": "大部分", "I4": "同上"}))
+	r := fx.ctx.Check("宝山镇.xlsx", data, "")
+	path := filepath.Join(t.TempDir(), "fb.xlsx")
+	if err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if first := f.GetSheetList()[0]; first != FeedbackSheet {
+		t.Errorf("first sheet %s, want %s", first, FeedbackSheet)
+	}
+	rows, _ := f.GetRows(FeedbackSheet)
+	if len(rows) != 2+len(r.Findings) {
+		t.Errorf("%d rows in the list, want %d", len(rows), 2+len(r.Findings))
+	}
+	comments, _ := f.GetComments(templates.SheetTasks)
+	cells := map[string]bool{}
+	for _, c := range comments {
+		cells[c.Cell] = true
+	}
+	for _, cell := range []string{"G2", "H3", "I4"} {
+		if !cells[cell] {
+			t.Errorf("no comment on %s", cell)
+		}
+		id, _ := f.GetCellStyle(templates.SheetTasks, cell)
+		st, _ := f.GetStyle(id)
+		if st == nil || len(st.Fill.Color) == 0 || st.Protection == nil || st.Protection.Locked {
+			t.Errorf("%s: not highlighted, or no longer unlocked: %+v", cell, st)
+		}
+	}
+	// The unit's own data is still there.
+	if v, _ := f.GetCellValue(templates.SheetTasks, "H3"); v != "大部分" {
+		t.Errorf("H3 = %q", v)
+	}
+}
