@@ -355,6 +355,10 @@ func WriteFileAtomic(path string, write func(*os.File) error) (err error) {
 	if err = write(tmp); err != nil {
 		return fmt.Errorf("写入 %s：%w", path, err)
 	}
+	// CreateTemp makes the file private (0600); outputs are for the office's staff to open.
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("写入 %s：%w", path, err)
+	}
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("写入 %s：%w", path, err)
 	}

@@ -34,7 +34,32 @@ type RowID struct {
 // ReadIdentity reads a workbook's identification: from the hidden identification sheet, else
 // from the custom document properties. ok is false when neither names a unit.
 func ReadIdentity(f *excelize.File) (id Identity, ok bool) {
-	if rows, err := f.GetRows(SheetID, excelize.Options{RawCellValue: true}); err == nil && len(rows) > 0 {
+	rows, err := f.GetRows(SheetID, excelize.Options{RawCellValue: true})
+	if err != nil {
+		rows = nil
+	}
+	if id, ok := ParseIdentity(rows, nil); ok {
+		return id, true
+	}
+	props, err := f.GetCustomProps()
+	if err != nil {
+		return Identity{}, false
+	}
+	facts := map[string]string{}
+	for _, p := range props {
+		if s, isString := p.Value.(string); isString {
+			facts[p.Name] = s
+		}
+	}
+	return ParseIdentity(nil, facts)
+}
+
+// ParseIdentity reads a workbook's identification from what a reader found in it: rows, the
+// hidden identification sheet's rows (nil when there is no such sheet), and props, the
+// workbook's custom document properties with string values, by name. Like ReadIdentity, it
+// takes the sheet when it names a unit, else the properties; ok is false when neither does.
+func ParseIdentity(rows [][]string, props map[string]string) (id Identity, ok bool) {
+	if len(rows) > 0 {
 		facts := map[string]string{}
 		n := -1
 		for i, r := range rows {
@@ -62,16 +87,10 @@ func ReadIdentity(f *excelize.File) (id Identity, ok bool) {
 			return id, true
 		}
 	}
-	props, err := f.GetCustomProps()
-	if err != nil {
-		return Identity{}, false
-	}
 	facts := map[string]string{}
-	for _, p := range props {
-		if name, found := strings.CutPrefix(p.Name, PropPrefix); found {
-			if s, isString := p.Value.(string); isString {
-				facts[name] = s
-			}
+	for name, value := range props {
+		if key, found := strings.CutPrefix(name, PropPrefix); found {
+			facts[key] = value
 		}
 	}
 	id = fill(Identity{}, facts)

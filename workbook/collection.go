@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -54,7 +55,8 @@ type Collection struct {
 	Submissions []Submission `json:"submissions"`
 	Originals   []Original   `json:"originals"`
 
-	dir string
+	dir      string
+	unsynced []string // archived files written (or found) since the last Save, not yet synced
 }
 
 // OpenCollection reads the collection kept in a period's folder, or starts an empty one.
@@ -145,19 +147,85 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 }
 
 // writeArchive writes an archived copy unless it is there already with the same content (a
-// run killed after archiving and before saving the record leaves it behind).
+// run killed after archiving and before saving the record leaves it behind). The copy
+// appears whole or not at all (written aside, then renamed); Save syncs it to disk before it
+// writes the record that names it, all copies at once rather than one fsync after another.
 func (c *Collection) writeArchive(rel string, data []byte) error {
 	path := filepath.Join(c.dir, filepath.FromSlash(rel))
-	if old, err := os.ReadFile(path); err == nil && string(old) == string(data) {
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		c.unsynced = append(c.unsynced, path) // left by a killed run: maybe not on disk yet
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("创建归档文件夹：%w", err)
 	}
-	return plan.WriteFileAtomic(path, func(f *os.File) error {
-		_, err := f.Write(data)
+	if err := writeAside(path, data); err != nil {
 		return err
-	})
+	}
+	c.unsynced = append(c.unsynced, path)
+	return nil
+}
+
+// writeAside writes a file under a temporary name in its folder and renames it into place.
+func writeAside(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("无法在 %s 中写入文件：%w", dir, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("写入 %s：%w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("写入 %s：%w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("无法替换 %s（文件可能正在 Excel 或 WPS 中打开，请关闭后重试）：%w", path, err)
+	}
+	return nil
+}
+
+// syncArchives syncs the archived copies written since the last Save to disk, several at a
+// time: the disk can take them together, where one after another each waits its turn.
+func (c *Collection) syncArchives() error {
+	paths := c.unsynced
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(len(paths), 16) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f, err := os.OpenFile(paths[i], os.O_RDWR, 0) // Windows flushes only files open for writing
+				if err == nil {
+					err = f.Sync()
+					if cerr := f.Close(); err == nil {
+						err = cerr
+					}
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("写入归档文件 %s：%w", paths[i], err)
+				}
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	c.unsynced = nil
+	return nil
 }
 
 // ReadArchived returns an archived submission's bytes.
@@ -175,8 +243,12 @@ func (c *Collection) ReadArchived(s Submission) ([]byte, error) {
 	return data, nil
 }
 
-// Save writes the collection's record atomically, submissions in the order received.
+// Save writes the collection's record atomically, submissions in the order received, once
+// the archived copies it names are on disk.
 func (c *Collection) Save() error {
+	if err := c.syncArchives(); err != nil {
+		return err
+	}
 	c.sort()
 	sort.Slice(c.Originals, func(i, j int) bool { return c.Originals[i].Archive < c.Originals[j].Archive })
 	data, err := json.MarshalIndent(c, "", "  ")

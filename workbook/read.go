@@ -5,10 +5,13 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/richardlehane/mscfb"
 	"github.com/xuri/excelize/v2"
@@ -116,18 +119,18 @@ func (c *Context) Check(name string, data []byte, sender string) (r *Report) {
 			r.Findings[i].Unit = r.Unit
 		}
 	}()
-	f := c.open(r, data)
-	if f == nil {
+	x := c.open(r, data)
+	if x == nil {
 		r.Unit = c.guessUnit(name, nil)
 		return r
 	}
-	defer f.Close()
-	c.identify(r, f, name, sender)
+	defer x.Close()
+	c.identify(r, x, name, sender)
 	if r.Unit == "" || c.templates[r.Unit] == nil {
 		return r
 	}
-	c.readTasks(r, f, c.templates[r.Unit])
-	c.readFiller(r, f)
+	c.readTasks(r, x, c.templates[r.Unit])
+	c.readFiller(r, x)
 	return r
 }
 
@@ -137,7 +140,7 @@ var (
 )
 
 // open checks the file as a file and opens it; nil when it cannot be read.
-func (c *Context) open(r *Report, data []byte) *excelize.File {
+func (c *Context) open(r *Report, data []byte) *xlsxFile {
 	ext := strings.ToLower(filepath.Ext(r.File))
 	switch {
 	case len(data) == 0:
@@ -148,24 +151,24 @@ func (c *Context) open(r *Report, data []byte) *excelize.File {
 			"请不要在报送表中粘贴图片或附件，佐证材料请另行发送")
 		return nil
 	case bytes.HasPrefix(data, oleMagic):
-		if isEncryptedOOXML(data) {
-			if c.Password == "" {
-				r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，无法读取", "请取消密码后重新发送；或由办公室运行 collect 时用 --password 提供密码")
-				return nil
+		if !isEncryptedOOXML(data) {
+			kind := ".xls"
+			if ext == ".et" || ext == ".ett" {
+				kind = "WPS .et"
 			}
-			f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{Password: c.Password, UnzipSizeLimit: c.Limits.MaxUnzippedBytes, UnzipXMLSizeLimit: c.Limits.MaxUnzippedBytes})
-			if err != nil {
-				r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，用 --password 提供的密码无法打开", "请确认密码，或请单位取消密码后重新发送")
-				return nil
-			}
-			return f
+			r.add(Error, RuleLegacy, "", "", "", "这是旧版 "+kind+" 格式的文件，无法读取", "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新发送")
+			return nil
 		}
-		kind := ".xls"
-		if ext == ".et" || ext == ".ett" {
-			kind = "WPS .et"
+		if c.Password == "" {
+			r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，无法读取", "请取消密码后重新发送；或由办公室运行 collect 时用 --password 提供密码")
+			return nil
 		}
-		r.add(Error, RuleLegacy, "", "", "", "这是旧版 "+kind+" 格式的文件，无法读取", "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新发送")
-		return nil
+		plain, err := excelize.Decrypt(data, &excelize.Options{Password: c.Password})
+		if err != nil || !bytes.HasPrefix(plain, zipMagic) {
+			r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，用 --password 提供的密码无法打开", "请确认密码，或请单位取消密码后重新发送")
+			return nil
+		}
+		data = plain // the package inside, checked as any other
 	case !bytes.HasPrefix(data, zipMagic):
 		hint := "请发送办公室下发的 .xlsx 报送表"
 		if ext == ".csv" {
@@ -187,9 +190,12 @@ func (c *Context) open(r *Report, data []byte) *excelize.File {
 			workbook = true
 		}
 	}
-	if len(zr.File) > c.Limits.MaxEntries || total > uint64(c.Limits.MaxUnzippedBytes) {
+	bomb := func(total uint64) {
 		r.add(Error, RuleZipBomb, "", "", "", fmt.Sprintf("文件解压后过大（%d 个部件，共 %d MB），已拒绝读取", len(zr.File), total>>20),
 			"报送表解压后不应超过几 MB。请使用办公室下发的报送表重新填写")
+	}
+	if len(zr.File) > c.Limits.MaxEntries || total > uint64(c.Limits.MaxUnzippedBytes) {
+		bomb(total)
 		return nil
 	}
 	if !workbook {
@@ -205,12 +211,17 @@ func (c *Context) open(r *Report, data []byte) *excelize.File {
 		r.add(Error, RuleNotXLSX, "", "", "", what, "请发送办公室下发的 .xlsx 报送表")
 		return nil
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: c.Limits.MaxUnzippedBytes, UnzipXMLSizeLimit: c.Limits.MaxUnzippedBytes})
+	x, err := openXLSX(zr, data, c.Limits.MaxUnzippedBytes)
+	if errors.Is(err, errXLSXTooBig) {
+		// The zip understated its sizes: it expands beyond the limit when read.
+		bomb(uint64(c.Limits.MaxUnzippedBytes))
+		return nil
+	}
 	if err != nil {
 		r.add(Error, RuleCorrupt, "", "", "", fmt.Sprintf("文件已损坏，无法读取（%v）", err), "请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
 		return nil
 	}
-	return f
+	return x
 }
 
 // isEncryptedOOXML reports whether an OLE compound file holds an encrypted .xlsx (Office puts
@@ -230,8 +241,9 @@ func isEncryptedOOXML(data []byte) bool {
 
 // identify tells whose and which workbook it is: from the hidden identification, else by a
 // unit name in the file name or on the instructions sheet.
-func (c *Context) identify(r *Report, f *excelize.File, name, sender string) {
-	id, ok := templates.ReadIdentity(f)
+func (c *Context) identify(r *Report, x *xlsxFile, name, sender string) {
+	idRows, _ := x.Rows(templates.SheetID)
+	id, ok := templates.ParseIdentity(idRows, x.Props())
 	if ok {
 		r.Unit, r.Identified = id.Unit, "标识"
 		known := false
@@ -272,7 +284,7 @@ func (c *Context) identify(r *Report, f *excelize.File, name, sender string) {
 			r.add(Error, RuleVersion, "", "", "", fmt.Sprintf("报送表格式版本 %s 无法识别", id.Version), "请使用办公室本次下发的报送表")
 		}
 	} else {
-		r.Unit = c.guessUnit(name, f)
+		r.Unit = c.guessUnit(name, x)
 		if r.Unit == "" {
 			r.add(Error, RuleNoIdentity, "", "", "", "无法识别这是哪个单位的报送表：文件中没有报送表标识，文件名和“填报说明”中也没有单位名称",
 				"请使用办公室下发的报送表填写（不要把内容复制到新建的工作簿），或在文件名中写明单位名称")
@@ -296,13 +308,13 @@ func (c *Context) identify(r *Report, f *excelize.File, name, sender string) {
 
 // guessUnit finds the reporting unit named in the file name or, when f is not nil, on the
 // instructions sheet.
-func (c *Context) guessUnit(name string, f *excelize.File) string {
+func (c *Context) guessUnit(name string, x *xlsxFile) string {
 	if u := c.unitInName(name); u != "" {
 		return c.reporter[u]
 	}
-	if f != nil {
-		for _, sheet := range f.GetSheetList() {
-			rows, err := f.GetRows(sheet)
+	if x != nil {
+		for _, sheet := range x.SheetList() {
+			rows, err := x.Rows(sheet)
 			if err != nil {
 				continue
 			}
@@ -342,11 +354,11 @@ func (c *Context) unitInName(s string) string {
 
 // findTaskSheet returns the task sheet's name and its header row (0-based), or "" when no
 // sheet has the task headers.
-func findTaskSheet(f *excelize.File) (string, int, [][]string) {
-	sheets := f.GetSheetList()
+func findTaskSheet(x *xlsxFile) (string, int, [][]string) {
+	sheets := x.SheetList()
 	sort.SliceStable(sheets, func(i, j int) bool { return sheets[i] == templates.SheetTasks && sheets[j] != templates.SheetTasks })
 	for _, s := range sheets {
-		rows, err := f.GetRows(s)
+		rows, err := x.Rows(s)
 		if err != nil {
 			continue
 		}
@@ -367,8 +379,8 @@ func cellName(col, row int) string {
 }
 
 // readTasks checks the task sheet's structure against the issued template and reads each row.
-func (c *Context) readTasks(r *Report, f *excelize.File, t *templates.Template) {
-	sheet, hdr, rows := findTaskSheet(f)
+func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
+	sheet, hdr, rows := findTaskSheet(x)
 	if sheet == "" {
 		r.add(Error, RuleSheetMissing, templates.SheetTasks, "", "", "找不到「任务进展」工作表（或表头“任务编号”）",
 			"请使用办公室下发的报送表填写，不要删除或改名工作表，不要删除表头行")
@@ -457,22 +469,23 @@ func (c *Context) readTasks(r *Report, f *excelize.File, t *templates.Template) 
 		}
 		lastIndex = max(lastIndex, idx)
 		expectedRow := t.Rows[idx]
+		locked := expectedRow.Locked()
 		for i, h := range templates.LockedColumns {
 			if h == templates.ColID {
 				continue
 			}
-			if !sameText(get(row, h), expectedRow.Locked()[i]) {
+			if !sameWords(get(row, h), locked[i]) {
 				r.add(Error, RuleLockedEdited, sheet, cellName(col[h], n+1), id, fmt.Sprintf("任务 %s 的“%s”被修改", id, h),
 					"锁定的任务信息不能修改，请恢复原文（可从下发的报送表中复制）")
 			}
 		}
 		// A cell typed as a formula (=60, =A1) is read as its value. Clients that calculate
-		// save the value too, but not every writer does (openpyxl does not), so the formula is
-		// calculated here.
+		// save the value too, but not every writer does (openpyxl does not) and not every
+		// writer keeps it right (excelize does not), so the formula is calculated here, with
+		// excelize: few workbooks have formulas, and only those are opened with it.
 		value := func(h string) string {
-			cell := cellName(col[h], n+1)
-			if formula, err := f.GetCellFormula(sheet, cell); err == nil && formula != "" {
-				if calc, err := f.CalcCellValue(sheet, cell); err == nil {
+			if x.HasFormula(sheet, n, col[h]) {
+				if calc, ok := x.Calc(sheet, cellName(col[h], n+1)); ok {
 					return strings.TrimSpace(calc)
 				}
 			}
@@ -550,7 +563,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 	case isPlaceholder(e.Progress):
 		r.add(Warning, RulePlaceholder, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展只写了“%s”", id, e.Progress),
 			"请写明本期开展的具体工作")
-	case t.PrevProgress != "" && sameText(e.Progress, t.PrevProgress):
+	case t.PrevProgress != "" && sameWords(e.Progress, t.PrevProgress):
 		r.add(Warning, RuleUnchanged, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展与上期完全相同", id),
 			"请写明本期的新进展")
 	}
@@ -572,8 +585,8 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 }
 
 // readFiller reads who filled the workbook; missing names are a warning.
-func (c *Context) readFiller(r *Report, f *excelize.File) {
-	rows, err := f.GetRows(templates.SheetFiller)
+func (c *Context) readFiller(r *Report, x *xlsxFile) {
+	rows, err := x.Rows(templates.SheetFiller)
 	if err != nil {
 		return
 	}
@@ -601,4 +614,40 @@ func (c *Context) readFiller(r *Report, f *excelize.File) {
 			}
 		}
 	}
+}
+
+// sameWords is sameText without allocating: whether two texts are the same once every white
+// space character (as strings.Fields sees them) is removed.
+func sameWords(a, b string) bool {
+	if a == b {
+		return true
+	}
+	i, j := skipSpace(a, 0), skipSpace(b, 0)
+	for i < len(a) && j < len(b) {
+		_, n := utf8.DecodeRuneInString(a[i:])
+		_, m := utf8.DecodeRuneInString(b[j:])
+		if a[i:i+n] != b[j:j+m] {
+			return false
+		}
+		i, j = skipSpace(a, i+n), skipSpace(b, j+m)
+	}
+	return i == len(a) && j == len(b)
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += n
+	}
+	return i
 }

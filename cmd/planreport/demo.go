@@ -17,7 +17,7 @@ const demoUsage = `用法：planreport demo [目录]
   1. 创建工作目录，导入计划，填入演示用的报送办公室、单位联系人和分组成员；
   2. 2023 年第三季度：生成模板，各单位填报交回（多数按时，个别逾期、填错或未报），收集检查；
   3. 2023 年第四季度：同上，模板中带出上期状态，填错的单位修改后重新报送；
-  4. 显示报送情况，并打印各项输出文件的位置。
+  4. 显示报送情况，汇总出具第四季度的 PDF 报告和汇总表，并打印各项输出文件的位置。
 目录中由演示生成的内容（plan.xlsx、2023Q3、2023Q4）会先被清除，其他文件不受影响。
 `
 
@@ -83,6 +83,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	period, _ := plan.ParsePeriod(last)
+	fmt.Fprintf(stdout, "== %d. 汇总出具报告\n", len(demoPeriods)+3)
+	if err := runReport(ctx, []string{"-w", w.dir, "--period", last, "--date", period.End().AddDate(0, 0, 15).Format("2006-01-02")}, stdout, stderr); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "\n输出文件：\n  计划台账      %s\n  报送模板      %s\n  检查结果      %s\n  反馈表        %s\n  收件记录      %s\n",
 		w.ledger(), w.templatesDir(period), filepath.Join(w.periodDir(period), findingsName),
 		filepath.Join(w.periodDir(period), feedbackDir), filepath.Join(w.periodDir(period), "收件记录.json"))

@@ -35,7 +35,7 @@ func commands() []command {
 		{"templates", "为报送周期生成各单位的报送模板（Excel）", runTemplates},
 		{"collect", "收集、检查和归档各单位交回的报送表，生成反馈表", runCollect},
 		{"status", "各单位报送情况，催报", runStatus},
-//REPORTHOLD
+		{"report", "汇总出具报告：打印版 PDF 和汇总表", runReport},
 		{"demo", "用内置参考计划演示一个报送周期", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}

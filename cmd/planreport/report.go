@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"planreport/plan"
+	"planreport/report"
+	"planreport/workbook"
+)
+
+const reportUsage = `用法：planreport report --period 周期 [-w 工作目录] [--date 日期] [--json]
+
+汇总报送周期中各单位已接收的报送表，写入 工作目录/周期/报告/：
+  周期_落实情况报告.pdf    给领导的打印版报告：封面、目录、总体情况（含图表）、逾期和滞后任务、
+                          各部分任务落实情况、各单位报送情况（排名）、存在问题，以及附件
+                          （未报送单位、检查发现的问题、收件记录）
+  周期_汇总表.xlsx        给工作人员的汇总表：总体情况（含图表）、任务、单位、明细、逾期任务、
+                          存在问题、未报送单位、检查问题
+
+任务状态取牵头单位的报告，几个牵头单位状态不同时以进度最慢者为准；牵头单位都未报送的为“未报送”。
+红灯：已逾期、滞后或牵头单位未报送；黄灯：下一周期内到期未完成、报告了问题或尚未启动；
+绿灯：已完成或序时推进。趋势图包括工作目录中此前收集过的各个同类周期。
+
+--date 为报告日期（默认今天）。同样的输入和 --date 生成的报告内容相同。
+`
+
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("report", reportUsage, stdout)
+	dir, periodFlag := workspaceFlags(fs)
+	date := fs.String("date", "", "报告日期，如 2024-01-15（默认今天）")
+	asJSON := fs.Bool("json", false, "以 JSON 格式输出汇总数据（供脚本使用）")
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("report：多余的参数 %q", fs.Arg(0))
+	}
+	period, err := parsePeriodFlag("report", *periodFlag)
+	if err != nil {
+		return err
+	}
+	day := time.Now().Format("2006-01-02")
+	if *date != "" {
+		if day, err = plan.ParseDate(*date); err != nil || day == "" {
+			return usagef("report：--date %q 不是日期，请写成 2024-01-15 的形式", *date)
+		}
+	}
+	w := workspace{dir: *dir}
+	p, err := w.readPlan()
+	if err != nil {
+		return err
+	}
+	inputs, err := collectedPeriods(w, period)
+	if err != nil {
+		return err
+	}
+	if len(inputs[len(inputs)-1].Collection.Submissions) == 0 {
+		fmt.Fprintf(stderr, "注意：%s还没有收到任何报送表（先运行 planreport collect），报告中各单位均为未报送。\n", period.Chinese())
+	}
+	r, err := report.Consolidate(p, inputs, day)
+	if err != nil {
+		return err
+	}
+	out := filepath.Join(w.periodDir(period), "报告")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("创建报告文件夹：%w", err)
+	}
+	pdf := filepath.Join(out, period.String()+"_落实情况报告.pdf")
+	xlsx := filepath.Join(out, period.String()+"_汇总表.xlsx")
+	if err := r.WritePDF(pdf); err != nil {
+		return err
+	}
+	if err := r.WriteWorkbook(xlsx); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, r.JSON(pdf, xlsx))
+	}
+	fmt.Fprintf(stdout, "%s：%d 项任务，红灯 %d、黄灯 %d、绿灯 %d；%d 个单位中 %d 个已接收。\n", period.Chinese(), len(r.Tasks),
+		r.Lights[report.Red], r.Lights[report.Yellow], r.Lights[report.Green], len(r.Units), countAccepted(r))
+	fmt.Fprintf(stdout, "报告：%s\n汇总表：%s\n", pdf, xlsx)
+	return nil
+}
+
+func countAccepted(r *report.Report) int {
+	n := 0
+	for _, u := range r.Units {
+		if u.Submission == "on_time" || u.Submission == "late" {
+			n++
+		}
+	}
+	return n
+}
+
+// collectedPeriods returns the periods of the same length as p, up to p, that have a
+// collection in the workspace, oldest first, ending with p itself (collected or not).
+func collectedPeriods(w workspace, p plan.Period) ([]report.Input, error) {
+	entries, err := os.ReadDir(w.dir)
+	if err != nil {
+		return nil, fmt.Errorf("读取工作目录 %s：%w", w.dir, err)
+	}
+	var periods []plan.Period
+	for _, e := range entries {
+		q, err := plan.ParsePeriod(e.Name())
+		if err != nil || !e.IsDir() || q.Kind != p.Kind || !q.Start().Before(p.Start()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(w.periodDir(q), workbook.StateFile)); err == nil {
+			periods = append(periods, q)
+		}
+	}
+	sort.Slice(periods, func(i, j int) bool { return periods[i].Start().Before(periods[j].Start()) })
+	periods = append(periods, p)
+	var out []report.Input
+	for _, q := range periods {
+		c, err := workbook.OpenCollection(w.periodDir(q), q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, report.Input{Period: q, Due: w.due(q), Collection: c})
+	}
+	return out, nil
+}

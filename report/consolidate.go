@@ -1,0 +1,392 @@
+// Package report consolidates a period's accepted workbooks into the figures leaders and
+// staff read, and writes them as a printed PDF report and a workbook. Every figure comes from
+// a unit's accepted workbook in the period's collection.
+package report
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"planreport/plan"
+	"planreport/templates"
+	"planreport/workbook"
+)
+
+// NotReported is the status of a task none of whose leads has an accepted report.
+const NotReported = "未报送"
+
+// Light is a task's traffic light.
+type Light string
+
+// The lights.
+const (
+	Red    Light = "red"
+	Yellow Light = "yellow"
+	Green  Light = "green"
+)
+
+// Chinese returns the light as the report prints it.
+func (l Light) Chinese() string {
+	switch l {
+	case Red:
+		return "红灯"
+	case Yellow:
+		return "黄灯"
+	}
+	return "绿灯"
+}
+
+// behindness ranks the status words: the most behind lead decides a task's status.
+var behindness = map[string]int{
+	templates.StatusNotBegun: 0,
+	templates.StatusBehind:   1,
+	templates.StatusOnTrack:  2,
+	templates.StatusOngoing:  3,
+	templates.StatusDone:     4,
+}
+
+// UnitReport is one unit's accepted report on one task.
+type UnitReport struct {
+	Unit      string
+	Role      plan.Role
+	Status    string
+	Percent   int
+	Progress  string
+	Problems  string
+	NextSteps string
+	Evidence  string
+	File      string // the accepted workbook it came from
+	SHA256    string
+}
+
+// Task is one task's consolidated state.
+type Task struct {
+	plan.Task
+	Status       string // a status word, or NotReported
+	Light        Light
+	Overdue      bool
+	Leads        []UnitReport // accepted reports of the task's lead units, in registry order
+	Responsible  []UnitReport // accepted reports of its responsible units
+	MissingLeads []string     // lead units with no accepted report
+	Why          string       // why the light is red or yellow
+}
+
+// Unit is one reporting unit's figures.
+type Unit struct {
+	Name       string
+	Submission string // on_time, late, rejected, missing
+	Received   time.Time
+	File       string
+	Assigned   int // tasks in its template
+	Reported   int // rows of its accepted report with a status
+	Done       int
+	Behind     int // 滞后 or 未启动
+	Overdue    int // tasks past their deadline that its report does not call done
+	Findings   int // findings in its latest workbook
+	Contact    string
+	Phone      string
+	Email      string
+}
+
+// Section is one section's (or part's) completion.
+type Section struct {
+	Name   string
+	Tasks  int
+	Done   int
+	Counts map[string]int // by status word, NotReported included
+}
+
+// Point is one collected period's figures, for the trend.
+type Point struct {
+	Period    string // code
+	Label     string // Chinese
+	Tasks     int
+	Counts    map[string]int
+	Units     int
+	OnTime    int
+	Late      int
+	Rejected  int
+	Missing   int
+	Completed float64 // share of tasks done, 0–1
+}
+
+// Report is a period's consolidation.
+type Report struct {
+	Plan        *plan.Plan
+	Period      plan.Period
+	Due         string
+	Date        string // the report's date, YYYY-MM-DD
+	Tasks       []Task
+	Units       []Unit
+	Sections    []Section
+	Trend       []Point
+	Counts      map[string]int // tasks by status
+	Lights      map[Light]int
+	Submissions []workbook.Submission // the period's submission log, as received
+}
+
+// Statuses lists the status words in report order, NotReported last.
+var Statuses = []string{templates.StatusDone, templates.StatusOnTrack, templates.StatusOngoing, templates.StatusBehind, templates.StatusNotBegun, NotReported}
+
+// Input is one collected period: its collection and due date.
+type Input struct {
+	Period     plan.Period
+	Due        string
+	Collection *workbook.Collection
+}
+
+// Consolidate works out the report of the last of periods (in order, oldest first); the others
+// give the trend. date is the report's date.
+func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
+	cur := periods[len(periods)-1]
+	r, err := consolidateOne(p, cur, date)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range periods {
+		pr := r
+		if in.Period != cur.Period {
+			if pr, err = consolidateOne(p, in, date); err != nil {
+				return nil, err
+			}
+		}
+		r.Trend = append(r.Trend, pr.point())
+	}
+	return r, nil
+}
+
+func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
+	r := &Report{Plan: p, Period: in.Period, Due: in.Due, Date: date, Counts: map[string]int{}, Lights: map[Light]int{}}
+	ctx := workbook.NewContext(p, in.Period, nil)
+	latest := in.Collection.Latest()
+
+	// Each reporting unit's accepted entries, by the unit the entry is for.
+	type entryOf struct {
+		e   workbook.Entry
+		sub workbook.Submission
+	}
+	entries := map[string]map[string]entryOf{} // reporting unit → task → entry
+	findings := map[string]int{}
+	for unit, s := range latest {
+		findings[unit] = len(s.Findings)
+		if !s.Accepted {
+			continue
+		}
+		data, err := in.Collection.ReadArchived(s)
+		if err != nil {
+			return nil, err
+		}
+		rep := ctx.Check(s.Name, data, s.Sender)
+		m := map[string]entryOf{}
+		for _, e := range rep.Entries {
+			m[e.Task] = entryOf{e, s}
+		}
+		entries[unit] = m
+	}
+	reporter := map[string]string{}
+	var reporting []string
+	for _, u := range p.Units {
+		if t := ctx.Template(u.Name); t != nil {
+			reporting = append(reporting, u.Name)
+			reporter[u.Name] = u.Name
+			for _, f := range t.ReportsFor {
+				reporter[f] = u.Name
+			}
+		}
+	}
+	reportOf := func(unit, task string, role plan.Role) (UnitReport, bool) {
+		m, ok := entries[reporter[unit]]
+		if !ok {
+			return UnitReport{}, false
+		}
+		eo, ok := m[task]
+		if !ok || eo.e.Status == "" {
+			return UnitReport{}, false
+		}
+		e := eo.e
+		return UnitReport{Unit: unit, Role: role, Status: e.Status, Percent: e.Percent, Progress: e.Progress, Problems: e.Problems,
+			NextSteps: e.NextSteps, Evidence: e.Evidence, File: eo.sub.Name, SHA256: eo.sub.SHA256}, true
+	}
+
+	next := in.Period.Next()
+	byTask := map[string][]plan.Assignment{}
+	for _, a := range p.Assignments() {
+		byTask[a.Task] = append(byTask[a.Task], a)
+	}
+	sections := map[string]*Section{}
+	var order []string
+	for _, pt := range p.Tasks {
+		t := Task{Task: pt, Status: NotReported}
+		worst := -1
+		for _, a := range byTask[pt.ID] {
+			ur, ok := reportOf(a.Unit, pt.ID, a.Role)
+			switch {
+			case a.Role == plan.RoleLead && ok:
+				t.Leads = append(t.Leads, ur)
+				if b := behindness[ur.Status]; worst < 0 || b < worst {
+					worst, t.Status = b, ur.Status
+				}
+			case a.Role == plan.RoleLead:
+				t.MissingLeads = append(t.MissingLeads, a.Unit)
+			case ok:
+				t.Responsible = append(t.Responsible, ur)
+			}
+		}
+		t.Overdue = pt.Deadline.Overdue(in.Period) && t.Status != templates.StatusDone
+		// Problems count when a lead reports them: with dozens of responsible units per task,
+		// one of them always has a problem, and every task would be yellow.
+		problems := false
+		for _, ur := range t.Leads {
+			if strings.TrimSpace(ur.Problems) != "" && ur.Problems != "无" {
+				problems = true
+			}
+		}
+		dueSoon := (pt.Deadline.Kind == plan.KindYear || pt.Deadline.Kind == plan.KindDate) && !t.Overdue &&
+			pt.Deadline.Due <= next.End().Format("2006-01-02") && t.Status != templates.StatusDone
+		switch {
+		case t.Overdue:
+			t.Light, t.Why = Red, "已逾期"
+		case t.Status == templates.StatusBehind:
+			t.Light, t.Why = Red, "进度滞后"
+		case len(t.MissingLeads) > 0:
+			t.Light, t.Why = Red, "牵头单位未报送"
+		case dueSoon:
+			t.Light, t.Why = Yellow, "下一周期到期"
+		case problems:
+			t.Light, t.Why = Yellow, "牵头单位报告存在问题"
+		case t.Status == templates.StatusNotBegun:
+			t.Light, t.Why = Yellow, "尚未启动"
+		default:
+			t.Light = Green
+		}
+		r.Counts[t.Status]++
+		r.Lights[t.Light]++
+		name := pt.Section
+		if name == "" {
+			name = pt.Part
+		}
+		if _, ok := sections[name]; !ok {
+			sections[name] = &Section{Name: name, Counts: map[string]int{}}
+			order = append(order, name)
+		}
+		s := sections[name]
+		s.Tasks++
+		s.Counts[t.Status]++
+		if t.Status == templates.StatusDone {
+			s.Done++
+		}
+		r.Tasks = append(r.Tasks, t)
+	}
+	for _, name := range order {
+		r.Sections = append(r.Sections, *sections[name])
+	}
+
+	byName := map[string]plan.Unit{}
+	for _, u := range p.Units {
+		byName[u.Name] = u
+	}
+	for _, name := range reporting {
+		u := byName[name]
+		tpl := ctx.Template(name)
+		fig := Unit{Name: name, Submission: "missing", Assigned: len(tpl.Rows), Findings: findings[name], Contact: u.Contact, Phone: u.Phone, Email: u.Email}
+		if s, ok := latest[name]; ok {
+			fig.Received, fig.File = s.Received, s.Name
+			switch {
+			case !s.Accepted:
+				fig.Submission = "rejected"
+			case workbook.OnTime(s, in.Due):
+				fig.Submission = "on_time"
+			default:
+				fig.Submission = "late"
+			}
+		}
+		for _, row := range tpl.Rows {
+			eo, ok := entries[name][row.TaskID]
+			switch {
+			case ok && eo.e.Status != "":
+				fig.Reported++
+				switch eo.e.Status {
+				case templates.StatusDone:
+					fig.Done++
+				case templates.StatusBehind, templates.StatusNotBegun:
+					fig.Behind++
+				}
+				if row.Overdue && eo.e.Status != templates.StatusDone {
+					fig.Overdue++
+				}
+			case row.Overdue:
+				fig.Overdue++
+			}
+		}
+		r.Units = append(r.Units, fig)
+	}
+	r.Submissions = append(r.Submissions, in.Collection.Submissions...)
+	return r, nil
+}
+
+// point is the report's figures for the trend.
+func (r *Report) point() Point {
+	pt := Point{Period: r.Period.String(), Label: r.Period.Chinese(), Tasks: len(r.Tasks), Counts: r.Counts, Units: len(r.Units)}
+	for _, u := range r.Units {
+		switch u.Submission {
+		case "on_time":
+			pt.OnTime++
+		case "late":
+			pt.Late++
+		case "rejected":
+			pt.Rejected++
+		default:
+			pt.Missing++
+		}
+	}
+	if pt.Tasks > 0 {
+		pt.Completed = float64(r.Counts[templates.StatusDone]) / float64(pt.Tasks)
+	}
+	return pt
+}
+
+// Ranked returns the units in ranking order: on time before late before rejected before
+// missing; then by share of tasks done, fewer overdue, fewer findings, and name.
+func (r *Report) Ranked() []Unit {
+	rank := map[string]int{"on_time": 0, "late": 1, "rejected": 2, "missing": 3}
+	out := append([]Unit(nil), r.Units...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if rank[a.Submission] != rank[b.Submission] {
+			return rank[a.Submission] < rank[b.Submission]
+		}
+		da, db := share(a.Done, a.Assigned), share(b.Done, b.Assigned)
+		if da != db {
+			return da > db
+		}
+		if a.Overdue != b.Overdue {
+			return a.Overdue < b.Overdue
+		}
+		if a.Findings != b.Findings {
+			return a.Findings < b.Findings
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// SubmissionChinese names a unit's submission state.
+func SubmissionChinese(s string) string {
+	switch s {
+	case "on_time":
+		return "按时报送"
+	case "late":
+		return "逾期报送"
+	case "rejected":
+		return "未通过检查"
+	}
+	return "未报送"
+}

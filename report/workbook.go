@@ -1,0 +1,843 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"planreport/plan"
+	"planreport/templates"
+	"planreport/workbook"
+)
+
+// The consolidated workbook's sheets.
+const (
+	wbSheetSummary  = "总体情况"
+	wbSheetTasks    = "任务"
+	wbSheetUnits    = "单位"
+	wbSheetDetail   = "明细"
+	wbSheetOverdue  = "逾期任务"
+	wbSheetProblems = "存在问题"
+	wbSheetMissing  = "未报送单位"
+	wbSheetFindings = "检查问题"
+)
+
+// WorkbookSheets are the consolidated workbook's sheet names, in order.
+var WorkbookSheets = []string{wbSheetSummary, wbSheetTasks, wbSheetUnits, wbSheetDetail, wbSheetOverdue, wbSheetProblems, wbSheetMissing, wbSheetFindings}
+
+// WriteWorkbook writes the consolidated workbook for office staff to path, atomically: a
+// summary with native charts, one sheet per table, every table with a frozen, filterable
+// header row and A4 print set-up. Text that came from units is always written as a string
+// cell, never as a formula: a progress text typed as =HYPERLINK(…) shows as typed. The same
+// Report gives the same workbook contents: no clock time is written.
+func (r *Report) WriteWorkbook(path string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	w := &wbWriter{f: f, r: r}
+	w.styles()
+	w.check(f.SetSheetName("Sheet1", wbSheetSummary))
+	w.summary()
+	w.tasks()
+	w.units()
+	w.detail()
+	w.overdue()
+	w.problems()
+	w.missing()
+	w.findings()
+	stamp := r.Date
+	if _, err := plan.ParseDate(stamp); err != nil || len(stamp) != len("2006-01-02") {
+		stamp = r.Period.End().Format("2006-01-02")
+	}
+	w.check(f.SetDocProps(&excelize.DocProperties{
+		Title:          wbTitle(r) + " " + r.Period.Chinese() + "落实情况汇总",
+		Subject:        r.Plan.DocNumber,
+		Creator:        "planreport",
+		LastModifiedBy: "planreport",
+		Created:        stamp + "T00:00:00Z",
+		Modified:       stamp + "T00:00:00Z",
+		Language:       "zh-CN",
+	}))
+	f.SetActiveSheet(0)
+	// excelize adds the image content types from a map, in random order: sort them, so that
+	// the same report gives the same bytes.
+	if ct := f.ContentTypes; ct != nil {
+		sort.SliceStable(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
+	}
+	if w.err != nil {
+		return fmt.Errorf("生成汇总工作簿：%w", w.err)
+	}
+	return plan.WriteFileAtomic(path, func(out *os.File) error {
+		_, err := f.WriteTo(out)
+		return err
+	})
+}
+
+// wbWriter writes the consolidated workbook. Its identifiers start with wb so that they do
+// not meet the PDF writer's in this package.
+type wbWriter struct {
+	f   *excelize.File
+	r   *Report
+	err error
+
+	header, text, center, code, num, pct, title, subtitle, label, total, totalPct int
+	red, yellow, green                                                            int // conditional formats
+}
+
+func (w *wbWriter) check(err error) {
+	if w.err == nil && err != nil {
+		w.err = err
+	}
+}
+
+func (w *wbWriter) styles() {
+	border := []excelize.Border{{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
+		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1}}
+	font := &excelize.Font{Family: "宋体", Size: 10}
+	style := func(s *excelize.Style) int {
+		id, err := w.f.NewStyle(s)
+		w.check(err)
+		return id
+	}
+	w.header = style(&excelize.Style{
+		Font:      &excelize.Font{Family: "黑体", Size: 10, Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border:    border,
+	})
+	// 49 is the text format: a task id such as 1.10 or a unit's "+1" stays as written even
+	// when someone edits the cell.
+	w.text = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border, NumFmt: 49})
+	w.center = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}, Border: border, NumFmt: 49})
+	w.code = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "top"}, Border: border, NumFmt: 49})
+	w.num = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}, Border: border, NumFmt: 1})
+	w.pct = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}, Border: border, CustomNumFmt: wbStr("0.0%")})
+	w.total = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 10, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border, NumFmt: 1})
+	w.totalPct = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 10, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}, Border: border, CustomNumFmt: wbStr("0.0%")})
+	w.title = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16, Bold: true},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	w.subtitle = style(&excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 10},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
+	w.label = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}})
+	cond := func(fill, color string) int {
+		id, err := w.f.NewConditionalStyle(&excelize.Style{
+			Font: &excelize.Font{Color: color, Bold: true},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fill}},
+		})
+		w.check(err)
+		return id
+	}
+	w.red = cond("FF8B8B", "7F0000")
+	w.yellow = cond("FFE066", "5C4400")
+	w.green = cond("8FD694", "0B4F12")
+}
+
+func wbStr(s string) *string { return &s }
+
+// wbTitle is the plan's title as the page header and properties show it.
+func wbTitle(r *Report) string {
+	if t := strings.TrimSpace(r.Plan.Title); t != "" {
+		return "《" + strings.Trim(t, "《》") + "》"
+	}
+	return "行动计划"
+}
+
+// wbKind says how a column's values are written and styled.
+type wbKind int
+
+const (
+	wbText   wbKind = iota // a string, wrapped
+	wbCenter               // a short string, centred
+	wbInt                  // a whole number
+	wbPct                  // a share, 0–1, shown as a percentage
+	wbCode                 // a long code such as a SHA-256: not wrapped, so that it does not make rows tall
+)
+
+// wbCol is one table column.
+type wbCol struct {
+	head  string
+	width float64
+	kind  wbKind
+}
+
+// wbTable is one sheet holding one table with its header in row 1.
+type wbTable struct {
+	sheet     string
+	cols      []wbCol
+	rows      [][]any
+	landscape bool
+	freezeCol bool // freeze the first column too
+}
+
+// table writes a sheet holding one table: a styled header row, frozen and filterable, that is
+// repeated on every printed page; column widths; row heights that fit the wrapped text; and
+// the page set-up. It returns the table's last row.
+func (w *wbWriter) table(t wbTable) int {
+	f := w.f
+	if _, err := f.NewSheet(t.sheet); err != nil {
+		w.check(err)
+		return 1
+	}
+	head := make([]any, len(t.cols))
+	for i, c := range t.cols {
+		head[i] = c.head
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		w.check(f.SetColWidth(t.sheet, name, name, c.width))
+	}
+	w.check(f.SetSheetRow(t.sheet, "A1", &head))
+	last, _ := excelize.ColumnNumberToName(len(t.cols))
+	w.check(f.SetCellStyle(t.sheet, "A1", last+"1", w.header))
+	w.check(f.SetRowHeight(t.sheet, 1, float64(wbHeaderLines(t.cols))*13.5+6))
+	for i, values := range t.rows {
+		row := i + 2
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		w.check(f.SetSheetRow(t.sheet, cell, &values))
+		lines := 1
+		for j, v := range values {
+			if s, ok := v.(string); ok && j < len(t.cols) && t.cols[j].kind != wbCode {
+				lines = max(lines, wbLines(s, t.cols[j].width))
+			}
+		}
+		w.check(f.SetRowHeight(t.sheet, row, math.Min(409, float64(lines)*13.5+4)))
+	}
+	n := len(t.rows) + 1
+	if n > 1 {
+		for i, c := range t.cols {
+			name, _ := excelize.ColumnNumberToName(i + 1)
+			style := w.text
+			switch c.kind {
+			case wbCenter:
+				style = w.center
+			case wbInt:
+				style = w.num
+			case wbPct:
+				style = w.pct
+			case wbCode:
+				style = w.code
+			}
+			w.check(f.SetCellStyle(t.sheet, name+"2", fmt.Sprintf("%s%d", name, n), style))
+		}
+	}
+	panes := &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}
+	if t.freezeCol {
+		panes = &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight",
+			Selection: []excelize.Selection{{SQRef: "B2", ActiveCell: "B2", Pane: "bottomRight"}}}
+	}
+	w.check(f.SetPanes(t.sheet, panes))
+	w.check(f.AutoFilter(t.sheet, fmt.Sprintf("A1:%s%d", last, n), nil))
+	orientation := "portrait"
+	if t.landscape {
+		orientation = "landscape"
+	}
+	w.pageSetup(t.sheet, orientation)
+	w.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + t.sheet + "'!$1:$1", Scope: t.sheet}))
+	return n
+}
+
+// pageSetup sets A4, fit to the page's width, margins, and the page header and footer.
+func (w *wbWriter) pageSetup(sheet, orientation string) {
+	f, r := w.f, w.r
+	size, one, zero := 9, 1, 0 // 9: A4
+	w.check(f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}))
+	fit := true
+	w.check(f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
+	m, top := 0.4, 0.7
+	w.check(f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &top, Bottom: &top, Header: &m, Footer: &m}))
+	w.check(f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddHeader: "&L" + wbHeaderText(wbTitle(r), 100) + "&R" + wbHeaderText(r.Period.Chinese()+" "+sheet, 40),
+		OddFooter: "&C第 &P 页 共 &N 页",
+	}))
+}
+
+// wbHeaderText escapes & for a page header and keeps it short: Excel refuses a header of more
+// than 255 characters.
+func wbHeaderText(s string, n int) string {
+	if rs := []rune(s); len(rs) > n {
+		s = string(rs[:n-1]) + "…"
+	}
+	return strings.ReplaceAll(s, "&", "&&")
+}
+
+// wbLines estimates how many lines text takes in a column of the given width (in character
+// units) at 10 pt: a Chinese character is about two units wide. Clients do not grow rows to
+// fit wrapped text on their own.
+func wbLines(text string, width float64) int {
+	lines := 0
+	for _, para := range strings.Split(text, "\n") {
+		units := 0.0
+		for _, r := range para {
+			if r < 0x2E80 {
+				units += 0.9
+			} else {
+				units += 1.75
+			}
+		}
+		lines += max(1, int(math.Ceil(units/math.Max(1, width-1))))
+	}
+	return lines
+}
+
+func wbHeaderLines(cols []wbCol) int {
+	lines := 1
+	for _, c := range cols {
+		lines = max(lines, wbLines(c.head, c.width))
+	}
+	return lines
+}
+
+// wbShort cuts text to n characters, marking the cut.
+func wbShort(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if rs := []rune(text); len(rs) > n {
+		return string(rs[:n-1]) + "…"
+	}
+	return text
+}
+
+// wbHasProblems reports whether a unit reported a problem, as Consolidate decides it.
+func wbHasProblems(ur UnitReport) bool {
+	return strings.TrimSpace(ur.Problems) != "" && ur.Problems != "无"
+}
+
+// wbSection is a task's section as the tables show it: its section, else its part.
+func wbSection(t plan.Task) string {
+	if t.Section != "" {
+		return t.Section
+	}
+	return t.Part
+}
+
+func wbYesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+// wbLeadText is the lead units' progress, each with its unit's name; leads that did not
+// report are named as such.
+func wbLeadText(t Task) string {
+	var parts []string
+	for _, ur := range t.Leads {
+		parts = append(parts, ur.Unit+"："+ur.Progress)
+	}
+	for _, u := range t.MissingLeads {
+		parts = append(parts, u+"：未报送")
+	}
+	return strings.Join(parts, "\n")
+}
+
+// wbProblemsText is the problems the lead units reported on a task, each with its unit's
+// name, and how many responsible units reported problems too (the 存在问题 sheet lists them:
+// a task with twenty responsible units would otherwise fill a page).
+func wbProblemsText(t Task) string {
+	var parts []string
+	for _, ur := range t.Leads {
+		if wbHasProblems(ur) {
+			parts = append(parts, ur.Unit+"："+ur.Problems)
+		}
+	}
+	n := 0
+	for _, ur := range t.Responsible {
+		if wbHasProblems(ur) {
+			n++
+		}
+	}
+	if n > 0 {
+		parts = append(parts, fmt.Sprintf("另有 %d 个责任单位报告了问题，见「%s」表", n, wbSheetProblems))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// wbNextText is the lead units' next steps, each with its unit's name.
+func wbNextText(t Task) string {
+	var parts []string
+	for _, ur := range t.Leads {
+		if strings.TrimSpace(ur.NextSteps) != "" {
+			parts = append(parts, ur.Unit+"："+ur.NextSteps)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// summary writes 总体情况: small tables of the key figures and native charts drawn from them.
+func (w *wbWriter) summary() {
+	f, r, sh := w.f, w.r, wbSheetSummary
+	widths := []float64{26, 9, 9, 9, 9, 9, 9, 9, 9, 16}
+	for i, wd := range widths {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		w.check(f.SetColWidth(sh, name, name, wd))
+	}
+	w.check(f.SetColWidth(sh, "K", "K", 2))
+	set := func(cell string, v any, style int) {
+		w.check(f.SetCellValue(sh, cell, v))
+		if style != 0 {
+			w.check(f.SetCellStyle(sh, cell, cell, style))
+		}
+	}
+	cell := func(col, row int) string {
+		c, _ := excelize.CoordinatesToCellName(col, row)
+		return c
+	}
+	heights := map[int]float64{} // rows given a height; the others are 15 pt
+	height := func(row int, h float64) {
+		heights[row] = h
+		w.check(f.SetRowHeight(sh, row, h))
+	}
+
+	set("A1", wbTitle(r)+"落实情况汇总", w.title)
+	w.check(f.MergeCell(sh, "A1", "J1"))
+	height(1, 48)
+	sub := fmt.Sprintf("报送周期：%s　报送截止：%s　统计日期：%s", r.Period.Chinese(), wbOr(r.Due, "—"), wbOr(r.Date, "—"))
+	if r.Plan.DocNumber != "" {
+		sub = r.Plan.DocNumber + "　" + sub
+	}
+	set("A2", sub, w.subtitle)
+	w.check(f.MergeCell(sh, "A2", "J2"))
+	height(2, 20)
+
+	row := 4
+	// table writes a small table at row with a label above it and returns its first data row.
+	table := func(label string, head []string, rows [][]any, kinds []wbKind) (first int) {
+		set(cell(1, row), label, w.label)
+		height(row, 22)
+		row++
+		for i, h := range head {
+			set(cell(i+1, row), h, w.header)
+		}
+		lines := 1
+		for i, h := range head {
+			lines = max(lines, wbLines(h, widths[i]))
+		}
+		height(row, float64(lines)*13.5+6)
+		row++
+		first = row
+		for _, vals := range rows {
+			lines := 1
+			for i, v := range vals {
+				style := w.num
+				switch kinds[i] {
+				case wbText:
+					style = w.text
+				case wbPct:
+					style = w.pct
+				}
+				if s, ok := v.(string); ok && i == 0 && (s == "合计" || s == "小计") {
+					style = w.total
+				}
+				set(cell(i+1, row), v, style)
+				if s, ok := v.(string); ok {
+					lines = max(lines, wbLines(s, widths[i]))
+				}
+			}
+			if lines > 1 {
+				height(row, float64(lines)*13.5+4)
+			}
+			row++
+		}
+		row++ // a blank row after each table
+		return first
+	}
+
+	n := len(r.Tasks)
+	done := r.Counts[templates.StatusDone]
+	overdue := 0
+	for _, t := range r.Tasks {
+		if t.Overdue {
+			overdue++
+		}
+	}
+	subs := map[string]int{}
+	findings := 0
+	for _, u := range r.Units {
+		subs[u.Submission]++
+		findings += u.Findings
+	}
+	units := len(r.Units)
+	keyFirst := table("一、主要指标", []string{"指标", "数值"}, [][]any{
+		{"任务总数", n},
+		{"已完成任务", done},
+		{"完成率", wbShare(done, n)},
+		{"逾期未完成任务", overdue},
+		{"应报送单位", units},
+		{"报送并通过检查的单位", subs["on_time"] + subs["late"]},
+		{"检查发现的问题（条）", findings},
+	}, []wbKind{wbText, wbInt})
+	// 完成率 is a share: give it the percentage format.
+	w.check(f.SetCellStyle(sh, cell(2, keyFirst+2), cell(2, keyFirst+2), w.pct))
+
+	var statusRows [][]any
+	for _, s := range Statuses {
+		statusRows = append(statusRows, []any{s, r.Counts[s], wbShare(r.Counts[s], n)})
+	}
+	statusRows = append(statusRows, []any{"合计", n, wbShare(n, n)})
+	statusFirst := table("二、任务完成状态", []string{"状态", "任务数", "占比"}, statusRows, []wbKind{wbText, wbInt, wbPct})
+	statusLast := statusFirst + len(Statuses) - 1
+	w.check(f.SetCellStyle(sh, cell(2, statusLast+1), cell(2, statusLast+1), w.total))
+	w.check(f.SetCellStyle(sh, cell(3, statusLast+1), cell(3, statusLast+1), w.totalPct))
+
+	var lightRows [][]any
+	for _, l := range []Light{Red, Yellow, Green} {
+		lightRows = append(lightRows, []any{l.Chinese(), r.Lights[l], wbShare(r.Lights[l], n)})
+	}
+	lightRows = append(lightRows, []any{"合计", n, wbShare(n, n)})
+	lightFirst := table("三、红黄绿灯", []string{"灯", "任务数", "占比"}, lightRows, []wbKind{wbText, wbInt, wbPct})
+	w.check(f.SetCellStyle(sh, cell(2, lightFirst+3), cell(2, lightFirst+3), w.total))
+	w.check(f.SetCellStyle(sh, cell(3, lightFirst+3), cell(3, lightFirst+3), w.totalPct))
+	w.lightFormats(sh, fmt.Sprintf("A%d:A%d", lightFirst, lightFirst+2))
+
+	var subRows [][]any
+	for _, s := range []string{"on_time", "late", "rejected", "missing"} {
+		subRows = append(subRows, []any{SubmissionChinese(s), subs[s], wbShare(subs[s], units)})
+	}
+	subRows = append(subRows, []any{"合计", units, wbShare(units, units)})
+	subFirst := table("四、单位报送情况", []string{"报送情况", "单位数", "占比"}, subRows, []wbKind{wbText, wbInt, wbPct})
+	w.check(f.SetCellStyle(sh, cell(2, subFirst+4), cell(2, subFirst+4), w.total))
+	w.check(f.SetCellStyle(sh, cell(3, subFirst+4), cell(3, subFirst+4), w.totalPct))
+
+	secHead := append(append([]string{"部分/章节", "任务数"}, Statuses...), "完成率", "图表标签")
+	secKinds := []wbKind{wbText, wbInt}
+	for range Statuses {
+		secKinds = append(secKinds, wbInt)
+	}
+	secKinds = append(secKinds, wbPct, wbText)
+	var secRows [][]any
+	for _, s := range r.Sections {
+		vals := []any{s.Name, s.Tasks}
+		for _, st := range Statuses {
+			vals = append(vals, s.Counts[st])
+		}
+		secRows = append(secRows, append(vals, wbShare(s.Done, s.Tasks), wbShort(s.Name, 12)))
+	}
+	secFirst := table("五、各部分完成情况", secHead, secRows, secKinds)
+	secLast := secFirst + len(secRows) - 1
+
+	trendHead := []string{"报送周期", "任务数", "已完成", "完成率", "应报送单位", "按时报送", "逾期报送", "未通过检查", "未报送"}
+	var trendRows [][]any
+	for _, p := range r.Trend {
+		trendRows = append(trendRows, []any{p.Label, p.Tasks, p.Counts[templates.StatusDone], p.Completed, p.Units, p.OnTime, p.Late, p.Rejected, p.Missing})
+	}
+	trendFirst := table("六、各期变化趋势", trendHead, trendRows, []wbKind{wbText, wbInt, wbInt, wbPct, wbInt, wbInt, wbInt, wbInt, wbInt})
+	trendLast := trendFirst + len(trendRows) - 1
+
+	w.check(f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A3", ActiveCell: "A3", Pane: "bottomLeft"}}}))
+	w.pageSetup(sh, "landscape")
+	w.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!$1:$2", Scope: sh}))
+
+	// The charts, beside the tables in column L onwards, one below the other. Every series
+	// points at the tables' cells.
+	ref := func(col, from, to int) string {
+		a, _ := excelize.CoordinatesToCellName(col, from, true)
+		b, _ := excelize.CoordinatesToCellName(col, to, true)
+		return "'" + sh + "'!" + a + ":" + b
+	}
+	title := func(s string) excelize.ChartTitle {
+		return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}}}}
+	}
+	axisFont := excelize.Font{Family: "宋体", Size: 9, Color: "404040"}
+	statusColors := map[string]string{templates.StatusDone: "2E9E4F", templates.StatusOnTrack: "4A7EBB", templates.StatusOngoing: "8DB4E2",
+		templates.StatusBehind: "D9534F", templates.StatusNotBegun: "F0AD4E", NotReported: "A6A6A6"}
+	const chartW, chartH = 640, 330
+	anchor := 4 // the row the next chart starts at
+	// next returns the first row below a chart of height pixels starting at row from.
+	next := func(from int, height uint) int {
+		px := 0.0
+		for r := from; ; r++ {
+			h, ok := heights[r]
+			if !ok {
+				h = 15
+			}
+			px += h * 4 / 3
+			if px >= float64(height)+16 {
+				return r + 1
+			}
+		}
+	}
+	add := func(height uint, c *excelize.Chart, combo ...*excelize.Chart) {
+		c.Dimension = excelize.ChartDimension{Width: chartW, Height: height}
+		c.Format = excelize.GraphicOptions{PrintObject: wbBool(true), Positioning: "oneCell"}
+		w.check(f.AddChart(sh, fmt.Sprintf("L%d", anchor), c, combo...))
+		anchor = next(anchor, height)
+	}
+
+	var pts []excelize.ChartDataPoint
+	for i, s := range Statuses {
+		pts = append(pts, excelize.ChartDataPoint{Index: i, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusColors[s]}}})
+	}
+	add(chartH, &excelize.Chart{
+		Type:     excelize.Pie,
+		Title:    title("任务完成状态分布"),
+		Series:   []excelize.ChartSeries{{Name: "'" + sh + "'!$B$" + fmt.Sprint(statusFirst-1), Categories: ref(1, statusFirst, statusLast), Values: ref(2, statusFirst, statusLast), DataPoint: pts}},
+		Legend:   excelize.ChartLegend{Position: "right", Font: &axisFont},
+		PlotArea: excelize.ChartPlotArea{ShowVal: true, ShowPercent: false},
+	})
+
+	if len(secRows) > 0 {
+		var series []excelize.ChartSeries
+		for i, s := range Statuses {
+			col := 3 + i
+			name, _ := excelize.CoordinatesToCellName(col, secFirst-1, true)
+			series = append(series, excelize.ChartSeries{Name: "'" + sh + "'!" + name, Categories: ref(10, secFirst, secLast), Values: ref(col, secFirst, secLast),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusColors[s]}}})
+		}
+		// A bar for each section: the chart grows with the plan.
+		add(max(chartH, uint(90+26*len(secRows))), &excelize.Chart{
+			Type:   excelize.BarStacked,
+			Title:  title("各部分任务完成情况（任务数）"),
+			Series: series,
+			Legend: excelize.ChartLegend{Position: "bottom", Font: &axisFont},
+			XAxis:  excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+			YAxis:  excelize.ChartAxis{MajorGridLines: true, Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
+		})
+	}
+
+	if len(trendRows) > 0 {
+		name := func(col int) string {
+			c, _ := excelize.CoordinatesToCellName(col, trendFirst-1, true)
+			return "'" + sh + "'!" + c
+		}
+		one := 1.0
+		zero := 0.0
+		add(chartH, &excelize.Chart{
+			Type:  excelize.Col,
+			Title: title("各期按时报送单位数与完成率"),
+			Series: []excelize.ChartSeries{{Name: name(6), Categories: ref(1, trendFirst, trendLast), Values: ref(6, trendFirst, trendLast),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4A7EBB"}}}},
+			Legend: excelize.ChartLegend{Position: "bottom", Font: &axisFont},
+			XAxis:  excelize.ChartAxis{Font: axisFont},
+			YAxis:  excelize.ChartAxis{MajorGridLines: true, Font: axisFont, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
+		}, &excelize.Chart{
+			Type: excelize.Line,
+			Series: []excelize.ChartSeries{{Name: name(4), Categories: ref(1, trendFirst, trendLast), Values: ref(4, trendFirst, trendLast),
+				Line:   excelize.LineOptions{Width: 2.25},
+				Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"2E9E4F"}},
+				Marker: excelize.ChartMarker{Symbol: "circle", Size: 7, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"2E9E4F"}}}}},
+			YAxis: excelize.ChartAxis{Secondary: true, Font: axisFont, Minimum: &zero, Maximum: &one, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+		})
+	}
+}
+
+func wbBool(b bool) *bool { return &b }
+
+func wbOr(s, otherwise string) string {
+	if strings.TrimSpace(s) == "" {
+		return otherwise
+	}
+	return s
+}
+
+// wbShare is n of total as a share, 0 when total is 0.
+func wbShare(n, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(n) / float64(total)
+}
+
+// lightFormats colours 红灯, 黄灯 and 绿灯 in rangeRef by conditional formatting, so that the
+// colour follows the word when someone edits or sorts the sheet.
+func (w *wbWriter) lightFormats(sheet, rangeRef string) {
+	w.check(w.f.SetConditionalFormat(sheet, rangeRef, []excelize.ConditionalFormatOptions{
+		{Type: "cell", Criteria: "==", Value: `"` + Red.Chinese() + `"`, Format: &w.red},
+		{Type: "cell", Criteria: "==", Value: `"` + Yellow.Chinese() + `"`, Format: &w.yellow},
+		{Type: "cell", Criteria: "==", Value: `"` + Green.Chinese() + `"`, Format: &w.green},
+	}))
+}
+
+// tasks writes 任务: one row per task, its light coloured by conditional formatting.
+func (w *wbWriter) tasks() {
+	var rows [][]any
+	for _, t := range w.r.Tasks {
+		rows = append(rows, []any{t.ID, wbSection(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
+			t.Status, t.Light.Chinese(), wbYesNo(t.Overdue), wbLeadText(t), wbProblemsText(t), t.Why})
+	}
+	n := w.table(wbTable{sheet: wbSheetTasks, landscape: true, rows: rows, cols: []wbCol{
+		{"任务编号", 7, wbCenter}, {"所属部分/章节", 16, wbText}, {"任务内容", 40, wbText}, {"牵头单位", 14, wbText},
+		{"完成时限", 10, wbCenter}, {"截止日期", 11, wbCenter}, {"状态", 9, wbCenter}, {"灯", 7, wbCenter}, {"是否逾期", 6, wbCenter},
+		{"牵头单位报告的进展", 40, wbText}, {"存在问题", 26, wbText}, {"原因", 12, wbText},
+	}})
+	if n > 1 {
+		w.lightFormats(wbSheetTasks, fmt.Sprintf("H2:H%d", n))
+		w.check(w.f.SetConditionalFormat(wbSheetTasks, fmt.Sprintf("I2:I%d", n), []excelize.ConditionalFormatOptions{
+			{Type: "cell", Criteria: "==", Value: `"是"`, Format: &w.red},
+		}))
+	}
+}
+
+// units writes 单位: the units in ranking order.
+func (w *wbWriter) units() {
+	var rows [][]any
+	for i, u := range w.r.Ranked() {
+		received := ""
+		if !u.Received.IsZero() {
+			received = u.Received.Format("2006-01-02 15:04")
+		}
+		rows = append(rows, []any{i + 1, u.Name, SubmissionChinese(u.Submission), received, u.Assigned, u.Reported, u.Done,
+			u.Behind, u.Overdue, u.Findings, u.Contact, u.Phone, u.Email})
+	}
+	n := w.table(wbTable{sheet: wbSheetUnits, landscape: true, rows: rows, cols: []wbCol{
+		{"排名", 6, wbInt}, {"单位", 22, wbText}, {"报送情况", 11, wbCenter}, {"收到时间", 17, wbCenter}, {"分配任务", 8, wbInt},
+		{"已报告", 8, wbInt}, {"已完成", 8, wbInt}, {"滞后/未启动", 9, wbInt}, {"逾期未完成", 9, wbInt}, {"检查问题数", 9, wbInt},
+		{"联系人", 10, wbText}, {"电话", 15, wbText}, {"邮箱", 24, wbText},
+	}})
+	if n > 1 {
+		w.check(w.f.SetConditionalFormat(wbSheetUnits, fmt.Sprintf("C2:C%d", n), []excelize.ConditionalFormatOptions{
+			{Type: "cell", Criteria: "==", Value: `"` + SubmissionChinese("missing") + `"`, Format: &w.red},
+			{Type: "cell", Criteria: "==", Value: `"` + SubmissionChinese("rejected") + `"`, Format: &w.red},
+			{Type: "cell", Criteria: "==", Value: `"` + SubmissionChinese("late") + `"`, Format: &w.yellow},
+		}))
+	}
+}
+
+// wbReports is every accepted report on a task: its leads', then its responsible units'.
+func wbReports(t Task) []UnitReport {
+	return append(append([]UnitReport(nil), t.Leads...), t.Responsible...)
+}
+
+// detail writes 明细: every unit's report on every task, with the file it came from.
+func (w *wbWriter) detail() {
+	var rows [][]any
+	for _, t := range w.r.Tasks {
+		for _, ur := range wbReports(t) {
+			rows = append(rows, []any{t.ID, wbShort(t.Text, 30), ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent,
+				ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.File, ur.SHA256})
+		}
+	}
+	w.table(wbTable{sheet: wbSheetDetail, landscape: true, freezeCol: true, rows: rows, cols: []wbCol{
+		{"任务编号", 7, wbCenter}, {"任务内容", 24, wbText}, {"单位", 16, wbText}, {"角色", 6, wbCenter}, {"完成状态", 9, wbCenter},
+		{"完成进度(%)", 8, wbInt}, {"本期工作进展", 40, wbText}, {"存在问题", 26, wbText}, {"下步计划", 26, wbText},
+		{"佐证材料", 18, wbText}, {"来源文件", 24, wbText}, {"SHA-256", 20, wbCode},
+	}})
+}
+
+// overdue writes 逾期任务: the tasks past their deadline and not done.
+func (w *wbWriter) overdue() {
+	var rows [][]any
+	for _, t := range w.r.Tasks {
+		if t.Overdue {
+			rows = append(rows, []any{t.ID, wbSection(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
+				t.Status, wbLeadText(t), wbProblemsText(t), wbNextText(t)})
+		}
+	}
+	w.table(wbTable{sheet: wbSheetOverdue, landscape: true, rows: rows, cols: []wbCol{
+		{"任务编号", 7, wbCenter}, {"所属部分/章节", 16, wbText}, {"任务内容", 36, wbText}, {"牵头单位", 14, wbText},
+		{"完成时限", 10, wbCenter}, {"截止日期", 11, wbCenter}, {"状态", 9, wbCenter},
+		{"牵头单位报告的进展", 36, wbText}, {"存在问题", 26, wbText}, {"下步计划", 26, wbText},
+	}})
+}
+
+// problems writes 存在问题: every problem a unit reported, by task.
+func (w *wbWriter) problems() {
+	var rows [][]any
+	for _, t := range w.r.Tasks {
+		for _, ur := range wbReports(t) {
+			if wbHasProblems(ur) {
+				rows = append(rows, []any{t.ID, wbShort(t.Text, 40), ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Problems, ur.NextSteps})
+			}
+		}
+	}
+	w.table(wbTable{sheet: wbSheetProblems, landscape: true, rows: rows, cols: []wbCol{
+		{"任务编号", 7, wbCenter}, {"任务内容", 30, wbText}, {"单位", 16, wbText}, {"角色", 6, wbCenter}, {"完成状态", 9, wbCenter},
+		{"存在问题", 44, wbText}, {"下步计划", 40, wbText},
+	}})
+}
+
+// missing writes 未报送单位: the units with no submission, with whom to remind.
+func (w *wbWriter) missing() {
+	var rows [][]any
+	for _, u := range w.r.Units {
+		if u.Submission == "missing" {
+			rows = append(rows, []any{u.Name, u.Assigned, u.Contact, u.Phone, u.Email})
+		}
+	}
+	w.table(wbTable{sheet: wbSheetMissing, rows: rows, cols: []wbCol{
+		{"单位", 26, wbText}, {"分配任务", 9, wbInt}, {"联系人", 12, wbText}, {"电话", 16, wbText}, {"邮箱", 28, wbText},
+	}})
+}
+
+// wbLatestSubmissions returns the submission that counts for each unit, in the order the
+// units' files were received: a unit's last accepted one, else its last one. Files whose unit
+// could not be told follow, each on its own.
+func wbLatestSubmissions(r *Report) []workbook.Submission {
+	last := map[string]int{}
+	for i, s := range r.Submissions {
+		if s.Unit == "" {
+			continue
+		}
+		if j, ok := last[s.Unit]; ok && r.Submissions[j].Accepted && !s.Accepted {
+			continue
+		}
+		last[s.Unit] = i
+	}
+	var idx []int
+	for _, i := range last {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	var out []workbook.Submission
+	for _, i := range idx {
+		out = append(out, r.Submissions[i])
+	}
+	for _, s := range r.Submissions {
+		if s.Unit == "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// findings writes 检查问题: what the checks found in each unit's latest workbook, units in
+// registry order, then units not in it, then files whose unit could not be told.
+func (w *wbWriter) findings() {
+	order := map[string]int{}
+	for i, u := range w.r.Units {
+		order[u.Name] = i
+	}
+	subs := wbLatestSubmissions(w.r)
+	sort.SliceStable(subs, func(i, j int) bool {
+		a, b := subs[i], subs[j]
+		oa, ka := order[a.Unit]
+		ob, kb := order[b.Unit]
+		switch {
+		case a.Unit == "" || b.Unit == "":
+			return a.Unit != "" && b.Unit == ""
+		case ka != kb:
+			return ka
+		case ka:
+			return oa < ob
+		}
+		return a.Unit < b.Unit
+	})
+	var rows [][]any
+	for _, s := range subs {
+		unit := s.Unit
+		if unit == "" {
+			unit = "（未识别单位）"
+		}
+		for _, fd := range s.Findings {
+			rows = append(rows, []any{unit, s.Name, wbSeverity(fd.Severity), fd.Rule, fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint})
+		}
+	}
+	n := w.table(wbTable{sheet: wbSheetFindings, landscape: true, rows: rows, cols: []wbCol{
+		{"单位", 16, wbText}, {"文件", 24, wbText}, {"严重程度", 8, wbCenter}, {"规则", 18, wbText}, {"工作表", 10, wbText},
+		{"单元格", 7, wbCenter}, {"任务编号", 7, wbCenter}, {"问题", 40, wbText}, {"修改建议", 36, wbText},
+	}})
+	if n > 1 {
+		w.check(w.f.SetConditionalFormat(wbSheetFindings, fmt.Sprintf("C2:C%d", n), []excelize.ConditionalFormatOptions{
+			{Type: "cell", Criteria: "==", Value: `"错误"`, Format: &w.red},
+			{Type: "cell", Criteria: "==", Value: `"警告"`, Format: &w.yellow},
+		}))
+	}
+}
+
+func wbSeverity(s workbook.Severity) string {
+	if s == workbook.Error {
+		return "错误"
+	}
+	return "警告"
+}

@@ -1,0 +1,110 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// BenchmarkCheck checks every unit's template of the reference plan, filled correctly; one op
+// is one workbook (ns/op is per workbook).
+func BenchmarkCheck(b *testing.B) {
+	fx := newFixture(b)
+	units := make([]string, 0, len(fx.issued))
+	for u := range fx.issued {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	files := make([][]byte, len(units))
+	size := 0
+	for i, u := range units {
+		files[i] = fx.filled(b, u, nil)
+		size += len(files[i])
+		if r := fx.ctx.Check(u+".xlsx", files[i], ""); !r.Accepted() {
+			b.Fatalf("%s: %v", u, findingLines(r))
+		}
+	}
+	b.SetBytes(int64(size / len(files)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		j := i % len(files)
+		fx.ctx.Check(units[j]+".xlsx", files[j], "")
+	}
+}
+
+// BenchmarkCheckParallel is BenchmarkCheck on all CPUs, as collect and Previous run it.
+func BenchmarkCheckParallel(b *testing.B) {
+	fx := newFixture(b)
+	var files [][]byte
+	for u := range fx.issued {
+		files = append(files, fx.filled(b, u, nil))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			fx.ctx.Check("a.xlsx", files[i%len(files)], "")
+			i++
+		}
+	})
+}
+
+// FuzzReadXLSX feeds the reader, and Check, anything: they must not panic (Check recovers
+// from panics, so the reader is called directly too) nor run away with memory.
+func FuzzReadXLSX(f *testing.F) {
+	fx := newFixture(f)
+	n := 0
+	for _, u := range []string{"宝山镇", "区司法局", "龙山街道"} {
+		if path, ok := fx.issued[u]; ok {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data)
+			f.Add(fx.filled(f, u, nil))
+			n++
+		}
+	}
+	paths, _ := filepath.Glob(filepath.Join("testdata", "*.xlsx"))
+	for _, p := range paths {
+		if data, err := os.ReadFile(p); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Add(zipOf(f, map[string]string{"xl/workbook.xml": `<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row><c t="inlineStr"><is><t>&#x4E2D;&amp;</t></is></c><c><f>1+1</f></c></row></sheetData></worksheet>`}))
+	if n == 0 {
+		f.Fatal("no seed templates")
+	}
+	limits := Limits{MaxFileBytes: 4 << 20, MaxUnzippedBytes: 16 << 20, MaxEntries: 200}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ctx := *fx.ctx
+		ctx.Limits = limits
+		ctx.Check("a.xlsx", data, "")
+
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		x, err := openXLSX(zr, data, limits.MaxUnzippedBytes)
+		if err != nil {
+			return
+		}
+		for _, s := range x.SheetList() {
+			rows, _ := x.Rows(s)
+			for i, r := range rows {
+				for j := range r {
+					x.HasFormula(s, i, j)
+				}
+			}
+		}
+		x.Props()
+		x.Close()
+	})
+}

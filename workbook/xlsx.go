@@ -1,0 +1,1087 @@
+package workbook
+
+// A minimal, fast reader of .xlsx workbooks: sheet names, cell values, custom document
+// properties. Checking a returned workbook needs only these, and reading them with excelize
+// (encoding/xml, the whole package parsed on open, the sheet parsed again per formula lookup)
+// cost about 15 ms a workbook; this reader scans the XML bytes directly.
+//
+// Values are the cells' raw values, as excelize's GetRows gives them without number formats:
+// shared and inline strings (rich text runs joined, phonetic runs left out, _xHHHH_ escapes
+// decoded), numbers in their shortest form (15 significant digits, as excelize shows them),
+// booleans as TRUE and FALSE, errors as written (#DIV/0!), ISO dates (t="d") as date serials,
+// and a formula's cached value. A percent cell reads 0.8 and a date cell its serial; the rules
+// read those as the user meant them. A formula with no cached value (openpyxl saves formulas
+// without one) reads "". HasFormula tells which cells hold formulas, and Calc calculates one
+// with excelize, opened only then: a cached value may be missing, or stale (excelize's own
+// SetCellFormula keeps the cell's old value).
+//
+// Every part is read through io.LimitReader against the Limits' budget of uncompressed bytes,
+// whatever sizes the zip claims, and the cells a sheet may expand to are bounded.
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Limits a sheet may not exceed (Excel's own): rows and columns.
+const (
+	xlsxMaxRows = 1048576
+	xlsxMaxCols = 16384
+)
+
+// maxSheetCells bounds the cells (and rows) one sheet may expand to when padded into rows:
+// `<c r="XFD1048576"/>` is 30 bytes of XML and 16,384 cells of a row.
+const maxSheetCells = 1 << 22
+
+var (
+	errXLSXTooBig     = errors.New("解压后超过大小限制")
+	errSheetNotExist  = errors.New("工作表不存在")
+	errSheetTooLarge  = errors.New("工作表的单元格过多")
+	errNotSpreadsheet = errors.New("没有工作簿部件（xl/workbook.xml）")
+)
+
+// xlsxFile is an opened workbook. It is not safe for concurrent use; Check opens one per file.
+type xlsxFile struct {
+	data   []byte // the package
+	limit  int64  // Limits.MaxUnzippedBytes
+	parts  map[string]*zip.File
+	lower  map[string]*zip.File // by lower-case name, for writers that change the case
+	budget int64                // uncompressed bytes left to read
+
+	sheets []xlsxSheet
+	sst    []string
+	props  map[string]string // custom document properties with string (vt:lpwstr) values
+	buf    []byte            // scratch for decoding text
+
+	bufs    []*[]byte      // the buffers parts are read into, back to bufPool on Close
+	ex      *excelize.File // opened only to calculate a formula
+	exTried bool
+}
+
+// xlsxSheet is one sheet as the workbook lists it.
+type xlsxSheet struct {
+	Name  string
+	State string // "", "visible", "hidden" or "veryHidden"
+	part  string // its part's name in the zip, "" when the workbook points nowhere
+	xml   []byte // the part, read on open
+	rows  [][]string
+	calc  map[cellPos]bool // cells with a formula
+	err   error
+	done  bool
+}
+
+type cellPos struct{ row, col int } // 0-based
+
+// openXLSX opens a workbook from a zip package's bytes. It reads the workbook, its
+// relationships, the shared strings, every sheet and the custom properties; it parses sheets
+// only when asked for their rows. An error means the package cannot be read as a workbook;
+// errXLSXTooBig that it expands beyond maxUnzipped.
+func openXLSX(zr *zip.Reader, data []byte, maxUnzipped int64) (*xlsxFile, error) {
+	x := &xlsxFile{data: data, limit: maxUnzipped, parts: make(map[string]*zip.File, len(zr.File)), lower: make(map[string]*zip.File, len(zr.File)), budget: maxUnzipped}
+	for _, zf := range zr.File {
+		name := strings.TrimPrefix(strings.ReplaceAll(zf.Name, `\`, "/"), "/")
+		x.parts[name] = zf
+		x.lower[strings.ToLower(name)] = zf
+	}
+
+	// The workbook part: where the package relationships say, else the usual place.
+	wbPath := "xl/workbook.xml"
+	if rels, err := x.read("_rels/.rels"); err != nil && !errors.Is(err, errSheetNotExist) {
+		return nil, err
+	} else if rels != nil {
+		for _, rel := range x.relationships(rels) {
+			if strings.HasSuffix(rel.typ, "/officeDocument") && rel.target != "" {
+				if p := resolvePart("", rel.target); x.find(p) != nil {
+					wbPath = p
+				}
+				break
+			}
+		}
+	}
+	wb, err := x.read(wbPath)
+	if err != nil {
+		if errors.Is(err, errSheetNotExist) {
+			return nil, errNotSpreadsheet
+		}
+		return nil, err
+	}
+	targets := map[string]string{}
+	wbDir := path.Dir(wbPath)
+	sstPath := path.Join(wbDir, "sharedStrings.xml")
+	if rels, err := x.read(path.Join(wbDir, "_rels", path.Base(wbPath)+".rels")); err != nil && !errors.Is(err, errSheetNotExist) {
+		return nil, err
+	} else {
+		for _, rel := range x.relationships(rels) {
+			targets[rel.id] = resolvePart(wbDir, rel.target)
+			if strings.HasSuffix(rel.typ, "/sharedStrings") {
+				sstPath = resolvePart(wbDir, rel.target)
+			}
+		}
+	}
+	if err := x.readWorkbook(wb, targets); err != nil {
+		return nil, err
+	}
+	for i := range x.sheets {
+		s := &x.sheets[i]
+		if s.part == "" {
+			continue
+		}
+		if s.xml, err = x.read(s.part); errors.Is(err, errSheetNotExist) {
+			s.part = "" // a sheet whose part is missing: excelize leaves it out of its sheet map
+		} else if err != nil {
+			return nil, err
+		}
+	}
+
+	if sst, err := x.read(sstPath); err != nil && !errors.Is(err, errSheetNotExist) {
+		return nil, err
+	} else if sst != nil {
+		x.sst = x.readSharedStrings(sst)
+	}
+	if custom, err := x.read("docProps/custom.xml"); err != nil && !errors.Is(err, errSheetNotExist) {
+		return nil, err
+	} else if custom != nil {
+		x.props = x.readCustomProps(custom)
+	}
+	return x, nil
+}
+
+// find returns the zip entry of a part, matching case only when it must.
+func (x *xlsxFile) find(name string) *zip.File {
+	if zf := x.parts[name]; zf != nil {
+		return zf
+	}
+	return x.lower[strings.ToLower(name)]
+}
+
+// read returns a part's bytes; errSheetNotExist when there is no such part. The bytes are
+// the workbook's own until Close.
+func (x *xlsxFile) read(name string) ([]byte, error) {
+	zf := x.find(name)
+	if zf == nil {
+		return nil, errSheetNotExist
+	}
+	// archive/zip holds a part to its stated size (more is ErrFormat, less ErrUnexpectedEOF)
+	// and checks its CRC at the end, so the part is read into a buffer of that size, after
+	// the size is checked against what is left of the budget.
+	size := zf.UncompressedSize64
+	if size > uint64(x.budget) {
+		return nil, errXLSXTooBig
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	buf := x.alloc(int(size))
+	lr := io.LimitReader(rc, int64(size)+1)
+	if _, err := io.ReadFull(lr, buf); err != nil {
+		return nil, err
+	}
+	var probe [1]byte
+	if n, err := lr.Read(probe[:]); n != 0 || err != io.EOF {
+		if err == nil || err == io.EOF {
+			err = errXLSXTooBig
+		}
+		return nil, err
+	}
+	x.budget -= int64(size)
+	return buf, nil
+}
+
+// bufPool keeps the buffers parts are read into, from one workbook to the next.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
+
+// alloc returns n bytes to read a part into, from the workbook's pooled buffers.
+func (x *xlsxFile) alloc(n int) []byte {
+	if n > 4<<20 {
+		return make([]byte, n) // not worth keeping
+	}
+	for _, b := range x.bufs {
+		if cap(*b)-len(*b) >= n {
+			out := (*b)[len(*b) : len(*b)+n]
+			*b = (*b)[:len(*b)+n]
+			return out
+		}
+	}
+	b := bufPool.Get().(*[]byte)
+	if cap(*b) < n {
+		*b = make([]byte, 0, max(n, 256<<10))
+	}
+	*b = (*b)[:n]
+	x.bufs = append(x.bufs, b)
+	return (*b)[:n:n]
+}
+
+// resolvePart resolves a relationship's target against the folder of the part it is from.
+func resolvePart(dir, target string) string {
+	target = strings.ReplaceAll(target, `\`, "/")
+	if strings.HasPrefix(target, "/") {
+		return strings.TrimPrefix(path.Clean(target), "/")
+	}
+	return strings.TrimPrefix(path.Clean(dir+"/"+target), "/")
+}
+
+type relationship struct{ id, typ, target string }
+
+func (x *xlsxFile) relationships(data []byte) []relationship {
+	var out []relationship
+	s := scanner{b: data}
+	for {
+		kind, name, attrs := s.next()
+		if kind == tagNone {
+			return out
+		}
+		if kind != tagEnd && string(name) == "Relationship" {
+			out = append(out, relationship{id: x.attr(attrs, "Id"), typ: x.attr(attrs, "Type"), target: x.attr(attrs, "Target")})
+		}
+	}
+}
+
+// readWorkbook reads the sheets' names, states and parts.
+func (x *xlsxFile) readWorkbook(data []byte, targets map[string]string) error {
+	s := scanner{b: data}
+	root := false
+	for {
+		kind, name, attrs := s.next()
+		switch {
+		case kind == tagNone:
+			if !root {
+				return errNotSpreadsheet
+			}
+			return nil
+		case kind == tagEnd:
+		case string(name) == "workbook":
+			root = true
+		case string(name) == "sheet":
+			x.sheets = append(x.sheets, xlsxSheet{Name: x.attr(attrs, "name"), State: x.attr(attrs, "state"), part: targets[x.attr(attrs, "id")]})
+		}
+	}
+}
+
+// readSharedStrings reads the shared string table.
+func (x *xlsxFile) readSharedStrings(data []byte) []string {
+	var out []string
+	s := scanner{b: data}
+	for {
+		kind, name, _ := s.next()
+		switch {
+		case kind == tagNone:
+			return out
+		case kind == tagEnd:
+		case string(name) == "si":
+			if kind == tagEmpty {
+				out = append(out, "")
+			} else {
+				out = append(out, x.richText(&s, "si"))
+			}
+		}
+	}
+}
+
+// richText reads a string item (<si> or <is>) up to its end tag: its <t> texts, directly or
+// in runs <r>, joined; phonetic runs <rPh> are left out.
+func (x *xlsxFile) richText(s *scanner, end string) string {
+	x.buf = x.buf[:0]
+	for {
+		kind, name, _ := s.next()
+		switch {
+		case kind == tagNone:
+			return bstrUnescape(string(x.buf))
+		case kind == tagEnd:
+			if string(name) == end {
+				return bstrUnescape(string(x.buf))
+			}
+		case kind == tagEmpty:
+		case string(name) == "t":
+			x.buf = s.text(x.buf)
+		case string(name) == "rPh":
+			s.skip("rPh")
+		}
+	}
+}
+
+// readCustomProps reads the custom document properties with string values.
+func (x *xlsxFile) readCustomProps(data []byte) map[string]string {
+	out := map[string]string{}
+	s := scanner{b: data}
+	prop := ""
+	for {
+		kind, name, attrs := s.next()
+		switch {
+		case kind == tagNone:
+			return out
+		case kind == tagEnd:
+			if string(name) == "property" {
+				prop = ""
+			}
+		case string(name) == "property":
+			prop = x.attr(attrs, "name")
+		case string(name) == "lpwstr" && prop != "":
+			if kind == tagEmpty {
+				out[prop] = ""
+			} else {
+				out[prop] = string(s.text(x.buf[:0]))
+			}
+		}
+	}
+}
+
+// SheetList returns the sheets' names in the workbook's order, hidden ones too.
+func (x *xlsxFile) SheetList() []string {
+	out := make([]string, len(x.sheets))
+	for i, s := range x.sheets {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// Props returns the custom document properties with string values, by name.
+func (x *xlsxFile) Props() map[string]string { return x.props }
+
+func (x *xlsxFile) sheet(name string) *xlsxSheet {
+	for i := range x.sheets {
+		if x.sheets[i].Name == name {
+			return &x.sheets[i]
+		}
+	}
+	for i := range x.sheets { // excelize finds sheets regardless of case
+		if strings.EqualFold(x.sheets[i].Name, name) {
+			return &x.sheets[i]
+		}
+	}
+	return nil
+}
+
+// Rows returns a sheet's rows as excelize's GetRows does: row i is the sheet's row i+1, each
+// row ends with its last cell that has a value (or a formula), missing cells are "", and
+// trailing empty rows are left out.
+func (x *xlsxFile) Rows(sheet string) ([][]string, error) {
+	s := x.sheet(sheet)
+	if s == nil || s.part == "" {
+		return nil, errSheetNotExist
+	}
+	if !s.done {
+		s.rows, s.calc, s.err = x.parseSheet(s.xml)
+		s.xml, s.done = nil, true
+	}
+	return s.rows, s.err
+}
+
+// HasFormula reports whether a cell (0-based) holds a formula.
+func (x *xlsxFile) HasFormula(sheet string, row, col int) bool {
+	s := x.sheet(sheet)
+	if s == nil {
+		return false
+	}
+	if !s.done {
+		x.Rows(sheet)
+	}
+	return s.calc[cellPos{row, col}]
+}
+
+// parseSheet reads a worksheet's cells into rows.
+func (x *xlsxFile) parseSheet(data []byte) ([][]string, map[cellPos]bool, error) {
+	var (
+		rows  [][]string
+		calc  map[cellPos]bool
+		row   = -1 // current row, 0-based
+		col   = -1 // last cell's column in the row, 0-based
+		cells = 0  // budget used
+		s     = scanner{b: data}
+	)
+	inData := false
+	for {
+		kind, name, attrs := s.next()
+		if kind == tagNone {
+			break
+		}
+		switch string(name) {
+		case "sheetData":
+			if kind == tagEnd {
+				return trimRows(rows), calc, nil
+			}
+			inData = kind == tagStart
+			continue
+		}
+		if !inData || kind == tagEnd {
+			continue
+		}
+		switch string(name) {
+		case "row":
+			if n, ok := parseRowNumber(x.attrBytes(attrs, "r")); ok {
+				row = n - 1
+			} else {
+				row++
+			}
+			if row >= xlsxMaxRows {
+				return nil, nil, errSheetTooLarge
+			}
+			col = -1
+		case "c":
+			if row < 0 {
+				row = 0
+			}
+			if c, ok := parseColumn(x.attrBytes(attrs, "r")); ok {
+				col = c
+			} else {
+				col++
+			}
+			if col >= xlsxMaxCols {
+				return nil, nil, errSheetTooLarge
+			}
+			if kind == tagEmpty {
+				continue
+			}
+			val, formula := x.cell(&s, x.attr(attrs, "t"))
+			if val == "" && !formula {
+				continue
+			}
+			if formula {
+				if calc == nil {
+					calc = map[cellPos]bool{}
+				}
+				calc[cellPos{row, col}] = true
+			}
+			if row >= len(rows) {
+				cells += row + 1 - len(rows)
+				if cells > maxSheetCells {
+					return nil, nil, errSheetTooLarge
+				}
+				rows = append(rows, make([][]string, row+1-len(rows))...)
+			}
+			r := rows[row]
+			if col >= len(r) {
+				cells += col + 1 - len(r)
+				if cells > maxSheetCells {
+					return nil, nil, errSheetTooLarge
+				}
+				if col < cap(r) {
+					r = r[:col+1]
+				} else {
+					r = append(r, make([]string, col+1-len(r))...)
+				}
+			}
+			r[col] = val
+			rows[row] = r
+		}
+	}
+	return trimRows(rows), calc, nil
+}
+
+func trimRows(rows [][]string) [][]string {
+	n := len(rows)
+	for n > 0 && len(rows[n-1]) == 0 {
+		n--
+	}
+	return rows[:n]
+}
+
+// cell reads a cell's content after its start tag, up to </c>: its value and whether it has a
+// formula.
+func (x *xlsxFile) cell(s *scanner, typ string) (val string, formula bool) {
+	var v []byte
+	inline, hasInline := "", false
+	for {
+		kind, name, _ := s.next()
+		if kind == tagNone {
+			break
+		}
+		if kind == tagEnd {
+			if string(name) == "c" {
+				break
+			}
+			continue
+		}
+		switch string(name) {
+		case "v":
+			if kind == tagStart {
+				v = s.text(v[:0])
+			}
+		case "f":
+			formula = true
+			if kind == tagStart {
+				s.skip("f")
+			}
+		case "is":
+			hasInline = true
+			if kind == tagStart {
+				inline = x.richText(s, "is")
+			}
+		}
+	}
+	switch typ {
+	case "s":
+		if len(v) == 0 {
+			return "", formula
+		}
+		i, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+		if err != nil || i < 0 || i >= len(x.sst) {
+			return "", formula
+		}
+		return x.sst[i], formula
+	case "inlineStr":
+		if hasInline {
+			return inline, formula
+		}
+		return string(v), formula
+	case "str", "e":
+		return string(v), formula
+	case "b":
+		switch string(v) {
+		case "1":
+			return "TRUE", formula
+		case "0":
+			return "FALSE", formula
+		}
+		return string(v), formula
+	case "d":
+		return isoDateSerial(string(v)), formula
+	default:
+		return number(v), formula
+	}
+}
+
+// number returns a numeric cell's value as excelize shows it: the shortest form, rounded to
+// 15 significant digits when it has more; anything that is not a number as it is.
+func number(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	if len(v) <= 15 && (v[0] != '0' || len(v) == 1) {
+		digits := true
+		for _, b := range v {
+			if b < '0' || b > '9' {
+				digits = false
+				break
+			}
+		}
+		if digits {
+			return string(v)
+		}
+	}
+	s := string(v)
+	if strings.Contains(s, "_") {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return s
+	}
+	plain := strconv.FormatFloat(f, 'f', -1, 64)
+	if len(plain)-strings.Count(plain, ".") > 15 && !integerWithinPrecision(s) {
+		return strconv.FormatFloat(f, 'G', 15, 64)
+	}
+	return plain
+}
+
+// integerWithinPrecision is excelize's isNumWithinPrecision: an integer zero-filled after 15
+// significant digits.
+func integerWithinPrecision(s string) bool {
+	if strings.ContainsAny(s, ".Ee") {
+		return false
+	}
+	s = strings.TrimLeft(s, "+-0")
+	return len(strings.TrimRight(s, "0")) <= 15
+}
+
+// isoDateSerial turns an ISO 8601 date cell (t="d") into a date serial, as excelize does
+// before formatting; a value it cannot read is returned as it is.
+func isoDateSerial(v string) string {
+	layout := "20060102T150405.999"
+	if strings.HasSuffix(v, "Z") {
+		layout = "20060102T150405Z"
+		if strings.Contains(v, "-") {
+			layout = "2006-01-02T15:04:05Z"
+		}
+	} else if strings.Contains(v, "-") {
+		layout = "2006-01-02 15:04:05Z"
+	}
+	t, err := time.Parse(layout, strings.ReplaceAll(v, ",", "."))
+	if err != nil {
+		// Writers also put plain dates and dates with a T but no zone.
+		for _, l := range []string{"2006-01-02", "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999"} {
+			if t, err = time.Parse(l, v); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return v
+		}
+	}
+	epoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	if t.Before(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		epoch = epoch.AddDate(0, 0, 1) // Excel's phantom 1900-02-29
+	}
+	serial := t.Sub(epoch).Hours() / 24
+	if t.Sub(epoch) < 0 || math.IsInf(serial, 0) {
+		return v
+	}
+	return strconv.FormatFloat(serial, 'G', 15, 64)
+}
+
+// bstrUnescape decodes the _xHHHH_ escapes of characters XML cannot hold, as excelize does:
+// _x005F_ is an underscore, an escape of a surrogate is dropped.
+func bstrUnescape(s string) string {
+	i := strings.Index(s, "_x")
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i >= 0 {
+		j := i + 7
+		if j > len(s) || s[j-1] != '_' || !isHex4(s[i+2:i+6]) {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			i = strings.Index(s, "_x")
+			continue
+		}
+		b.WriteString(s[:i])
+		r, _ := strconv.ParseUint(s[i+2:i+6], 16, 32)
+		if utf8.ValidRune(rune(r)) {
+			b.WriteRune(rune(r))
+		}
+		s = s[j:]
+		i = strings.Index(s, "_x")
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+func isHex4(s string) bool {
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseRowNumber reads a row's r attribute: 1-based.
+func parseRowNumber(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 8 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, n >= 1
+}
+
+// parseColumn reads the column of a cell reference (A1, $B$2): 0-based.
+func parseColumn(b []byte) (int, bool) {
+	n, i := 0, 0
+	if i < len(b) && b[i] == '$' {
+		i++
+	}
+	start := i
+	for ; i < len(b) && i-start < 4; i++ {
+		c := b[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		n = n*26 + int(c-'a') + 1
+	}
+	if i == start || n > xlsxMaxCols {
+		return 0, false
+	}
+	return n - 1, true
+}
+
+// attr returns an attribute's decoded value by its local name, "" when absent.
+func (x *xlsxFile) attr(attrs []byte, local string) string {
+	v := x.attrBytes(attrs, local)
+	if v == nil {
+		return ""
+	}
+	if bytes.IndexByte(v, '&') < 0 {
+		return string(v)
+	}
+	return string(appendText(nil, v))
+}
+
+// attrBytes returns an attribute's raw value by its local name, nil when absent.
+func (x *xlsxFile) attrBytes(attrs []byte, local string) []byte {
+	i := 0
+	for i < len(attrs) {
+		for i < len(attrs) && isSpace(attrs[i]) {
+			i++
+		}
+		start := i
+		for i < len(attrs) && attrs[i] != '=' && !isSpace(attrs[i]) && attrs[i] != '/' {
+			i++
+		}
+		name := attrs[start:i]
+		for i < len(attrs) && isSpace(attrs[i]) {
+			i++
+		}
+		if i >= len(attrs) || attrs[i] != '=' {
+			if i == start {
+				i++ // a stray character
+			}
+			continue
+		}
+		i++
+		for i < len(attrs) && isSpace(attrs[i]) {
+			i++
+		}
+		if i >= len(attrs) {
+			return nil
+		}
+		q := attrs[i]
+		if q != '"' && q != '\'' {
+			continue
+		}
+		end := bytes.IndexByte(attrs[i+1:], q)
+		if end < 0 {
+			return nil
+		}
+		value := attrs[i+1 : i+1+end]
+		i += end + 2
+		if c := bytes.IndexByte(name, ':'); c >= 0 {
+			if string(name[:c]) == "xmlns" {
+				continue
+			}
+			name = name[c+1:]
+		}
+		if string(name) == local {
+			return value
+		}
+	}
+	return nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// The kinds of tag scanner.next finds.
+const (
+	tagNone  = iota // the end of the document
+	tagStart        // <a>
+	tagEnd          // </a>
+	tagEmpty        // <a/>
+)
+
+// scanner finds the tags of an XML document, skipping comments, processing instructions,
+// CDATA sections and the document type declaration. Names are local names (the prefix
+// dropped). It never fails: a document cut short simply ends.
+type scanner struct {
+	b []byte
+	i int
+}
+
+// next returns the next tag: its kind, local name and the raw text of its attributes.
+func (s *scanner) next() (kind int, name, attrs []byte) {
+	for {
+		j := bytes.IndexByte(s.b[s.i:], '<')
+		if j < 0 {
+			s.i = len(s.b)
+			return tagNone, nil, nil
+		}
+		p := s.i + j
+		if p+1 >= len(s.b) {
+			s.i = len(s.b)
+			return tagNone, nil, nil
+		}
+		switch s.b[p+1] {
+		case '!':
+			s.i = skipMarkup(s.b, p)
+			continue
+		case '?':
+			if k := bytes.Index(s.b[p+2:], []byte("?>")); k >= 0 {
+				s.i = p + 2 + k + 2
+			} else {
+				s.i = len(s.b)
+			}
+			continue
+		case '/':
+			k := bytes.IndexByte(s.b[p+2:], '>')
+			if k < 0 {
+				s.i = len(s.b)
+				return tagNone, nil, nil
+			}
+			s.i = p + 2 + k + 1
+			return tagEnd, localName(bytes.TrimRight(s.b[p+2:p+2+k], " \t\r\n")), nil
+		}
+		// A start tag: its name, then attributes up to a '>' outside quotes.
+		n := p + 1
+		for n < len(s.b) && !isSpace(s.b[n]) && s.b[n] != '>' && s.b[n] != '/' {
+			n++
+		}
+		name = s.b[p+1 : n]
+		k, quote := n, byte(0)
+		for ; k < len(s.b); k++ {
+			c := s.b[k]
+			if quote != 0 {
+				if c == quote {
+					quote = 0
+				}
+				continue
+			}
+			if c == '"' || c == '\'' {
+				quote = c
+			} else if c == '>' {
+				break
+			}
+		}
+		if k >= len(s.b) {
+			s.i = len(s.b)
+			return tagNone, nil, nil
+		}
+		s.i = k + 1
+		attrs = s.b[n:k]
+		kind = tagStart
+		if k > n && s.b[k-1] == '/' {
+			kind = tagEmpty
+			attrs = attrs[:max(len(attrs)-1, 0)]
+		}
+		return kind, localName(name), attrs
+	}
+}
+
+// skipMarkup skips a comment, CDATA section or declaration starting at p; it returns where
+// scanning goes on.
+func skipMarkup(b []byte, p int) int {
+	rest := b[p:]
+	end := []byte(">")
+	switch {
+	case bytes.HasPrefix(rest, []byte("<!--")):
+		end = []byte("-->")
+	case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+		end = []byte("]]>")
+	case bytes.Contains(rest[:min(len(rest), 256)], []byte("[")) && bytes.HasPrefix(rest, []byte("<!DOCTYPE")):
+		end = []byte("]>")
+	}
+	if k := bytes.Index(rest[2:], end); k >= 0 {
+		return p + 2 + k + len(end)
+	}
+	return len(b)
+}
+
+func localName(name []byte) []byte {
+	if c := bytes.IndexByte(name, ':'); c >= 0 {
+		return name[c+1:]
+	}
+	return name
+}
+
+// text appends the character data of the element whose start tag was just read, up to its
+// end tag, decoded; text inside child elements is not its own and is left out, as
+// encoding/xml's chardata does.
+func (s *scanner) text(dst []byte) []byte {
+	depth := 0
+	for s.i < len(s.b) {
+		j := bytes.IndexByte(s.b[s.i:], '<')
+		if j < 0 {
+			if depth == 0 {
+				dst = appendText(dst, s.b[s.i:])
+			}
+			s.i = len(s.b)
+			return dst
+		}
+		if depth == 0 && j > 0 {
+			dst = appendText(dst, s.b[s.i:s.i+j])
+		}
+		p := s.i + j
+		if bytes.HasPrefix(s.b[p:], []byte("<![CDATA[")) {
+			k := bytes.Index(s.b[p+9:], []byte("]]>"))
+			if k < 0 {
+				k = len(s.b) - p - 9
+				s.i = len(s.b)
+			} else {
+				s.i = p + 9 + k + 3
+			}
+			if depth == 0 {
+				dst = appendCRLF(dst, s.b[p+9:p+9+k])
+			}
+			continue
+		}
+		s.i = p
+		kind, _, _ := s.next()
+		switch kind {
+		case tagNone:
+			return dst
+		case tagStart:
+			depth++
+		case tagEnd:
+			if depth == 0 {
+				return dst
+			}
+			depth--
+		}
+	}
+	return dst
+}
+
+// skip skips to the end tag of the element whose start tag was just read.
+func (s *scanner) skip(name string) {
+	depth := 0
+	for {
+		kind, n, _ := s.next()
+		switch kind {
+		case tagNone:
+			return
+		case tagStart:
+			if string(n) == name {
+				depth++
+			}
+		case tagEnd:
+			if string(n) == name {
+				if depth == 0 {
+					return
+				}
+				depth--
+			}
+		}
+	}
+}
+
+// appendText appends XML character data decoded: entities (the five named ones and numeric
+// references) replaced, and line ends normalized to \n as XML requires (a \r written as
+// &#13; is kept).
+func appendText(dst, src []byte) []byte {
+	if bytes.IndexByte(src, '&') < 0 && bytes.IndexByte(src, '\r') < 0 {
+		return append(dst, src...)
+	}
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch c {
+		case '\r':
+			dst = append(dst, '\n')
+			i++
+			if i < len(src) && src[i] == '\n' {
+				i++
+			}
+			continue
+		case '&':
+			if r, n := entity(src[i:]); n > 0 {
+				dst = utf8.AppendRune(dst, r)
+				i += n
+				continue
+			}
+		}
+		dst = append(dst, c)
+		i++
+	}
+	return dst
+}
+
+// appendCRLF appends CDATA text, line ends normalized.
+func appendCRLF(dst, src []byte) []byte {
+	if bytes.IndexByte(src, '\r') < 0 {
+		return append(dst, src...)
+	}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\r' {
+			dst = append(dst, '\n')
+			if i+1 < len(src) && src[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		dst = append(dst, src[i])
+	}
+	return dst
+}
+
+// entity decodes the entity reference at the start of b; n is 0 when it is not one.
+func entity(b []byte) (r rune, n int) {
+	end := bytes.IndexByte(b[:min(len(b), 12)], ';')
+	if end < 2 {
+		return 0, 0
+	}
+	name := b[1:end]
+	switch string(name) {
+	case "amp":
+		return '&', end + 1
+	case "lt":
+		return '<', end + 1
+	case "gt":
+		return '>', end + 1
+	case "quot":
+		return '"', end + 1
+	case "apos":
+		return '\'', end + 1
+	}
+	if name[0] != '#' || len(name) < 2 {
+		return 0, 0
+	}
+	var v uint64
+	var err error
+	if name[1] == 'x' || name[1] == 'X' {
+		v, err = strconv.ParseUint(string(name[2:]), 16, 32)
+	} else {
+		v, err = strconv.ParseUint(string(name[1:]), 10, 32)
+	}
+	if err != nil || !utf8.ValidRune(rune(v)) {
+		return 0, 0
+	}
+	return rune(v), end + 1
+}
+
+// Calc calculates a formula cell (A1) with excelize, which opens the workbook the first time
+// it is needed. ok is false when the workbook or the formula cannot be calculated.
+func (x *xlsxFile) Calc(sheet, cell string) (value string, ok bool) {
+	if !x.exTried {
+		x.exTried = true
+		f, err := excelize.OpenReader(bytes.NewReader(x.data), excelize.Options{UnzipSizeLimit: x.limit, UnzipXMLSizeLimit: x.limit})
+		if err == nil {
+			x.ex = f
+		} else if f != nil {
+			f.Close()
+		}
+	}
+	if x.ex == nil {
+		return "", false
+	}
+	if formula, err := x.ex.GetCellFormula(sheet, cell); err != nil || formula == "" {
+		return "", false
+	}
+	v, err := x.ex.CalcCellValue(sheet, cell)
+	if err != nil {
+		return "", false
+	}
+	return v, true
+}
+
+// Close releases the workbook's buffers and what Calc opened. Rows already returned stay
+// valid (they hold copies); the workbook cannot be read after.
+func (x *xlsxFile) Close() {
+	if x.ex != nil {
+		x.ex.Close()
+		x.ex = nil
+	}
+	for i := range x.sheets {
+		s := &x.sheets[i]
+		if !s.done {
+			s.xml, s.done, s.err = nil, true, errSheetNotExist
+		}
+	}
+	for _, b := range x.bufs {
+		*b = (*b)[:0]
+		bufPool.Put(b)
+	}
+	x.bufs = nil
+}
+
+// String describes the workbook, for tests and debugging.
+func (x *xlsxFile) String() string {
+	return fmt.Sprintf("xlsx(%d sheets, %d shared strings, %d properties)", len(x.sheets), len(x.sst), len(x.props))
+}
