@@ -230,4 +230,25 @@ func TestCollectLibreOffice(t *testing.T) {
 			t.Errorf("%s counted as new on the second run", f.Path)
 		}
 	}
+
+	// The report counts the LibreOffice-filled workbooks.
+	var rep struct {
+		Units []struct{ Name, Submission string } `json:"units"`
+		PDF   string                              `json:"pdf"`
+	}
+	if err := json.Unmarshal([]byte(runOK(t, "report", "-w", ws, "--period", "2023Q4", "--date", "2024-01-15", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	sub := map[string]string{}
+	for _, u := range rep.Units {
+		sub[u.Name] = u.Submission
+	}
+	for unit, want := range map[string]string{"宝山镇": "on_time", "龙山街道": "on_time", "区委依法治区委办公室": "on_time", "区司法局": "late", "区委编办": "missing"} {
+		if sub[unit] != want {
+			t.Errorf("report: %s %s, want %s", unit, sub[unit], want)
+		}
+	}
+	if _, err := os.Stat(rep.PDF); err != nil {
+		t.Error(err)
+	}
 }

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"planreport/plan"
+	"planreport/templates"
+	"planreport/workbook"
+)
+
+// TestDemo runs the README's first command and checks the report's figures against the
+// workbooks the units sent, read here with excelize directly rather than through the
+// workbook and report packages: each task's status is the slowest of its leads' accepted
+// reports, 未报送 when none of them has one.
+func TestDemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	out := runOK(t, "demo", dir)
+	for _, want := range []string{"2023年第三季度", "2023年第四季度", "报告：", "汇总表："} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	var rep struct {
+		Tasks []struct {
+			ID, Status string
+			Overdue    bool
+		} `json:"tasks"`
+		Units []struct {
+			Name, Submission string
+		} `json:"units"`
+		PDF, XLSX string
+	}
+	if err := json.Unmarshal([]byte(runOK(t, "report", "-w", dir, "--period", "2023Q4", "--date", "2024-01-15", "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(rep.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() > 3<<20 {
+		t.Errorf("the PDF is %d bytes, over 3 MB", st.Size())
+	}
+
+	// The accepted workbook of each unit, from the record, read with excelize.
+	p, err := plan.ReadLedger(filepath.Join(dir, "plan.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q4, _ := plan.ParsePeriod("2023Q4")
+	var record struct {
+		Submissions []struct {
+			Unit, Archive string
+			Accepted      bool
+		} `json:"submissions"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "2023Q4", workbook.StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &record); err != nil {
+		t.Fatal(err)
+	}
+	accepted := map[string]string{} // unit → archive path; later ones win
+	for _, s := range record.Submissions {
+		if s.Accepted {
+			accepted[s.Unit] = filepath.Join(dir, "2023Q4", filepath.FromSlash(s.Archive))
+		}
+	}
+	status := map[string]map[string]string{} // reporting unit → task → status
+	for unit, path := range accepted {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(templates.SheetTasks)
+		f.Close()
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		status[unit] = map[string]string{}
+		for _, r := range rows[1:] {
+			if len(r) > col[templates.ColStatus] {
+				status[unit][r[0]] = r[col[templates.ColStatus]]
+			}
+		}
+	}
+	reporter := map[string]string{}
+	for _, u := range p.Units {
+		reporter[u.Name] = u.Name
+		if u.ReportsThrough != "" {
+			reporter[u.Name] = u.ReportsThrough
+		}
+	}
+	rank := map[string]int{"未启动": 0, "滞后": 1, "序时推进": 2, "常态化推进": 3, "已完成": 4}
+	want := map[string]string{}
+	for _, a := range p.Assignments() {
+		if a.Role != plan.RoleLead {
+			continue
+		}
+		s, ok := status[reporter[a.Unit]][a.Task]
+		if !ok {
+			continue
+		}
+		if cur, seen := want[a.Task]; !seen || rank[s] < rank[cur] {
+			want[a.Task] = s
+		}
+	}
+	counts, wantCounts := map[string]int{}, map[string]int{}
+	for _, task := range rep.Tasks {
+		w, ok := want[task.ID]
+		if !ok {
+			w = "未报送"
+		}
+		if task.Status != w {
+			t.Errorf("task %s: report says %s, the leads' workbooks say %s", task.ID, task.Status, w)
+		}
+		counts[task.Status]++
+		wantCounts[w]++
+		due := p.Task(task.ID).Deadline
+		if overdue := due.Overdue(q4) && w != "已完成"; task.Overdue != overdue {
+			t.Errorf("task %s: overdue %v, want %v", task.ID, task.Overdue, overdue)
+		}
+	}
+	// Units that sent an accepted workbook are on time or late, the rest rejected or missing.
+	for _, u := range rep.Units {
+		_, ok := accepted[u.Name]
+		if ok != (u.Submission == "on_time" || u.Submission == "late") {
+			t.Errorf("unit %s: %s, accepted workbook %v", u.Name, u.Submission, ok)
+		}
+	}
+	// The PDF's summary states the same counts.
+	text := strings.Join(strings.Fields(pdfTextOf(t, rep.PDF)), "")
+	keys := make([]string, 0, len(wantCounts))
+	for k := range wantCounts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		label := k
+		if k == "未报送" {
+			label = "牵头单位未报送"
+		}
+		if needle := label + itoa(wantCounts[k]) + "项"; !strings.Contains(text, needle) {
+			t.Errorf("the PDF's summary lacks %q", needle)
+		}
+	}
+	// And the workbook's 任务 sheet has each task's status.
+	f, err := excelize.OpenFile(rep.XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows("任务")
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	found := 0
+	for _, r := range rows[1:] {
+		if w, ok := want[r[0]]; ok {
+			found++
+			if r[col["状态"]] != w {
+				t.Errorf("workbook 任务 %s: %s, want %s", r[0], r[col["状态"]], w)
+			}
+		}
+	}
+	if found != len(want) {
+		t.Errorf("workbook 任务 has %d reported tasks, want %d", found, len(want))
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// pdfTextOf extracts a PDF's text with pdftotext (poppler-utils), skipping when it is not
+// installed and failing in CI, which installs it.
+func pdfTextOf(t *testing.T, path string) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext (poppler-utils) is required in CI")
+		}
+		t.Skip("SKIPPED: pdftotext not installed (apt-get install poppler-utils)")
+	}
+	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
