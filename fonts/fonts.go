@@ -12,7 +12,8 @@
 // used (SIL Open Font License 1.1).
 //
 // gopdf draws a character that its font lacks as a space, silently; call
-// Missing before drawing to fall back to another face or fail naming it.
+// Missing (or Has, per rune) before drawing to fall back to another face or
+// fail naming the character.
 package fonts
 
 import (
@@ -23,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 )
 
@@ -107,20 +109,25 @@ func TTF(f Face) ([]byte, error) {
 // only the BMP cmap of these fonts). For an unknown face every rune is
 // missing.
 func Missing(f Face, s string) []rune {
-	var cov *coverage
-	if l, err := load(f); err == nil {
-		cov = l.cover
-	}
+	cov := coverOf(f)
 	var out []rune
-	seen := map[rune]bool{}
 	for _, r := range s {
-		if cov.has(r) || seen[r] {
-			continue
+		if !cov.has(r) && !slices.Contains(out, r) {
+			out = append(out, r)
 		}
-		seen[r] = true
-		out = append(out, r)
 	}
 	return out
+}
+
+// Has reports whether f has a glyph for r: Missing for one rune, without
+// allocating.
+func Has(f Face, r rune) bool { return coverOf(f).has(r) }
+
+func coverOf(f Face) *coverage {
+	if l, err := load(f); err == nil {
+		return l.cover
+	}
+	return nil
 }
 
 func load(f Face) (*loaded, error) {

@@ -174,6 +174,12 @@ func TestMissing(t *testing.T) {
 	if got := Missing(Sans, "怀柔区“法治”〔2021〕"); got != nil {
 		t.Errorf("Missing = %U, want nil", got)
 	}
+	if !Has(SansBold, '〔') || Has(SansBold, 0x0e01) || Has("kai", 'a') {
+		t.Error("Has is wrong")
+	}
+	if n := testing.AllocsPerRun(100, func() { Has(Serif, '法'); Missing(Serif, "法治政府") }); n != 0 {
+		t.Errorf("Has/Missing allocate %v times when nothing is missing", n)
+	}
 }
 
 // sampleLines are drawn in every face; pdftotext must give them back.
