@@ -115,7 +115,22 @@ func (l Limits) withDefaults() Limits {
 // err is non-nil only when a path the caller named cannot be found or read; then nothing
 // is returned.
 func Read(paths []string, lim Limits) (items []Item, containers []Container, skipped []string, err error) {
-	r := &reader{lim: lim.withDefaults(), seen: map[string]bool{}}
+	skipped, err = Walk(paths, lim, func(its []Item, cs []Container) error {
+		items = append(items, its...)
+		containers = append(containers, cs...)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return items, containers, skipped, nil
+}
+
+// Walk reads what Read reads, in the same order, but hands fn the items and containers of
+// each file on disk as soon as that file is read, so that only one file's contents need be in
+// memory at a time. An error from fn stops the walk and is returned.
+func Walk(paths []string, lim Limits, fn func(items []Item, containers []Container) error) (skipped []string, err error) {
+	r := &reader{lim: lim.withDefaults(), seen: map[string]bool{}, fn: fn}
 	type named struct {
 		path string
 		fi   fs.FileInfo
@@ -136,16 +151,32 @@ func Read(paths []string, lim Limits) (items []Item, containers []Container, ski
 		}
 	}
 	if len(errs) > 0 {
-		return nil, nil, nil, errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
 	for _, n := range roots {
+		if r.err != nil {
+			break
+		}
 		if n.fi.IsDir() {
 			r.walkDir(n.path)
 			continue
 		}
 		r.file(n.path, n.fi, true)
+		r.flush()
 	}
-	return r.items, r.containers, r.skipped, nil
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.skipped, nil
+}
+
+// flush hands what the last file on disk gave to the caller.
+func (r *reader) flush() {
+	if r.err != nil || (len(r.items) == 0 && len(r.containers) == 0) {
+		return
+	}
+	r.err = r.fn(r.items, r.containers)
+	r.items, r.containers = nil, nil
 }
 
 type reader struct {
@@ -154,6 +185,8 @@ type reader struct {
 	containers []Container
 	skipped    []string
 	seen       map[string]bool // files on disk already read, by absolute path
+	fn         func([]Item, []Container) error
+	err        error // from fn: stops the walk
 }
 
 // where tells, for everything read out of one file on disk, where it came from.
@@ -185,6 +218,9 @@ func (r *reader) walkDir(dir string) {
 		r.skip("无法读取文件夹 %s（%v），其中的文件未读取；请检查权限", displayPath(dir), errText(err))
 	}
 	for _, e := range entries {
+		if r.err != nil {
+			return
+		}
 		p := filepath.Join(dir, e.Name())
 		if e.IsDir() {
 			if ignoredDir(e.Name()) {
@@ -205,6 +241,7 @@ func (r *reader) walkDir(dir string) {
 				r.skip("%s 是指向文件夹的链接，未进入；如需读取，请直接指定该文件夹", displayPath(p))
 			case fi.Mode().IsRegular():
 				r.file(p, fi, false)
+				r.flush()
 			}
 			continue
 		}
@@ -217,6 +254,7 @@ func (r *reader) walkDir(dir string) {
 			continue
 		}
 		r.file(p, fi, false)
+		r.flush()
 	}
 }
 

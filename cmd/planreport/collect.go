@@ -89,12 +89,9 @@ type collected struct {
 }
 
 // collect reads every item under paths, checks the new ones and archives them in the
-// period's collection, which it saves.
+// period's collection, which it saves. Items are read and checked in batches, so memory holds
+// one batch of workbooks whatever the number of units.
 func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period, paths []string, password string, stderr io.Writer) (*collected, error) {
-	items, containers, skipped, err := inbox.Read(paths, inbox.DefaultLimits())
-	if err != nil {
-		return nil, err
-	}
 	previous, err := workbook.Previous(w.periodDir(period.Previous()), p, period.Previous())
 	if err != nil {
 		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", period.Previous().Chinese(), err)
@@ -105,17 +102,46 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 	if err != nil {
 		return nil, err
 	}
-	res := &collected{coll: coll, skipped: skipped}
-	for _, c := range containers {
-		if err := coll.AddOriginal(filepath.Base(c.Path), c.Data, modTime(c.Path)); err != nil {
-			return nil, err
-		}
-		res.originals++
-	}
-
-	// Check the new items in parallel; archive them in order.
-	var todo []int
+	res := &collected{coll: coll}
 	seen := map[string]bool{}
+	bar := newProgress(0, stderr)
+	var batch []inbox.Item
+	process := func() error {
+		if err := res.checkBatch(ctx, check, batch, seen, bar); err != nil {
+			return err
+		}
+		batch = batch[:0]
+		return nil
+	}
+	res.skipped, err = inbox.Walk(paths, inbox.DefaultLimits(), func(items []inbox.Item, containers []inbox.Container) error {
+		for _, c := range containers {
+			if err := coll.AddOriginal(filepath.Base(c.Path), c.Data, modTime(c.Path)); err != nil {
+				return err
+			}
+			res.originals++
+		}
+		batch = append(batch, items...)
+		if len(batch) >= 64 {
+			return process()
+		}
+		return nil
+	})
+	if err == nil {
+		err = process()
+	}
+	bar.done()
+	if err != nil {
+		return nil, err
+	}
+	if err := coll.Save(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkBatch checks the new items of a batch in parallel and archives them in order.
+func (res *collected) checkBatch(ctx context.Context, check *workbook.Context, items []inbox.Item, seen map[string]bool, bar *progress) error {
+	var todo []int
 	sums := make([]string, len(items))
 	for i, it := range items {
 		sums[i] = workbook.Sum(it.Data)
@@ -123,14 +149,13 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 			// Nothing could be read out of its container: it is known by where it was.
 			sums[i] = workbook.Sum([]byte(it.Source + "\x00" + it.Problem))
 		}
-		if coll.Has(sums[i]) || seen[sums[i]] {
+		if res.coll.Has(sums[i]) || seen[sums[i]] {
 			res.repeated++
 			continue
 		}
 		seen[sums[i]] = true
 		todo = append(todo, i)
 	}
-	bar := newProgress(len(todo), stderr)
 	reports := make([]*workbook.Report, len(items))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -159,26 +184,22 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 	}
 	close(next)
 	wg.Wait()
-	bar.done()
-	if err := ctx.Err(); err != nil {
-		return nil, errors.New("已中断，未保存本次收件记录；归档的文件不受影响，重新运行 collect 即可")
+	if ctx.Err() != nil {
+		return errors.New("已中断，未保存本次收件记录；已归档的文件不受影响，重新运行 collect 即可")
 	}
 	for _, i := range todo {
 		it, r := items[i], reports[i]
 		s := workbook.Submission{SHA256: r.SHA256, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received,
 			Unit: r.Unit, Identified: r.Identified, Accepted: r.Accepted(), Findings: r.Findings}
-		added, err := coll.Add(s, it.Data)
+		added, err := res.coll.Add(s, it.Data)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if added {
-			res.added = append(res.added, coll.Submissions[indexOf(coll, s.SHA256)])
+			res.added = append(res.added, res.coll.Submissions[indexOf(res.coll, s.SHA256)])
 		}
 	}
-	if err := coll.Save(); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return nil
 }
 
 func indexOf(c *workbook.Collection, sha string) int {

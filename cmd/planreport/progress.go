@@ -13,12 +13,15 @@ type progress struct {
 	bar *progressbar.ProgressBar
 }
 
-// newProgress returns a progress display for n steps; it shows nothing for a few steps or
-// when w is not a terminal.
+// newProgress returns a progress display for n steps, or for an unknown number when n is 0
+// (a spinner with the count); it shows nothing when w is not a terminal.
 func newProgress(n int, w io.Writer) *progress {
 	f, ok := w.(*os.File)
-	if n < 20 || !ok || !term.IsTerminal(int(f.Fd())) {
+	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &progress{}
+	}
+	if n == 0 {
+		n = -1 // progressbar's spinner
 	}
 	return &progress{bar: progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("检查报送表"),
 		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())}
