@@ -93,7 +93,7 @@ func (p *Plan) WriteLedger(path string) error {
 	if lw.err != nil {
 		return fmt.Errorf("生成台账 %s：%w", path, lw.err)
 	}
-	return saveAtomic(f, path)
+	return SaveWorkbook(f, path)
 }
 
 // UpdateLedger rewrites an existing ledger in place for a re-imported plan: the 计划, 任务 and
@@ -122,10 +122,11 @@ func (p *Plan) UpdateLedger(path string, tasks bool, newUnits []Unit, newGroups 
 	if lw.err != nil {
 		return fmt.Errorf("更新台账 %s：%w", path, lw.err)
 	}
-	return saveAtomic(f, path)
+	return SaveWorkbook(f, path)
 }
 
-func saveAtomic(f *excelize.File, path string) error {
+// SaveWorkbook writes a workbook to path atomically (see WriteFileAtomic).
+func SaveWorkbook(f *excelize.File, path string) error {
 	return WriteFileAtomic(path, func(w *os.File) error {
 		_, err := f.WriteTo(w)
 		return err

@@ -43,6 +43,21 @@ type Office struct {
 	Name, Contact, Phone, Email string
 }
 
+// Reach says how to reach the office, for letters to units: its name, contact and phone,
+// or 报送办公室 when the ledger names none.
+func (o Office) Reach() string {
+	var parts []string
+	for _, s := range []string{o.Name, o.Contact, o.Phone} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return "报送办公室"
+	}
+	return strings.Join(parts, " ")
+}
+
 // Task is one numbered task of the plan.
 type Task struct {
 	ID      string // as numbered in the plan: 1.1, 13, 3.5

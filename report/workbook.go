@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"strings"
 
@@ -70,10 +69,7 @@ func (r *Report) WriteWorkbook(path string) error {
 	if w.err != nil {
 		return fmt.Errorf("生成汇总工作簿：%w", w.err)
 	}
-	return plan.WriteFileAtomic(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
-		return err
-	})
+	return plan.SaveWorkbook(f, path)
 }
 
 // wbWriter writes the consolidated workbook. Its identifiers start with wb so that they do

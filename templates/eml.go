@@ -99,7 +99,7 @@ func writeTemplateMail(mailPath, templatePath string, t *Template, o Options) er
 填写时请勿修改灰色锁定单元格、不要增删行列或修改工作表名称；完成状态请从下拉列表选择。如有疑问，请联系%s。
 
 %s
-`, greeting, o.Period.Chinese(), o.PlanTitle, len(t.Rows), due, officeLine(o.Office), o.Office.Name)
+`, greeting, o.Period.Chinese(), o.PlanTitle, len(t.Rows), due, o.Office.Reach(), o.Office.Name)
 	return WriteDraft(mailPath, Draft{
 		From:        o.Office.Email,
 		To:          t.Unit.Email,
@@ -107,17 +107,4 @@ func writeTemplateMail(mailPath, templatePath string, t *Template, o Options) er
 		Body:        body,
 		Attachments: []Attachment{{Name: filepath.Base(templatePath), Data: data}},
 	})
-}
-
-func officeLine(o plan.Office) string {
-	parts := []string{}
-	for _, s := range []string{o.Name, o.Contact, o.Phone} {
-		if s != "" {
-			parts = append(parts, s)
-		}
-	}
-	if len(parts) == 0 {
-		return "报送办公室"
-	}
-	return strings.Join(parts, " ")
 }

@@ -6,11 +6,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
 
 	"planreport/plan"
 )
@@ -64,35 +64,24 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 		used[strings.ToLower(name)] = true
 		res.Templates[i] = Issued{Unit: t.Unit.Name, Path: filepath.Join(dir, name), Tasks: len(t.Rows)}
 	}
-	errs := make([]error, len(ts))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				t, path := &ts[i], res.Templates[i].Path
-				if errs[i] = t.Write(path, o); errs[i] != nil {
-					continue
-				}
-				if eml && t.Unit.Email != "" {
-					mail := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(path), ".xlsx")+".eml")
-					res.Templates[i].EML = mail
-					errs[i] = writeTemplateMail(mail, path, t, o)
-				}
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range ts {
-		next <- i
+		g.Go(func() error {
+			t, path := &ts[i], res.Templates[i].Path
+			if err := t.Write(path, o); err != nil {
+				return err
+			}
+			if eml && t.Unit.Email != "" {
+				mail := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(path), ".xlsx")+".eml")
+				res.Templates[i].EML = mail
+				return writeTemplateMail(mail, path, t, o)
+			}
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := writeIndex(res.Index, ts, res.Templates, o); err != nil {
 		return nil, err
@@ -129,10 +118,7 @@ func writeIndex(path string, ts []Template, issued []Issued, o Options) error {
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	f.AutoFilter(sheet, fmt.Sprintf("A1:I%d", len(ts)+1), nil)
 	f.SetDocProps(&excelize.DocProperties{Title: o.Period.Chinese() + "模板清单", Creator: "planreport"})
-	return plan.WriteFileAtomic(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
-		return err
-	})
+	return plan.SaveWorkbook(f, path)
 }
 
 // windowsReserved are file names Windows refuses whatever their extension.

@@ -3,7 +3,6 @@ package templates
 import (
 	"fmt"
 	"math"
-	"os"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -66,10 +65,7 @@ func (t *Template) Write(path string, o Options) error {
 	if idx, err := f.GetSheetIndex(SheetTasks); err == nil {
 		f.SetActiveSheet(idx)
 	}
-	return plan.WriteFileAtomic(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
-		return err
-	})
+	return plan.SaveWorkbook(f, path)
 }
 
 type writer struct {

@@ -3,7 +3,6 @@ package workbook
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -67,10 +66,7 @@ func WriteFindings(path string, c *Collection) error {
 	}
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	f.AutoFilter(sheet, fmt.Sprintf("A1:M%d", max(n-1, 2)), nil)
-	return plan.WriteFileAtomic(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
-		return err
-	})
+	return plan.SaveWorkbook(f, path)
 }
 
 // WriteFeedback writes a unit's feedback workbook: its own returned file with every cell that
@@ -174,10 +170,7 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 	}
 	f.SetActiveSheet(0) // a unit opens the list first
 
-	return plan.WriteFileAtomic(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
-		return err
-	})
+	return plan.SaveWorkbook(f, path)
 }
 
 // highlight fills a cell red (error) or yellow (warning), keeping the rest of its style,

@@ -10,8 +10,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"planreport/inbox"
 	"planreport/plan"
@@ -157,34 +158,26 @@ func (res *collected) checkBatch(ctx context.Context, check *workbook.Context, i
 		todo = append(todo, i)
 	}
 	reports := make([]*workbook.Report, len(items))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				it := items[i]
-				if it.Problem != "" {
-					reports[i] = &workbook.Report{File: it.Name, SHA256: sums[i], Findings: []workbook.Finding{{
-						Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
-						Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
-				} else {
-					reports[i] = check.Check(it.Name, it.Data, it.Sender)
-				}
-				bar.add()
-			}
-		}()
-	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for _, i := range todo {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			it := items[i]
+			if it.Problem != "" {
+				reports[i] = &workbook.Report{File: it.Name, SHA256: sums[i], Findings: []workbook.Finding{{
+					Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
+					Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
+			} else {
+				reports[i] = check.Check(it.Name, it.Data, it.Sender)
+			}
+			bar.add()
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
-	if ctx.Err() != nil {
+	if g.Wait() != nil {
 		return errors.New("已中断，未保存本次收件记录；已归档的文件不受影响，重新运行 collect 即可")
 	}
 	for _, i := range todo {
@@ -395,7 +388,7 @@ func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.S
 		greeting += " " + unit.Contact + "同志"
 	}
 	body := fmt.Sprintf("%s：\n\n您好！贵单位报送的%s任务进展报送表（%s）经检查有 %d 处需要修改，详见附件“%s”表，问题单元格已标红并加批注。\n\n请在原报送表中修改后重新发送。如有疑问，请联系%s。\n\n%s\n",
-		greeting, period.Chinese(), s.Name, errs, workbook.FeedbackSheet, officeContact(p.Office), p.Office.Name)
+		greeting, period.Chinese(), s.Name, errs, workbook.FeedbackSheet, p.Office.Reach(), p.Office.Name)
 	mail := filepath.Join(w.periodDir(period), feedbackDir, "邮件草稿", templates.SafeName(s.Unit)+"_退回修改.eml")
 	if err := os.MkdirAll(filepath.Dir(mail), 0o755); err != nil {
 		return err
@@ -404,17 +397,4 @@ func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.S
 		Subject:     fmt.Sprintf("【请修改后重新报送】%s%s任务进展报送表", s.Unit, period.Chinese()),
 		Body:        body,
 		Attachments: []templates.Attachment{{Name: filepath.Base(feedback), Data: data}}})
-}
-
-func officeContact(o plan.Office) string {
-	var parts []string
-	for _, s := range []string{o.Name, o.Contact, o.Phone} {
-		if s != "" {
-			parts = append(parts, s)
-		}
-	}
-	if len(parts) == 0 {
-		return "报送办公室"
-	}
-	return strings.Join(parts, " ")
 }

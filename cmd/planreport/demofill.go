@@ -7,10 +7,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
 
 	"planreport/plan"
 	"planreport/templates"
@@ -122,30 +122,18 @@ func demoFill(w workspace, p *plan.Plan, period plan.Period, due string, res *te
 			jobs = append(jobs, job{it.Path, filepath.Join(inbox, fixed), it.Unit, false, at.Add(26 * time.Hour)})
 		}
 	}
-	errs := make([]error, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				j := jobs[i]
-				if errs[i] = demoFillOne(j.in, j.out, j.unit, period, p, j.mistakes); errs[i] == nil {
-					errs[i] = os.Chtimes(j.out, j.at, j.at)
-				}
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, j := range jobs {
+		g.Go(func() error {
+			if err := demoFillOne(j.in, j.out, j.unit, period, p, j.mistakes); err != nil {
+				return fmt.Errorf("演示填报 %s：%w", j.unit, err)
 			}
-		}()
+			return os.Chtimes(j.out, j.at, j.at)
+		})
 	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return 0, fmt.Errorf("演示填报 %s：%w", jobs[i].unit, err)
-		}
+	if err := g.Wait(); err != nil {
+		return 0, err
 	}
 	return len(jobs), nil
 }
@@ -223,8 +211,5 @@ func demoFillOne(in, out, unit string, period plan.Period, p *plan.Plan, mistake
 	f.SetCellValue(templates.SheetFiller, "B2", fmt.Sprintf("010-6961%04d", pick(10000, "tel", unit)))
 	f.SetCellValue(templates.SheetFiller, "B3", demoFillers[pick(len(demoFillers), "lead", unit)]+"（主任）")
 	f.SetCellValue(templates.SheetFiller, "B4", period.End().AddDate(0, 0, 3).Format("2006-01-02"))
-	return plan.WriteFileAtomic(out, func(o *os.File) error {
-		_, err := f.WriteTo(o)
-		return err
-	})
+	return plan.SaveWorkbook(f, out)
 }

@@ -160,7 +160,7 @@ func writeReminders(w workspace, p *plan.Plan, period plan.Period, due string, u
 			what = fmt.Sprintf("贵单位报送的%s任务进展报送表（%s）有 %d 处错误，尚未通过检查，请按反馈表修改后重新发送", period.Chinese(), u.File, u.Errors)
 		}
 		body := fmt.Sprintf("%s：\n\n您好！%s。报送截止日期为 %s，请尽快报送。\n\n如已发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
-			greeting, what, due, officeContact(p.Office), p.Office.Name)
+			greeting, what, due, p.Office.Reach(), p.Office.Name)
 		path := filepath.Join(dir, templates.SafeName(u.Name)+"_催报.eml")
 		d := templates.Draft{From: p.Office.Email, To: u.Email, Subject: fmt.Sprintf("【催报】请报送%s%s任务进展", u.Name, period.Chinese()), Body: body}
 		// A unit that lost its template gets it again.
