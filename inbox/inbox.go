@@ -230,6 +230,9 @@ func (r *reader) walkDir(dir string) {
 			continue
 		}
 		if ignoredFile(e.Name()) {
+			if hiddenCandidate(e.Name()) {
+				r.skip("%s 是隐藏文件（文件名以“.”开头），未读取；如是报送表，请去掉文件名开头的“.”后重新运行", displayPath(p))
+			}
 			continue
 		}
 		if e.Type()&fs.ModeSymlink != 0 {
@@ -464,6 +467,20 @@ func ignoredFile(name string) bool {
 	return strings.HasPrefix(name, "~$") || strings.HasPrefix(name, ".") ||
 		lower == "thumbs.db" || lower == "desktop.ini" || lower == "ehthumbs.db" ||
 		strings.HasPrefix(name, "~WRL") && strings.HasSuffix(lower, ".tmp")
+}
+
+// hiddenCandidate tells a hidden file (a dot file) that is named like something to read: such
+// a file is not read, but it is not passed over in silence either. macOS's AppleDouble files
+// (._报送表.xlsx) are litter and stay silent.
+func hiddenCandidate(name string) bool {
+	if !strings.HasPrefix(name, ".") || strings.HasPrefix(name, "._") {
+		return false
+	}
+	switch kindOf(name) {
+	case kindSheet, kindZip, kindEML:
+		return true
+	}
+	return false
 }
 
 func ignoredDir(name string) bool {

@@ -1,6 +1,10 @@
 package plan
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestParsePeriod(t *testing.T) {
 	for _, tc := range []struct {
@@ -68,4 +72,61 @@ func TestOverdue(t *testing.T) {
 			t.Errorf("%+v.Overdue(2022Q4) = %v, want %v", tc.d, got, tc.want)
 		}
 	}
+}
+
+// FuzzParsePeriod reads anything as a period: no panic; a period read is in range, prints as
+// a code and a Chinese name that both read back as itself, and has its neighbours; an error
+// is Chinese.
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"2024Q1", "2023q4", "2024H2", "2024H1", "2024", "2024-03", "2024-2", "2024-01", "2024-12",
+		"２０２４Ｑ１", "2024年第一季度", "2024年下半年", "2024年3月", "2024年", "2024Q5", "2024-13", "24Q1", "",
+		"2024年上半年", "2024年度", "2024年四季度", "2099-12", "2000Q1", " 2024Q1 ", "2024年13月", "1999", "2100"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePeriod(s)
+		if err != nil {
+			if !utf8.ValidString(err.Error()) && utf8.ValidString(s) || !strings.Contains(err.Error(), "报送周期") {
+				t.Fatalf("ParsePeriod(%q): error %q", s, err)
+			}
+			return
+		}
+		if p.Year < 2000 || p.Year > 2099 {
+			t.Fatalf("ParsePeriod(%q) = %+v: year out of range", s, p)
+		}
+		switch p.Kind {
+		case Quarterly:
+			if p.N < 1 || p.N > 4 {
+				t.Fatalf("ParsePeriod(%q) = %+v", s, p)
+			}
+		case HalfYear:
+			if p.N < 1 || p.N > 2 {
+				t.Fatalf("ParsePeriod(%q) = %+v", s, p)
+			}
+		case Monthly:
+			if p.N < 1 || p.N > 12 {
+				t.Fatalf("ParsePeriod(%q) = %+v", s, p)
+			}
+		case Annual:
+			if p.N != 0 {
+				t.Fatalf("ParsePeriod(%q) = %+v", s, p)
+			}
+		default:
+			t.Fatalf("ParsePeriod(%q) = %+v: kind", s, p)
+		}
+		for _, back := range []string{p.String(), p.Chinese()} {
+			if q, err := ParsePeriod(back); err != nil || q != p {
+				t.Fatalf("ParsePeriod(%q) = %+v; its form %q reads back as %+v, %v", s, p, back, q, err)
+			}
+		}
+		if !p.Start().Before(p.End()) && p.Kind != Monthly || p.End().Before(p.Start()) {
+			t.Fatalf("%+v: starts %v, ends %v", p, p.Start(), p.End())
+		}
+		if p.Previous().Next() != p || p.Next().Previous() != p {
+			t.Fatalf("%+v: previous %+v, next %+v", p, p.Previous(), p.Next())
+		}
+		if !p.Previous().End().AddDate(0, 0, 1).Equal(p.Start()) {
+			t.Fatalf("%+v: the previous period ends %v", p, p.Previous().End())
+		}
+	})
 }

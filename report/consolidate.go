@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"planreport/plan"
 	"planreport/templates"
@@ -124,6 +125,10 @@ type Report struct {
 	Counts      map[string]int // tasks by status
 	Lights      map[Light]int
 	Submissions []workbook.Submission // the period's submission log, as received
+
+	// Unprintable lists the characters the last PDF printed as Missing because no embedded
+	// font has them (a rare character, an emoji a unit typed), to tell the office.
+	Unprintable []rune
 }
 
 // Statuses lists the status words in report order, NotReported last.
@@ -170,17 +175,15 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	findings := map[string]int{}
 	for unit, s := range latest {
 		findings[unit] = len(s.Findings)
-		if !s.Accepted {
-			continue
-		}
-		data, err := in.Collection.ReadArchived(s)
-		if err != nil {
-			return nil, err
-		}
-		rep := ctx.Check(s.Name, data, s.Sender)
+	}
+	accepted, err := in.Collection.AcceptedEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for unit, es := range accepted {
 		m := map[string]entryOf{}
-		for _, e := range rep.Entries {
-			m[e.Task] = entryOf{e, s}
+		for _, e := range es {
+			m[e.Task] = entryOf{e, latest[unit]}
 		}
 		entries[unit] = m
 	}
@@ -205,8 +208,8 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 			return UnitReport{}, false
 		}
 		e := eo.e
-		return UnitReport{Unit: unit, Role: role, Status: e.Status, Percent: e.Percent, Progress: e.Progress, Problems: e.Problems,
-			NextSteps: e.NextSteps, Evidence: e.Evidence, File: eo.sub.Name, SHA256: eo.sub.SHA256}, true
+		return UnitReport{Unit: unit, Role: role, Status: e.Status, Percent: e.Percent, Progress: CellText(e.Progress), Problems: CellText(e.Problems),
+			NextSteps: CellText(e.NextSteps), Evidence: CellText(e.Evidence), File: eo.sub.Name, SHA256: eo.sub.SHA256}, true
 	}
 
 	next := in.Period.Next()
@@ -389,4 +392,23 @@ func SubmissionChinese(s string) string {
 		return "未通过检查"
 	}
 	return "未报送"
+}
+
+// MaxCellChars is the most characters a spreadsheet cell holds (Excel's limit): a unit's text
+// cannot be longer when typed, though a file built by other means can hold more.
+const MaxCellChars = 32767
+
+// CellText returns a text that fits a cell: itself, or, past MaxCellChars characters, its
+// start with a note that the rest is left out, never silently cut.
+func CellText(s string) string {
+	return cutText(s, MaxCellChars, "……（超过单元格上限 32767 字，以下从略，全文见单位报送的原表）")
+}
+
+// cutText cuts s to n characters, the last of them note, when it is longer.
+func cutText(s string, n int, note string) string {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-utf8.RuneCountInString(note)]) + note
 }

@@ -65,6 +65,7 @@ type doc struct {
 	face     string
 	size     float64
 	width    map[widthKey]float64
+	missing  map[rune]bool // characters printed as Missing
 	err      error
 }
 
@@ -138,15 +139,38 @@ func (d *doc) family(r rune) (string, error) {
 	return "", fmt.Errorf("报告中的字符“%c”（U+%04X）在内置字体中都没有，无法打印；请改用常用汉字", r, r)
 }
 
-// runeWidth returns the advance of r in the current role and size.
-func (d *doc) runeWidth(r rune) float64 {
-	if r == '\n' || r == '\t' {
-		return 0
+// Missing is the mark printed for a character no embedded font has (〓, the geta mark that
+// typesetters use for a missing character): a unit's rare character or emoji shows, and the
+// report is still printed.
+const Missing = '〓'
+
+// glyph returns the character to print for r: r itself; Missing when no embedded font has it
+// (recorded in d.missing, to be reported); or ok false for an invisible format or control
+// character (a direction mark, a zero-width space), which prints as nothing anyway.
+func (d *doc) glyph(r rune) (rune, string, bool) {
+	if r == '\n' || r == '\t' || unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) {
+		return 0, "", false
 	}
-	fam, err := d.family(r)
+	if fam, err := d.family(r); err == nil {
+		return r, fam, true
+	}
+	if d.missing == nil {
+		d.missing = map[rune]bool{}
+	}
+	d.missing[r] = true
+	fam, err := d.family(Missing)
 	if err != nil {
 		d.fail(err)
-		return d.size
+		return 0, "", false
+	}
+	return Missing, fam, true
+}
+
+// runeWidth returns the advance of r in the current role and size.
+func (d *doc) runeWidth(r rune) float64 {
+	r, fam, ok := d.glyph(r)
+	if !ok {
+		return 0
 	}
 	k := widthKey{fam, d.size, r}
 	if w, ok := d.width[k]; ok {
@@ -194,9 +218,8 @@ func (d *doc) draw(x, y float64, s string) {
 		run.Reset()
 	}
 	for _, r := range s {
-		fam, err := d.family(r)
-		if err != nil {
-			d.fail(err)
+		r, fam, ok := d.glyph(r)
+		if !ok {
 			continue
 		}
 		if fam != cur {
@@ -259,9 +282,11 @@ func (d *doc) wrapPara(s string, width float64) []string {
 	for _, t := range tokens {
 		tw := d.textWidth(t)
 		if w+tw > width && len(line) > 0 {
-			// Break before t; keep the rules by moving characters to the next line.
+			// Break before t; keep the rules by moving characters to the next line, a few at
+			// most: a run of closing punctuation longer than that (a unit's "。。。。…") breaks
+			// where it must, rather than leave one character a line.
 			next := []string{t}
-			for len(line) > 1 && (strings.Contains(noLineStart, firstRune(next[0])) || strings.Contains(noLineEnd, lastRuneOf(line[len(line)-1]))) {
+			for moved := 0; moved < maxKinsokuMoves && len(line) > 1 && (strings.Contains(noLineStart, firstRune(next[0])) || strings.Contains(noLineEnd, lastRuneOf(line[len(line)-1]))); moved++ {
 				next = append([]string{line[len(line)-1]}, next...)
 				line = line[:len(line)-1]
 			}
@@ -283,22 +308,31 @@ func (d *doc) wrapPara(s string, width float64) []string {
 	if len(line) > 0 || len(lines) == 0 {
 		lines = append(lines, strings.TrimRight(strings.Join(line, ""), " "))
 	}
-	// A word longer than the line is cut by characters.
+	// A word longer than the line is cut by characters, in one pass: a unit's 32,767-letter
+	// "word" must not cost a pass per line.
 	var out []string
 	for _, l := range lines {
-		for d.textWidth(l) > width+0.01 && utf8.RuneCountInString(l) > 1 {
-			r := []rune(l)
-			k := len(r) - 1
-			for k > 1 && d.textWidth(string(r[:k])) > width {
-				k--
-			}
-			out = append(out, string(r[:k]))
-			l = string(r[k:])
+		if d.textWidth(l) <= width+0.01 {
+			out = append(out, l)
+			continue
 		}
-		out = append(out, l)
+		start, w := 0, 0.0
+		for i, r := range l {
+			rw := d.runeWidth(r)
+			if w+rw > width && i > start {
+				out = append(out, l[start:i])
+				start, w = i, 0
+			}
+			w += rw
+		}
+		out = append(out, l[start:])
 	}
 	return out
 }
+
+// maxKinsokuMoves is how many characters a line break may move to the next line to keep the
+// line-breaking rules.
+const maxKinsokuMoves = 4
 
 func isWordRune(r rune) bool {
 	return r < 0x2E80 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '-' || r == '_' || r == '%' || r == '/' || r == '@')

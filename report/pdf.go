@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,11 @@ func (r *Report) PDF() ([]byte, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
+	r.Unprintable = r.Unprintable[:0]
+	for c := range d.missing {
+		r.Unprintable = append(r.Unprintable, c)
+	}
+	slices.Sort(r.Unprintable)
 	var b bytes.Buffer
 	if err := d.pdf.Write(&b); err != nil {
 		return nil, fmt.Errorf("生成 PDF：%w", err)

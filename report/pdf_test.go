@@ -181,13 +181,21 @@ func TestLineBreaking(t *testing.T) {
 	}
 }
 
-// TestMissingGlyph: a character no embedded font has is an error that names it, never a
-// silent gap in the print.
+// TestMissingGlyph: a character no embedded font has is printed as 〓 and reported, never a
+// silent gap in the print, and never a report that cannot be printed because a unit typed a
+// rare character or an emoji. Invisible direction and format marks print as nothing.
 func TestMissingGlyph(t *testing.T) {
 	r := wbReport(t)
-	r.Tasks[0].Leads[0].Progress = "生僻字𠀀照常填写"
-	_, err := r.PDF()
-	if err == nil || !strings.Contains(err.Error(), "U+20000") {
-		t.Fatalf("err = %v, want one naming U+20000", err)
+	r.Tasks[0].Leads[0].Progress = "生僻字𠀀照常填写😀，方向\u202e标记\u200b不显示"
+	pdf, err := r.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(r.Unprintable); got != "😀𠀀" {
+		t.Errorf("Unprintable = %q, want 😀𠀀", got)
+	}
+	text := strings.Join(strings.Fields(pdfText(t, pdf, false)), "")
+	if !strings.Contains(text, "生僻字〓照常填写〓，方向标记不显示") {
+		t.Errorf("the PDF does not show the missing characters as 〓")
 	}
 }

@@ -189,6 +189,13 @@ func (w *wbWriter) table(t wbTable) int {
 	w.check(f.SetRowHeight(t.sheet, 1, float64(wbHeaderLines(t.cols))*13.5+6))
 	for i, values := range t.rows {
 		row := i + 2
+		for j, v := range values {
+			if s, ok := v.(string); ok {
+				// A cell joining units' names to their texts may pass the cell's limit;
+				// excelize would cut it silently.
+				values[j] = cutText(s, MaxCellChars, "……（超过单元格上限 32767 字，以下从略，全文见「"+wbSheetDetail+"」表）")
+			}
+		}
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		w.check(f.SetSheetRow(t.sheet, cell, &values))
 		lines := 1

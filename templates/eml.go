@@ -41,16 +41,22 @@ func WriteDraft(path string, d Draft) error {
 		h.Write(a.Data)
 	}
 	boundary := fmt.Sprintf("planreport-%x", h.Sum(nil)[:12])
-	if d.From != "" {
-		fmt.Fprintf(&b, "From: %s\r\n", d.From)
+	if from := headerValue(d.From); from != "" {
+		fmt.Fprintf(&b, "From: %s\r\n", from)
 	}
-	fmt.Fprintf(&b, "To: %s\r\n", d.To)
+	fmt.Fprintf(&b, "To: %s\r\n", headerValue(d.To))
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.BEncoding.Encode("UTF-8", d.Subject))
 	b.WriteString("X-Unsent: 1\r\nMIME-Version: 1.0\r\n")
 	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n", boundary)
 	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
 	writeBase64(&b, []byte(strings.ReplaceAll(d.Body, "\n", "\r\n")))
 	for _, a := range d.Attachments {
+		a.Name = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f || r == '"' || r == '\\' {
+				return '_'
+			}
+			return r
+		}, a.Name)
 		ct := mime.TypeByExtension(filepath.Ext(a.Name))
 		if ct == "" || strings.HasSuffix(a.Name, ".xlsx") {
 			ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +71,18 @@ func WriteDraft(path string, d Draft) error {
 		_, err := f.Write(b.Bytes())
 		return err
 	})
+}
+
+// headerValue keeps a header's value on its own line: an address typed into the ledger with a
+// line break (Alt+Enter in Excel) or pasted with control characters must not start headers
+// of its own (Bcc:) in the draft.
+func headerValue(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s))
 }
 
 func writeBase64(b *bytes.Buffer, data []byte) {

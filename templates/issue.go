@@ -34,9 +34,42 @@ type Result struct {
 // IndexName is the file name of a period's template index workbook.
 func IndexName(p plan.Period) string { return p.String() + "_模板清单.xlsx" }
 
-// FileName returns a template's file name: period, unit and purpose, safe on Windows.
+// FileName returns a template's file name: period, unit and purpose, safe on Windows. When
+// two units' names are alike once made safe, FileNames tells their files apart.
 func FileName(p plan.Period, unit string) string {
 	return p.String() + "_" + SafeName(unit) + "_任务进展报送表.xlsx"
+}
+
+// FileNames returns the template file names of a period's units, in the order Issue is given
+// them (the registry's): as FileName, but a unit whose name is alike an earlier one's once
+// made safe (a/b and a\b, or 宝山镇 and 宝山镇. ) gets (2), (3)… after it.
+func FileNames(p plan.Period, units []string) map[string]string {
+	out := map[string]string{}
+	for u, safe := range UnitFileNames(units) {
+		out[u] = p.String() + "_" + safe + "_任务进展报送表.xlsx"
+	}
+	return out
+}
+
+// UnitFileNames gives each of units (in registry order) a distinct SafeName for the files
+// made for it, compared as Windows and macOS do, ignoring case: a unit whose name is alike an
+// earlier one's once made safe gets (2), (3)… after it. The same units give the same names.
+func UnitFileNames(units []string) map[string]string {
+	out := make(map[string]string, len(units))
+	used := map[string]bool{}
+	for _, u := range units {
+		if _, done := out[u]; done {
+			continue
+		}
+		safe := SafeName(u)
+		name := safe
+		for k := 2; used[strings.ToLower(name)]; k++ {
+			name = fmt.Sprintf("%s(%d)", safe, k)
+		}
+		used[strings.ToLower(name)] = true
+		out[u] = name
+	}
+	return out
 }
 
 // Issue writes every template of ts into dir (created if missing), with an index workbook
@@ -54,15 +87,13 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 		}
 	}
 	res := &Result{Period: o.Period.String(), Due: o.Due, Index: filepath.Join(dir, IndexName(o.Period)), Templates: make([]Issued, len(ts))}
-	// Two unit names may make the same file name once made safe: number the later ones.
-	used := map[string]bool{}
+	units := make([]string, len(ts))
 	for i, t := range ts {
-		name := FileName(o.Period, t.Unit.Name)
-		for k := 2; used[strings.ToLower(name)]; k++ {
-			name = fmt.Sprintf("%s_%s(%d)_任务进展报送表.xlsx", o.Period, SafeName(t.Unit.Name), k)
-		}
-		used[strings.ToLower(name)] = true
-		res.Templates[i] = Issued{Unit: t.Unit.Name, Path: filepath.Join(dir, name), Tasks: len(t.Rows)}
+		units[i] = t.Unit.Name
+	}
+	names := FileNames(o.Period, units)
+	for i, t := range ts {
+		res.Templates[i] = Issued{Unit: t.Unit.Name, Path: filepath.Join(dir, names[t.Unit.Name]), Tasks: len(t.Rows)}
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -121,14 +152,28 @@ func writeIndex(path string, ts []Template, issued []Issued, o Options) error {
 	return plan.SaveWorkbook(f, path)
 }
 
-// windowsReserved are file names Windows refuses whatever their extension.
-var windowsReserved = map[string]bool{"CON": true, "PRN": true, "AUX": true, "NUL": true,
-	"COM1": true, "COM2": true, "COM3": true, "COM4": true, "COM5": true, "COM6": true, "COM7": true, "COM8": true, "COM9": true,
-	"LPT1": true, "LPT2": true, "LPT3": true, "LPT4": true, "LPT5": true, "LPT6": true, "LPT7": true, "LPT8": true, "LPT9": true}
+// windowsReserved are file names Windows refuses whatever their extension (CON.xlsx too).
+var windowsReserved = map[string]bool{"CON": true, "PRN": true, "AUX": true, "NUL": true, "CONIN$": true, "CONOUT$": true,
+	"COM0": true, "COM1": true, "COM2": true, "COM3": true, "COM4": true, "COM5": true, "COM6": true, "COM7": true, "COM8": true, "COM9": true,
+	"COM¹": true, "COM²": true, "COM³": true,
+	"LPT0": true, "LPT1": true, "LPT2": true, "LPT3": true, "LPT4": true, "LPT5": true, "LPT6": true, "LPT7": true, "LPT8": true, "LPT9": true,
+	"LPT¹": true, "LPT²": true, "LPT³": true}
 
-// SafeName turns a unit name into a file name part valid on Windows, macOS and Linux: path
-// separators, reserved characters and control characters become "_", leading and trailing
-// dots and spaces go, reserved device names get a "_" suffix, and it is cut to 60 characters.
+// Bounds of a SafeName: a file name is at most 255 bytes on Linux and macOS and 255 UTF-16
+// units on Windows; the names made from a SafeName add a period, a date and hash, or a
+// purpose (2023Q4_…_任务进展报送表.xlsx, 20240105-020000_1a2b3c4d_….xlsx) and a temporary
+// file's suffix while it is written.
+const (
+	safeNameRunes = 60
+	safeNameBytes = 180
+)
+
+// SafeName turns a unit name or a received file's name into a file name part valid on
+// Windows, macOS and Linux: path separators, reserved characters and control characters
+// become "_", invisible direction and format marks (which can make 报送表‮xslx.exe look like
+// 报送表exe.xlsx) go, leading and trailing dots and spaces go, it is cut to 60 characters and
+// 180 bytes (a short extension kept), and a device name Windows reserves (CON, com1.txt) gets
+// a "_" after it.
 func SafeName(s string) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
@@ -138,18 +183,43 @@ func SafeName(s string) string {
 			return '_'
 		case r == utf8.RuneError:
 			return '_'
+		case unicode.Is(unicode.Bidi_Control, r), r == 0x200b, r == 0x200c, r == 0x200d, r == 0x2060, r == 0xfeff:
+			return -1
 		}
 		return r
 	}, s)
 	s = strings.Trim(s, ". ")
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:60])
+	if utf8.RuneCountInString(s) > safeNameRunes || len(s) > safeNameBytes {
+		ext := ""
+		if i := strings.LastIndexByte(s, '.'); i > 0 && len(s)-i <= 8 && isPlainExt(s[i+1:]) {
+			ext = s[i:]
+		}
+		r := []rune(strings.TrimSuffix(s, ext))
+		n := min(len(r), safeNameRunes-len(ext))
+		for n > 0 && len(string(r[:n]))+len(ext) > safeNameBytes {
+			n--
+		}
+		s = strings.TrimRight(string(r[:n]), ". ") + ext
+		s = strings.Trim(s, ". ")
 	}
 	if s == "" {
 		s = "_"
 	}
-	if windowsReserved[strings.ToUpper(strings.SplitN(s, ".", 2)[0])] {
-		s += "_"
+	base, rest, dotted := strings.Cut(s, ".")
+	if windowsReserved[strings.ToUpper(strings.TrimRight(base, " "))] {
+		s = base + "_"
+		if dotted {
+			s += "." + rest
+		}
 	}
 	return s
+}
+
+func isPlainExt(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -53,11 +53,13 @@ func Build(p *plan.Plan, period plan.Period, previous map[string]Previous) []Tem
 		duties[r][a.Task] = append(duties[r][a.Task], duty{a.Unit, a.Role})
 	}
 	var out []Template
+	built := map[string]bool{}
 	for _, u := range p.Units {
 		tasks, ok := duties[u.Name]
-		if !ok || reporter[u.Name] != u.Name {
-			continue
+		if !ok || reporter[u.Name] != u.Name || built[u.Name] {
+			continue // a unit listed twice in the registry (plan check says so) gets one template
 		}
+		built[u.Name] = true
 		t := Template{Unit: u}
 		for _, v := range p.Units {
 			if v.Name != u.Name && reporter[v.Name] == u.Name {

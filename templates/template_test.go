@@ -294,7 +294,13 @@ func TestSafeName(t *testing.T) {
 		{"../../etc/passwd", "_.._etc_passwd"},
 		{`a\b:c*d?e"f<g>h|i`, "a_b_c_d_e_f_g_h_i"},
 		{"CON", "CON_"},
-		{"com1.txt", "com1.txt_"},
+		{"com1.txt", "com1_.txt"}, // Windows reserves com1 whatever the extension
+		{"CON .xlsx", "CON _.xlsx"},
+		{"lpt¹", "lpt¹_"},
+		{"报送表\u202excod.exe", "报送表xcod.exe"},
+		{strings.Repeat("𠀀", 100), strings.Repeat("𠀀", 45)}, // 4 bytes each: 180 bytes at most
+		{strings.Repeat("长", 100) + ".xlsx", strings.Repeat("长", 55) + ".xlsx"},
+		{strings.Repeat("长", 59) + ".长长", strings.Repeat("长", 59)},
 		{"tab\there\x00nul", "tab_here_nul"},
 		{" . ", "_"},
 		{strings.Repeat("长", 100), strings.Repeat("长", 60)},

@@ -381,8 +381,14 @@ func (w *writer) pageSetup(sheet, orientation string) {
 	}))
 }
 
-// headerText escapes & for a page header.
-func headerText(s string) string { return strings.ReplaceAll(s, "&", "&&") }
+// headerText escapes & for a page header and keeps it short: Excel refuses a header of more
+// than 255 characters, and a unit's name may be longer.
+func headerText(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:59]) + "…"
+	}
+	return strings.ReplaceAll(s, "&", "&&")
+}
 
 func (w *writer) protect(sheet string) {
 	w.check(w.f.ProtectSheet(sheet, &excelize.SheetProtectionOptions{

@@ -1,8 +1,12 @@
 package workbook
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -71,12 +75,159 @@ func WriteFindings(path string, c *Collection) error {
 
 // WriteFeedback writes a unit's feedback workbook: its own returned file with every cell that
 // has a finding highlighted and commented, and a sheet in front listing what to fix. When the
-// returned file cannot be opened at all, the workbook holds only the list.
+// returned file cannot be opened at all, is too large to annotate (see annotatable), or
+// cannot be annotated, the workbook holds only the list, which then says why. Nothing in the
+// unit's file makes it fail: only writing to disk can.
 func WriteFeedback(path string, s Submission, data []byte) error {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: DefaultLimits.MaxUnzippedBytes, UnzipXMLSizeLimit: DefaultLimits.MaxUnzippedBytes})
-	fresh := err != nil
+	out, err := feedbackBytes(s, data)
+	if err != nil {
+		return err
+	}
+	return plan.WriteFileAtomic(path, func(f *os.File) error {
+		_, err := f.Write(out)
+		return err
+	})
+}
+
+// feedbackBytes is the feedback workbook WriteFeedback writes.
+func feedbackBytes(s Submission, data []byte) ([]byte, error) {
+	open, why := annotatable(data)
+	var out []byte
+	var err error
+	if open {
+		if out, err = feedbackWorkbook(s, data, ""); err != nil {
+			why = "原表无法在原格式上标注（" + errorText(err) + "）"
+		}
+	}
+	if !open || err != nil {
+		if out, err = feedbackWorkbook(s, nil, why); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Bounds of a returned workbook that WriteFeedback annotates. excelize holds every row and cell
+// of a sheet it touches in memory, at a few hundred bytes each: a template styled over a
+// million empty rows would cost 400 MB and seconds. A template is a few hundred rows.
+const (
+	maxAnnotatedBytes = 32 << 20 // the package, uncompressed
+	maxAnnotatedRows  = 20000    // rows in all worksheets
+	maxAnnotatedCells = 1 << 20  // cells in all worksheets
+)
+
+// annotatable tells whether WriteFeedback can annotate a returned workbook in place: it is a
+// zip package within the bounds above, with no XML entity declarations (encoding/xml, which
+// excelize uses, refuses the entities they declare). When it cannot, why says so for the
+// unit, or is "" when the file is not a workbook at all (its findings say that).
+func annotatable(data []byte) (ok bool, why string) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return false, ""
+	}
+	var total uint64
+	for _, zf := range zr.File {
+		total += zf.UncompressedSize64
+	}
+	tooLarge := "原表过大，无法在原表上标注"
+	if total > maxAnnotatedBytes || len(zr.File) > DefaultLimits.MaxEntries {
+		return false, fmt.Sprintf("%s（解压后 %d MB）", tooLarge, total>>20)
+	}
+	rows, cells := 0, 0
+	for _, zf := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/"))
+		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") {
+			continue
+		}
+		sheet := strings.HasPrefix(name, "xl/worksheets/")
+		r, c, doctype, err := countTags(zf, sheet)
+		if err != nil {
+			return false, "原表已损坏，无法在原表上标注"
+		}
+		if doctype {
+			return false, "原表含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的文件，未在原表上标注"
+		}
+		rows, cells = rows+r, cells+c
+		if rows > maxAnnotatedRows || cells > maxAnnotatedCells {
+			return false, fmt.Sprintf("%s（工作表有 %d 行以上）", tooLarge, rows)
+		}
+	}
+	return true, ""
+}
+
+// countTags streams through an XML part of a zip: it counts the rows and cells of a worksheet
+// (when sheet) and tells whether the part declares a document type.
+func countTags(zf *zip.File, sheet bool) (rows, cells int, doctype bool, err error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return 0, 0, false, err
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	for {
+		if _, err := br.ReadSlice('<'); err != nil {
+			if err == bufio.ErrBufferFull {
+				continue
+			}
+			if err == io.EOF {
+				return rows, cells, doctype, nil
+			}
+			return rows, cells, doctype, err
+		}
+		next, _ := br.Peek(16)
+		if bytes.HasPrefix(next, []byte("!DOCTYPE")) || bytes.HasPrefix(next, []byte("!ENTITY")) {
+			doctype = true
+		}
+		if !sheet {
+			continue
+		}
+		if i := bytes.IndexByte(next, ':'); i >= 0 && bytes.IndexAny(next[:i], " />") < 0 {
+			next = next[i+1:] // a namespace prefix
+		}
+		switch {
+		case tagIs(next, "row"):
+			rows++
+		case tagIs(next, "c"):
+			cells++
+		}
+	}
+}
+
+// tagIs reports whether b starts with the tag name followed by the end of the name.
+func tagIs(b []byte, name string) bool {
+	if !bytes.HasPrefix(b, []byte(name)) || len(b) == len(name) {
+		return false
+	}
+	switch b[len(name)] {
+	case ' ', '>', '/', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+func errorText(err error) string {
+	s := err.Error()
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80]) + "…"
+	}
+	return s
+}
+
+// feedbackWorkbook makes the feedback workbook: data, the unit's workbook, annotated, with the
+// list in front; or, when data is nil, the list alone, with note saying why. A panic in
+// excelize on a strange workbook is an error.
+func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, fmt.Errorf("%v", v)
+		}
+	}()
+	var f *excelize.File
+	fresh := data == nil
 	if fresh {
 		f = excelize.NewFile()
+	} else if f, err = excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxAnnotatedBytes, UnzipXMLSizeLimit: maxAnnotatedBytes}); err != nil {
+		return nil, err
 	}
 	defer f.Close()
 
@@ -86,6 +237,9 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 	var keys []key
 	for _, fd := range s.Findings {
 		if fd.Sheet == "" || fd.Cell == "" {
+			continue
+		}
+		if fresh {
 			continue
 		}
 		if idx, err := f.GetSheetIndex(fd.Sheet); err != nil || idx < 0 {
@@ -107,23 +261,23 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 			text = append(text, fd.Message+"。"+fd.Hint)
 		}
 		if err := highlight(f, k.sheet, k.cell, worst); err != nil {
-			return fmt.Errorf("标注 %s %s：%w", k.sheet, k.cell, err)
+			return nil, fmt.Errorf("标注 %s %s：%w", k.sheet, k.cell, err)
 		}
 		_ = f.DeleteComment(k.sheet, k.cell)
 		if err := f.AddComment(k.sheet, excelize.Comment{Cell: k.cell, Author: "报送办公室", Width: 300, Height: 120,
 			Paragraph: []excelize.RichTextRun{{Text: strings.Join(text, "\n")}}}); err != nil {
-			return fmt.Errorf("批注 %s %s：%w", k.sheet, k.cell, err)
+			return nil, fmt.Errorf("批注 %s %s：%w", k.sheet, k.cell, err)
 		}
 	}
 
 	// The list, in front.
 	if idx, _ := f.GetSheetIndex(FeedbackSheet); idx >= 0 {
 		if err := f.DeleteSheet(FeedbackSheet); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if _, err := f.NewSheet(FeedbackSheet); err != nil {
-		return err
+		return nil, err
 	}
 	list := append([]Finding(nil), s.Findings...)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity == Error && list[j].Severity != Error })
@@ -133,19 +287,22 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 	if errs == 0 {
 		title = fmt.Sprintf("%s：本表已接收。以下 %d 条提醒供参考，今后填报时请注意。", s.Name, len(list))
 	}
+	if note != "" {
+		title += note + "，请按下表逐项修改。"
+	}
 	if err := f.SetCellValue(FeedbackSheet, "A1", title); err != nil {
-		return err
+		return nil, err
 	}
 	f.MergeCell(FeedbackSheet, "A1", "G1")
 	f.SetRowHeight(FeedbackSheet, 1, 36)
 	headers := []any{"序号", "严重程度", "工作表", "单元格", "任务编号", "问题", "修改方法"}
 	if err := f.SetSheetRow(FeedbackSheet, "A2", &headers); err != nil {
-		return err
+		return nil, err
 	}
 	for i, fd := range list {
 		row := []any{i + 1, severityName[fd.Severity], fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint}
 		if err := f.SetSheetRow(FeedbackSheet, fmt.Sprintf("A%d", i+3), &row); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for col, w := range map[string]float64{"A": 6, "B": 13, "C": 10, "D": 8, "E": 8, "F": 55, "G": 50} {
@@ -165,12 +322,15 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 	}
 	if first := f.GetSheetList()[0]; first != FeedbackSheet {
 		if err := f.MoveSheet(FeedbackSheet, first); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	f.SetActiveSheet(0) // a unit opens the list first
-
-	return plan.SaveWorkbook(f, path)
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // highlight fills a cell red (error) or yellow (warning), keeping the rest of its style,

@@ -212,6 +212,11 @@ func (c *Context) open(r *Report, data []byte) *xlsxFile {
 		return nil
 	}
 	x, err := openXLSX(zr, data, c.Limits.MaxUnzippedBytes)
+	if errors.Is(err, errDoctype) {
+		r.add(Error, RuleCorrupt, "", "", "", "文件中含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的报送表，已拒绝读取",
+			"请在 Excel 或 WPS 中打开办公室下发的报送表填写，保存为 .xlsx 后发送")
+		return nil
+	}
 	if errors.Is(err, errXLSXTooBig) {
 		// The zip understated its sizes: it expands beyond the limit when read.
 		bomb(uint64(c.Limits.MaxUnzippedBytes))
@@ -438,7 +443,7 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 	reordered := false
 	for n := hdr + 1; n < len(rows); n++ {
 		row := rows[n]
-		id := strings.Join(strings.Fields(width.Narrow.String(get(row, templates.ColID))), "")
+		id := compactNarrow(get(row, templates.ColID))
 		if id == "" {
 			empty := true
 			for _, v := range row {
@@ -481,10 +486,15 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 		}
 		// A cell typed as a formula (=60, =A1) is read as its value. Clients that calculate
 		// save the value too, but not every writer does (openpyxl does not) and not every
-		// writer keeps it right (excelize does not), so the formula is calculated here, with
-		// excelize: few workbooks have formulas, and only those are opened with it.
+		// writer keeps it right (excelize does not), so the formula is calculated here: a
+		// formula of numbers alone directly, any other with excelize (few workbooks have
+		// formulas, and only those are opened with it), and in a workbook too big for that
+		// the saved value is taken.
 		value := func(h string) string {
-			if x.HasFormula(sheet, n, col[h]) {
+			if formula, ok := x.Formula(sheet, n, col[h]); ok {
+				if calc, ok := evalArithmetic(formula); ok {
+					return calc
+				}
 				if calc, ok := x.Calc(sheet, cellName(col[h], n+1)); ok {
 					return strings.TrimSpace(calc)
 				}
@@ -513,7 +523,7 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, percent, sheet string, col map[string]int) {
 	at := func(h string) string { return cellName(col[h], e.Row) }
 	id := e.Task
-	switch s, synonym, ok := normalizeStatus(status); {
+	switch s, synonym, ok := readStatus(status); {
 	case status == "":
 		r.add(Error, RuleStatusEmpty, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 未填写完成状态", id), "请从下拉列表选择完成状态")
 	case !ok:
@@ -534,7 +544,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 		}
 	}
 	if percent != "" {
-		n, normalized, ok := parsePercent(percent)
+		n, normalized, ok := readPercent(percent)
 		switch {
 		case !ok:
 			r.add(Error, RulePercentInvalid, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”不是 0–100 的整数", id, percent),
@@ -560,7 +570,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 	case e.Progress == "":
 		r.add(Error, RuleNoProgress, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 未填写本期工作进展", id),
 			"请简要写明本期做了哪些工作、取得什么进展")
-	case isPlaceholder(e.Progress):
+	case mayBePlaceholder(e.Progress) && isPlaceholder(e.Progress):
 		r.add(Warning, RulePlaceholder, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展只写了“%s”", id, e.Progress),
 			"请写明本期开展的具体工作")
 	case t.PrevProgress != "" && sameWords(e.Progress, t.PrevProgress):
@@ -651,3 +661,67 @@ func skipSpace(s string, i int) int {
 	}
 	return i
 }
+
+// The rules read every row's cells; these spare the common cases the general readers'
+// allocations (width.Narrow, strings.Fields), with the same results.
+
+// compactNarrow is strings.Join(strings.Fields(width.Narrow.String(s)), "").
+func compactNarrow(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c == ' ' || (c >= '\t' && c <= '\r') {
+			return strings.Join(strings.Fields(width.Narrow.String(s)), "")
+		}
+	}
+	return s // ASCII without spaces: unchanged
+}
+
+// readStatus is normalizeStatus, which a status word typed as it is passes unchanged.
+func readStatus(s string) (status string, synonym, ok bool) {
+	for _, w := range templates.OngoingStatuses {
+		if s == w {
+			return w, false, true
+		}
+	}
+	return normalizeStatus(s)
+}
+
+// readPercent is parsePercent, which reads a whole number 0–100 written in ASCII digits as
+// that number, not normalized.
+func readPercent(s string) (n int, normalized, ok bool) {
+	if len(s) == 0 || len(s) > 3 {
+		return parsePercent(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return parsePercent(s)
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	if n > 100 {
+		return 0, false, false
+	}
+	return n, false, true
+}
+
+// mayBePlaceholder is false for texts too long to be a placeholder: every placeholder has at
+// most 3 characters besides white space (lower-casing keeps the count).
+func mayBePlaceholder(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			if n++; n > maxPlaceholderRunes {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// maxPlaceholderRunes is the most characters, white space aside, of any placeholder.
+var maxPlaceholderRunes = func() int {
+	n := 0
+	for p := range placeholders {
+		n = max(n, utf8.RuneCountInString(strings.Join(strings.Fields(p), "")))
+	}
+	return n
+}()

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
 
 	"planreport/internal/clienttest"
 	"planreport/templates"
@@ -110,9 +111,18 @@ func TestXLSXCells(t *testing.T) {
 		row, col int
 		want     bool
 	}{{4, 0, true}, {4, 1, true}, {4, 6, true}, {2, 2, true}, {11, 1, true}, {12, 1, true}, {4, 2, false}, {0, 0, false}} {
-		if got := x.HasFormula("S", c.row, c.col); got != c.want {
-			t.Errorf("HasFormula(%d, %d) = %v", c.row, c.col, got)
+		if _, got := x.Formula("S", c.row, c.col); got != c.want {
+			t.Errorf("Formula(%d, %d): %v", c.row, c.col, got)
 		}
+	}
+	if f, _ := x.Formula("S", 4, 0); f != "40+20" {
+		t.Errorf("A5's formula %q", f)
+	}
+	if f, _ := x.Formula("S", 2, 2); f != `"x"&"y"` {
+		t.Errorf("C3's formula %q", f)
+	}
+	if f, ok := x.Formula("S", 12, 1); f != "" || !ok {
+		t.Errorf("B13's shared formula %q %v", f, ok)
 	}
 	if v, ok := x.Calc("S", "A5"); !ok || v != "60" {
 		t.Errorf("Calc A5 = %q, %v", v, ok)
@@ -207,6 +217,17 @@ func TestXLSXLimits(t *testing.T) {
 		t.Errorf("over the budget: %v", err)
 	}
 
+	// A part over 4 MB is read as it comes.
+	huge := strings.Repeat("长", 2<<20) // 6 MB
+	x, err := openBytes(t, pkg(t, map[string]string{"xl/worksheets/sheet1.xml": sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>` + huge + `</t></is></c></row>`)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := x.Rows("S"); err != nil || len(rows) != 1 || rows[0][0] != huge {
+		t.Errorf("a 6 MB part: %d rows, %v", len(rows), err)
+	}
+	x.Close()
+
 	// A zip that understates a part's size.
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
@@ -245,7 +266,7 @@ func TestXLSXLimits(t *testing.T) {
 	for i := 1; i <= 300; i++ {
 		fmt.Fprintf(&rowsXML, `<row r="%d"><c r="XFD%d"><v>1</v></c></row>`, i, i)
 	}
-	x, err := openBytes(t, pkg(t, map[string]string{"xl/worksheets/sheet1.xml": sheetXML(rowsXML.String())}))
+	x, err = openBytes(t, pkg(t, map[string]string{"xl/worksheets/sheet1.xml": sheetXML(rowsXML.String())}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,5 +576,109 @@ func TestSameWords(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFastReaders: the rules' shortcuts read as the general readers do.
+func TestFastReaders(t *testing.T) {
+	for _, s := range []string{"", "0", "7", "60", "100", "101", "999", "007", "1000", "80%", " 80", "８０", "0.8", "-1", "1e2", "abc"} {
+		n1, norm1, ok1 := readPercent(s)
+		n2, norm2, ok2 := parsePercent(s)
+		if n1 != n2 || norm1 != norm2 || ok1 != ok2 {
+			t.Errorf("readPercent(%q) = %d %v %v, parsePercent %d %v %v", s, n1, norm1, ok1, n2, norm2, ok2)
+		}
+	}
+	for _, s := range append(append([]string{"", "完成", " 已完成 ", "已完成。", "ｘ"}, templates.OngoingStatuses...), templates.Statuses...) {
+		a1, b1, c1 := readStatus(s)
+		a2, b2, c2 := normalizeStatus(s)
+		if a1 != a2 || b1 != b2 || c1 != c2 {
+			t.Errorf("readStatus(%q) differs", s)
+		}
+	}
+	for _, s := range []string{"1.1", " 1.1", "1. 1", "１．１", "a\tb", "任务", ""} {
+		if compactNarrow(s) != strings.Join(strings.Fields(width.Narrow.String(s)), "") {
+			t.Errorf("compactNarrow(%q) = %q", s, compactNarrow(s))
+		}
+	}
+	for p := range placeholders {
+		for _, s := range []string{p, " " + p + " ", strings.ToUpper(p), "　" + p} {
+			if isPlaceholder(s) && !mayBePlaceholder(s) {
+				t.Errorf("mayBePlaceholder(%q) = false", s)
+			}
+		}
+	}
+	if mayBePlaceholder("本期围绕任务开展了专项工作") {
+		t.Error("a long text may be a placeholder")
+	}
+}
+
+// TestEvalArithmetic: formulas of numbers alone are calculated as excelize calculates them;
+// anything else is left to excelize.
+func TestEvalArithmetic(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, formula := range []string{"60", "40+20", "50+50", " 100 ", "(3+5)*10", "80%", "0.8*100", "1/3", "2/3*100", "-2^2", "2^-1", "10-2-3", "2*3+4*5",
+		"((1))", "1e2", "1.5E+1", ".5*200", "100-0.1*3", "7/7*100", "--5", "50%*160", "2^3^2", "0.1+0.2"} {
+		cell := fmt.Sprintf("A%d", i+1)
+		f.SetCellFormula("Sheet1", cell, formula)
+		want, err := f.CalcCellValue("Sheet1", cell)
+		got, ok := evalArithmetic(formula)
+		if err != nil || !ok || !sameValue(got, want) {
+			t.Errorf("%s = %q %v, excelize %q %v", formula, got, ok, want, err)
+		}
+	}
+	if v, ok := evalArithmetic("+5"); v != "5" || !ok { // Excel takes it; excelize does not
+		t.Errorf("+5 = %q %v", v, ok)
+	}
+	for _, formula := range []string{"", "A1", "SUM(1,2)", "1/0", `"60"`, "1+", "(1", "1)", "1=1", "1&2", "60 70", "1e", "1..2", strings.Repeat("(", 500) + "1" + strings.Repeat(")", 500)} {
+		if v, ok := evalArithmetic(formula); ok {
+			t.Errorf("%q calculated as %q", formula, v)
+		}
+	}
+}
+
+// TestDoctype: a part that declares a document type (an XML bomb) is refused; an entity
+// reference that XML does not know is kept as text, never expanded.
+func TestDoctype(t *testing.T) {
+	bomb := `<?xml version="1.0"?>
+<!-- a comment -->
+<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>` + sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;&xxe;</t></is></c></row>`)[len(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`)+1:]
+	if _, err := openBytes(t, pkg(t, map[string]string{"xl/worksheets/sheet1.xml": bomb})); !errors.Is(err, errDoctype) {
+		t.Errorf("a DOCTYPE in a sheet: %v", err)
+	}
+	for _, s := range []string{"<!DOCTYPE x>", "\xef\xbb\xbf <?xml?>\n<!DOCTYPE x>", "<?xml?><!----><!DOCTYPE x>"} {
+		if !hasDoctype([]byte(s)) {
+			t.Errorf("hasDoctype(%q) = false", s)
+		}
+	}
+	for _, s := range []string{"<a><!DOCTYPE x></a>", "<?xml?><a/>", "", "<!-- <!DOCTYPE x> -->"} {
+		if hasDoctype([]byte(s)) {
+			t.Errorf("hasDoctype(%q) = true", s)
+		}
+	}
+	x, err := openBytes(t, pkg(t, map[string]string{"xl/worksheets/sheet1.xml": sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;&#0;&#xD800;&amp</t></is></c></row>`)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := x.Rows("S"); len(rows) != 1 || rows[0][0] != "&lol;&#0;&#xD800;&amp" {
+		t.Errorf("unknown entities: %q", rows)
+	}
+	fx := newFixture(t)
+	data := fx.filled(t, "宝山镇", nil)
+	sst := `<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "b">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&a;</t></si></sst>`
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	zr, _ := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	for _, zf := range zr.File {
+		if zf.Name == "xl/sharedStrings.xml" {
+			w, _ := zw.Create(zf.Name)
+			w.Write([]byte(sst))
+			continue
+		}
+		zw.Copy(zf)
+	}
+	zw.Close()
+	if r := fx.ctx.Check("宝山镇.xlsx", b.Bytes(), ""); len(r.Findings) != 1 || r.Findings[0].Rule != RuleCorrupt || !strings.Contains(r.Findings[0].Message, "实体") {
+		t.Errorf("a workbook with a DOCTYPE: %v", findingLines(r))
 	}
 }

@@ -83,6 +83,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // collected is what one collect run did.
 type collected struct {
 	coll      *workbook.Collection
+	check     *workbook.Context // the period's templates, as issued
 	added     []workbook.Submission
 	repeated  int      // files received before (same SHA-256)
 	skipped   []string // files that are not workbooks (pictures, PDFs in emails)
@@ -103,7 +104,7 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 	if err != nil {
 		return nil, err
 	}
-	res := &collected{coll: coll}
+	res := &collected{coll: coll, check: check}
 	seen := map[string]bool{}
 	bar := newProgress(0, stderr)
 	var batch []inbox.Item
@@ -242,7 +243,7 @@ func (res *collected) summary(w workspace, p *plan.Plan, period plan.Period) col
 			Archive: filepath.Join(w.periodDir(period), filepath.FromSlash(s.Archive)), Received: s.Received.Format("2006-01-02T15:04:05Z07:00"), Findings: s.Findings})
 	}
 	out.AcceptedUnits, out.RejectedUnits = res.coll.Units()
-	out.MissingUnits = missingUnits(p, period, res.coll)
+	out.MissingUnits = missingUnits(p, res.check, res.coll)
 	for _, l := range []*[]string{&out.AcceptedUnits, &out.RejectedUnits, &out.MissingUnits} {
 		if *l == nil {
 			*l = []string{}
@@ -252,10 +253,10 @@ func (res *collected) summary(w workspace, p *plan.Plan, period plan.Period) col
 }
 
 // missingUnits are the reporting units that sent nothing for the period, in registry order.
-func missingUnits(p *plan.Plan, period plan.Period, coll *workbook.Collection) []string {
+func missingUnits(p *plan.Plan, ctx *workbook.Context, coll *workbook.Collection) []string {
 	latest := coll.Latest()
 	var out []string
-	for _, u := range reportingUnits(p, period) {
+	for _, u := range reportingUnits(p, ctx) {
 		if _, ok := latest[u]; !ok {
 			out = append(out, u)
 		}
@@ -295,7 +296,7 @@ func (res *collected) print(out io.Writer, w workspace, p *plan.Plan, period pla
 		fmt.Fprintf(out, "  跳过  %s\n", s)
 	}
 	accepted, rejected := res.coll.Units()
-	missing := missingUnits(p, period, res.coll)
+	missing := missingUnits(p, res.check, res.coll)
 	fmt.Fprintf(out, "合计：已接收 %d 个单位，未通过 %d 个，未报送 %d 个。\n", len(accepted), len(rejected), len(missing))
 	if len(rejected) > 0 {
 		fmt.Fprintf(out, "未通过：%s\n", strings.Join(rejected, "、"))
@@ -308,8 +309,7 @@ func (res *collected) print(out io.Writer, w workspace, p *plan.Plan, period pla
 }
 
 // reportingUnits are the units that get a template for the period, in registry order.
-func reportingUnits(p *plan.Plan, period plan.Period) []string {
-	ctx := workbook.NewContext(p, period, nil)
+func reportingUnits(p *plan.Plan, ctx *workbook.Context) []string {
 	var out []string
 	for _, u := range p.Units {
 		if ctx.Template(u.Name) != nil {
@@ -321,43 +321,70 @@ func reportingUnits(p *plan.Plan, period plan.Period) []string {
 
 // The collect outputs in a period's folder.
 const (
-	findingsName = "检查结果.xlsx"
-	feedbackDir  = "反馈"
+	findingsName   = "检查结果.xlsx"
+	feedbackDir    = "反馈"
+	feedbackSuffix = "_反馈.xlsx" // after the unit's file name (unitFileNames)
 )
 
 // writeCollectOutputs regenerates the findings workbook and each unit's feedback workbook
 // (and reply drafts) from the collection, so that they always match it.
 func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *workbook.Collection, eml bool) error {
 	dir := w.periodDir(period)
-	if err := workbook.WriteFindings(filepath.Join(dir, findingsName), coll); err != nil {
-		return fmt.Errorf("写入检查结果：%w", err)
-	}
 	latest := coll.Latest()
-	units := make([]string, 0, len(latest))
-	for u := range latest {
-		units = append(units, u)
+	var units []string // with findings, in order
+	for u, s := range latest {
+		if len(s.Findings) > 0 {
+			units = append(units, u)
+		}
 	}
 	sort.Strings(units)
-	for _, u := range units {
-		s := latest[u]
-		if len(s.Findings) == 0 {
-			continue
+	if len(units) > 0 {
+		if err := os.MkdirAll(filepath.Join(dir, feedbackDir), 0o755); err != nil {
+			return err
 		}
-		data, err := coll.ReadArchived(s)
+	}
+	// The findings workbook and the feedback workbooks are written side by side; each is its
+	// own file. Errors are reported as one after another would: the findings', then by unit.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.Go(func() error {
+		if err := workbook.WriteFindings(filepath.Join(dir, findingsName), coll); err != nil {
+			return fmt.Errorf("写入检查结果：%w", err)
+		}
+		return nil
+	})
+	errs := make([]error, len(units))
+	names := unitFileNames(p, units...)
+	for i, u := range units {
+		g.Go(func() error {
+			s := latest[u]
+			data, err := coll.ReadArchived(s)
+			if err != nil {
+				errs[i] = err
+				return nil
+			}
+			path := filepath.Join(dir, feedbackDir, names[u]+feedbackSuffix)
+			if err := workbook.WriteFeedback(path, s, data); err != nil {
+				errs[i] = fmt.Errorf("写入 %s 的反馈表：%w", u, err)
+				return nil
+			}
+			if eml && !s.Accepted {
+				errs[i] = writeReplyDraft(w, p, period, s, path)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return firstError(errs)
+}
+
+// firstError is the first error of errs, or nil.
+func firstError(errs []error) error {
+	for _, err := range errs {
 		if err != nil {
 			return err
-		}
-		path := filepath.Join(dir, feedbackDir, templates.SafeName(u)+"_反馈.xlsx")
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := workbook.WriteFeedback(path, s, data); err != nil {
-			return fmt.Errorf("写入 %s 的反馈表：%w", u, err)
-		}
-		if eml && !s.Accepted {
-			if err := writeReplyDraft(w, p, period, s, path); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
@@ -389,7 +416,7 @@ func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.S
 	}
 	body := fmt.Sprintf("%s：\n\n您好！贵单位报送的%s任务进展报送表（%s）经检查有 %d 处需要修改，详见附件“%s”表，问题单元格已标红并加批注。\n\n请在原报送表中修改后重新发送。如有疑问，请联系%s。\n\n%s\n",
 		greeting, period.Chinese(), s.Name, errs, workbook.FeedbackSheet, p.Office.Reach(), p.Office.Name)
-	mail := filepath.Join(w.periodDir(period), feedbackDir, "邮件草稿", templates.SafeName(s.Unit)+"_退回修改.eml")
+	mail := filepath.Join(w.periodDir(period), feedbackDir, "邮件草稿", strings.TrimSuffix(filepath.Base(feedback), feedbackSuffix)+"_退回修改.eml")
 	if err := os.MkdirAll(filepath.Dir(mail), 0o755); err != nil {
 		return err
 	}

@@ -96,8 +96,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // issuedTemplates lists the templates issued for a period, as templates wrote them.
 func issuedTemplates(w workspace, p *plan.Plan, period plan.Period) (*templates.Result, error) {
 	res := &templates.Result{Period: period.String()}
-	for _, t := range templates.Build(p, period, nil) {
-		path := filepath.Join(w.templatesDir(period), templates.FileName(period, t.Unit.Name))
+	ts := templates.Build(p, period, nil)
+	units := make([]string, len(ts))
+	for i, t := range ts {
+		units[i] = t.Unit.Name
+	}
+	names := templates.FileNames(period, units)
+	for _, t := range ts {
+		path := filepath.Join(w.templatesDir(period), names[t.Unit.Name])
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("找不到模板 %s：%w", path, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"planreport/plan"
@@ -75,6 +76,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	xlsx := filepath.Join(out, period.String()+"_汇总表.xlsx")
 	if err := r.WritePDF(pdf); err != nil {
 		return err
+	}
+	if len(r.Unprintable) > 0 {
+		var cs []string
+		for _, c := range r.Unprintable {
+			cs = append(cs, fmt.Sprintf("“%c”（U+%04X）", c, c))
+		}
+		fmt.Fprintf(stderr, "注意：报告中有 %d 个字符内置字体中没有：%s，PDF 中印为“%c”；汇总表中为原文。\n", len(cs), strings.Join(cs, "、"), report.Missing)
 	}
 	if err := r.WriteWorkbook(xlsx); err != nil {
 		return err

@@ -109,7 +109,7 @@ func statuses(p *plan.Plan, period plan.Period, coll *workbook.Collection, due s
 		byName[u.Name] = u
 	}
 	var out []unitStatus
-	for _, name := range reportingUnits(p, period) {
+	for _, name := range reportingUnits(p, workbook.NewContext(p, period, nil)) {
 		u := byName[name]
 		st := unitStatus{Name: name, Status: "missing", Contact: u.Contact, Phone: u.Phone, Email: u.Email}
 		if s, ok := latest[name]; ok {
@@ -144,6 +144,12 @@ func writeReminders(w workspace, p *plan.Plan, period plan.Period, due string, u
 	dir := filepath.Join(w.periodDir(period), "催报")
 	var out []string
 	today := time.Now().Format("2006-01-02")
+	names := unitFileNames(p)
+	var reporting []string
+	for _, u := range units {
+		reporting = append(reporting, u.Name)
+	}
+	tplNames := templates.FileNames(period, reporting)
 	for _, u := range units {
 		if u.Email == "" || (u.Status != "missing" && u.Status != "rejected") {
 			continue
@@ -161,10 +167,10 @@ func writeReminders(w workspace, p *plan.Plan, period plan.Period, due string, u
 		}
 		body := fmt.Sprintf("%s：\n\n您好！%s。报送截止日期为 %s，请尽快报送。\n\n如已发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
 			greeting, what, due, p.Office.Reach(), p.Office.Name)
-		path := filepath.Join(dir, templates.SafeName(u.Name)+"_催报.eml")
+		path := filepath.Join(dir, names[u.Name]+"_催报.eml")
 		d := templates.Draft{From: p.Office.Email, To: u.Email, Subject: fmt.Sprintf("【催报】请报送%s%s任务进展", u.Name, period.Chinese()), Body: body}
 		// A unit that lost its template gets it again.
-		tpl := filepath.Join(w.templatesDir(period), templates.FileName(period, u.Name))
+		tpl := filepath.Join(w.templatesDir(period), tplNames[u.Name])
 		if data, err := os.ReadFile(tpl); err == nil && u.Status == "missing" {
 			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: data}}
 		}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"planreport/plan"
+	"planreport/templates"
 )
 
 // A workspace is a folder holding the plan ledger and one folder per reporting period:
@@ -39,6 +41,28 @@ func (w workspace) readPlan() (*plan.Plan, error) {
 		return nil, fmt.Errorf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(w.dir), ledgerName, w.dir)
 	}
 	return plan.ReadLedger(w.ledger())
+}
+
+// unitFileNames names the files made for each unit (feedback, drafts) as
+// templates.UnitFileNames does, over the registry in its order and then the other units
+// given, sorted: two units whose names are alike once made safe for a file name get
+// different files, and the same unit the same name from run to run.
+func unitFileNames(p *plan.Plan, others ...string) map[string]string {
+	var units []string
+	known := map[string]bool{}
+	for _, u := range p.Units {
+		units = append(units, u.Name)
+		known[u.Name] = true
+	}
+	var rest []string
+	for _, u := range others {
+		if !known[u] {
+			known[u] = true
+			rest = append(rest, u)
+		}
+	}
+	sort.Strings(rest)
+	return templates.UnitFileNames(append(units, rest...))
 }
 
 // periodSettings are what the office decided for one period, kept in period.json.

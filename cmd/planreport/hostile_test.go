@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"planreport/internal/hostile"
+	"planreport/templates"
+	"planreport/workbook"
+)
+
+// longProgress is a 32,767-character progress text (Excel's limit for a cell), marked at both
+// ends, with a distinctive phrase repeated in it.
+func longProgress() (text, unit string, units int) {
+	const start, end = "【开头】", "【结尾】"
+	unit = "本期围绕任务召开专题会议，制定工作方案并推进落实。"
+	n := 32767 - utf8.RuneCountInString(start+end)
+	body := []rune(strings.Repeat(unit, n/utf8.RuneCountInString(unit)+1))[:n]
+	return start + string(body) + end, unit, n / utf8.RuneCountInString(unit)
+}
+
+// TestCollectHostile sends the hostile workbooks (XML bombs, a zip bomb, a million empty
+// rows, 16,384 columns, a 32,767-character cell) as files, inside a .zip and attached to an
+// .eml, with a zip bomb as an archive and as an attachment, beside good workbooks. collect
+// finishes within bounded memory and time; every file is archived byte for byte and recorded
+// with what was found, each refusal a Chinese message naming the file; the good workbooks are
+// accepted; report carries the long text whole into its workbook and its PDF; and every file
+// written has a name Windows accepts.
+func TestCollectHostile(t *testing.T) {
+	ws, _ := hardWorkspace(t, nil)
+	must := func(data []byte, err error) []byte {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	long, phrase, phrases := longProgress()
+	good := filledTemplate(t, ws, "龙山街道", nil)
+	longBook := filledTemplate(t, ws, "区委编办", func(f *excelize.File, set cellSetter) { set(templates.ColProgress, 0, long) })
+	base := filledTemplate(t, ws, "宝山镇", nil)
+	marked := filledTemplate(t, ws, "宝山镇", func(f *excelize.File, set cellSetter) { set(templates.ColProgress, 0, "BOMB-MARKER") })
+	rows, err := excelize.OpenReader(bytes.NewReader(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	taskRows, _ := rows.GetRows(templates.SheetTasks)
+	rows.Close()
+	sheet := templates.SheetTasks
+	books := map[string][]byte{
+		"sst-bomb.xlsx":     must(hostile.SharedStringsBomb(marked, "BOMB-MARKER", 9)),
+		"sheet-bomb.xlsx":   must(hostile.SheetBomb(base, sheet, "I2", 9)),
+		"zip-bomb.xlsx":     must(hostile.ZipBomb(base, sheet, 256)),
+		"million-rows.xlsx": must(hostile.EmptyRows(base, sheet, len(taskRows), 1_000_000)),
+		"xfd.xlsx":          must(hostile.WideRow(base, sheet, 13)),
+	}
+	archiveBomb := must(hostile.RatioBomb("宝山镇/报送表.xlsx", 300))
+	at := time.Date(2024, 1, 5, 10, 0, 0, 0, time.Local)
+	for name, data := range books {
+		putInbox(t, ws, name, data, at)
+	}
+	putInbox(t, ws, "龙山街道.xlsx", good, at)
+	putInbox(t, ws, "区委编办.xlsx", longBook, at)
+	// The same kinds again, other bytes (a file received twice is recorded once), in a zip
+	// and attached to an email.
+	other := filledTemplate(t, ws, "宝山镇", func(f *excelize.File, set cellSetter) { set(templates.ColProgress, 1, "OTHER-MARKER") })
+	otherMarked := filledTemplate(t, ws, "宝山镇", func(f *excelize.File, set cellSetter) {
+		set(templates.ColProgress, 0, "BOMB-MARKER")
+		set(templates.ColProgress, 1, "OTHER-MARKER")
+	})
+	wrapped := map[string][]byte{
+		"zip-bomb-2.xlsx":     must(hostile.ZipBomb(marked, sheet, 256)),
+		"zip-bomb-3.xlsx":     must(hostile.ZipBomb(other, sheet, 256)),
+		"sst-bomb-2.xlsx":     must(hostile.SharedStringsBomb(otherMarked, "BOMB-MARKER", 9)),
+		"million-rows-2.xlsx": must(hostile.EmptyRows(other, sheet, len(taskRows), 1_000_000)),
+	}
+	putInbox(t, ws, "打包.zip", zipWith(t, map[string][]byte{"宝山镇/zip-bomb-2.xlsx": wrapped["zip-bomb-2.xlsx"], "宝山镇/sheet-bomb.xlsx": books["sheet-bomb.xlsx"]}), at)
+	putInbox(t, ws, "邮件.eml", emlWith("bs@example.gov.cn", "Fri, 05 Jan 2024 10:00:00 +0800",
+		map[string][]byte{"sst-bomb-2.xlsx": wrapped["sst-bomb-2.xlsx"], "million-rows-2.xlsx": wrapped["million-rows-2.xlsx"], "zip-bomb-3.xlsx": wrapped["zip-bomb-3.xlsx"]}), at)
+	putInbox(t, ws, "炸弹.zip", archiveBomb, at)
+	putInbox(t, ws, "炸弹邮件.eml", emlWith("bs@example.gov.cn", "Fri, 05 Jan 2024 11:00:00 +0800", map[string][]byte{"附件.zip": archiveBomb}), at)
+
+	var out string
+	u := hostile.Measure(func() { out = runOK(t, "collect", "-w", ws, "--period", hardQ4.String(), "--json", "--eml") })
+	t.Logf("collect: %v", u)
+	if u.Peak > 400<<20 || u.Elapsed > 60*time.Second {
+		t.Errorf("collect took %v, want at most 400 MiB and 60 s", u)
+	}
+	res := readCollectJSON(t, out)
+	if !contains(res.AcceptedUnits, "龙山街道") || !contains(res.AcceptedUnits, "区委编办") || !contains(res.AcceptedUnits, "宝山镇") {
+		t.Errorf("accepted units %v, want 龙山街道, 区委编办 and 宝山镇 among them", res.AcceptedUnits)
+	}
+
+	// Every workbook sent is recorded and archived byte for byte.
+	rec := readRecord(t, ws)
+	archived := archivedCopies(t, ws)
+	bySum := map[string][]workbook.Submission{}
+	for _, s := range rec.Submissions {
+		bySum[s.SHA256] = append(bySum[s.SHA256], s)
+	}
+	sent := map[string][]byte{"龙山街道.xlsx": good, "区委编办.xlsx": longBook}
+	for _, m := range []map[string][]byte{books, wrapped} {
+		for name, data := range m {
+			sent[name] = data
+		}
+	}
+	for name, data := range sent {
+		sum := workbook.Sum(data)
+		if len(bySum[sum]) != 1 {
+			t.Errorf("%s: recorded %d times, want once", name, len(bySum[sum]))
+		}
+		if _, ok := archived[sum]; !ok {
+			t.Errorf("%s: not archived", name)
+		}
+	}
+	for _, c := range []string{"打包.zip", "邮件.eml", "炸弹.zip", "炸弹邮件.eml"} {
+		data, _ := os.ReadFile(filepath.Join(ws, hardQ4.String(), "收件", c))
+		if _, ok := archived[workbook.Sum(data)]; !ok {
+			t.Errorf("%s: the original is not archived", c)
+		}
+	}
+
+	// What was found, in Chinese, naming the file.
+	finding := func(name, rule string) *workbook.Finding {
+		for _, s := range rec.Submissions {
+			if s.Name != name {
+				continue
+			}
+			for i, f := range s.Findings {
+				if f.Rule == rule {
+					return &s.Findings[i]
+				}
+			}
+		}
+		return nil
+	}
+	for _, name := range []string{"zip-bomb.xlsx", "zip-bomb-2.xlsx", "zip-bomb-3.xlsx"} {
+		f := finding(name, workbook.RuleZipBomb)
+		if f == nil || f.File != name || !strings.Contains(f.Message, "解压后过大") {
+			t.Errorf("%s: finding %+v, want %s naming the file", name, f, workbook.RuleZipBomb)
+		}
+	}
+	bombs := 0
+	for _, s := range rec.Submissions {
+		for _, f := range s.Findings {
+			if f.Rule == workbook.RuleUnreadable && strings.Contains(f.Message, "压缩炸弹") {
+				bombs++
+				if !strings.Contains(f.Message, "炸弹.zip") && !strings.Contains(f.Message, "附件.zip") {
+					t.Errorf("a zip bomb's message does not name its archive: %s", f.Message)
+				}
+			}
+		}
+	}
+	if bombs != 2 {
+		t.Errorf("%d archive bombs reported, want 2 (炸弹.zip and 炸弹邮件.eml's 附件.zip)", bombs)
+	}
+	for _, name := range []string{"million-rows.xlsx", "million-rows-2.xlsx", "xfd.xlsx", "区委编办.xlsx"} {
+		for _, s := range rec.Submissions {
+			if s.Name == name && !s.Accepted {
+				t.Errorf("%s rejected: %v", name, s.Findings)
+			}
+		}
+	}
+	for _, name := range []string{"sst-bomb.xlsx", "sheet-bomb.xlsx", "sst-bomb-2.xlsx"} {
+		f := finding(name, workbook.RuleCorrupt)
+		if f == nil || f.File != name || !strings.Contains(f.Message, "实体") {
+			t.Errorf("%s: finding %+v, want %s saying 实体", name, f, workbook.RuleCorrupt)
+		}
+	}
+
+	// The findings workbook lists the zip bomb by file name.
+	fw, err := excelize.OpenFile(filepath.Join(ws, hardQ4.String(), findingsName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	frows, _ := fw.GetRows("检查结果")
+	fw.Close()
+	listed := false
+	for _, r := range frows {
+		listed = listed || len(r) > 10 && r[1] == "zip-bomb.xlsx" && strings.Contains(r[10], "解压后过大")
+	}
+	if !listed {
+		t.Error("检查结果.xlsx does not list zip-bomb.xlsx")
+	}
+
+	// The report: the long text whole in the workbook, and in the PDF over pages.
+	var rep struct{ PDF, XLSX string }
+	u = hostile.Measure(func() {
+		readJSON(t, runOK(t, "report", "-w", ws, "--period", hardQ4.String(), "--date", "2024-01-15", "--json"), &rep)
+	})
+	t.Logf("report: %v", u)
+	if u.Peak > 400<<20 || u.Elapsed > 60*time.Second {
+		t.Errorf("report took %v", u)
+	}
+	rf, err := excelize.OpenFile(rep.XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drows, _ := rf.GetRows("明细")
+	rf.Close()
+	whole := false
+	for _, r := range drows {
+		for _, v := range r {
+			whole = whole || v == long
+		}
+	}
+	if !whole {
+		t.Error("the report workbook's 明细 does not hold 区委编办's 32,767-character progress whole")
+	}
+	pdf, err := os.ReadFile(rep.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPDF(t, rep.PDF, pdf)
+	text := strings.Join(strings.Fields(pdfTextOf(t, rep.PDF)), "")
+	pages := bytes.Count(pdf, []byte("/Type /Page\n"))
+	if n := strings.Count(text, phrase); n < phrases-pages || !strings.Contains(text, "【开头】") || !strings.Contains(text, "【结尾】") {
+		t.Errorf("the PDF (%d pages) shows the long progress's phrase %d times of %d, or lacks its start or end", pages, n, phrases)
+	}
+	checkTree(t, ws)
+}
+
+// checkPDF fails the test unless data is a whole PDF.
+func checkPDF(t *testing.T, name string, data []byte) {
+	t.Helper()
+	if !bytes.HasPrefix(data, []byte("%PDF-")) || !bytes.HasSuffix(bytes.TrimSpace(data), []byte("%%EOF")) {
+		t.Errorf("%s is not a whole PDF", name)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

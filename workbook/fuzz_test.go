@@ -1,0 +1,124 @@
+package workbook
+
+import (
+	"archive/zip"
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"planreport/internal/hostile"
+	"planreport/templates"
+)
+
+// checkBase is a returned template the fuzzer's workbooks are made from: its task sheet and
+// shared strings are replaced by the fuzzer's, everything else (the identification, the other
+// sheets) stays, so that the inputs reach the rules rather than stop at an unreadable zip.
+type checkBase struct {
+	data      []byte
+	sheetPart string
+}
+
+// build makes a workbook of b with the task sheet's XML and the shared strings given; stored,
+// not deflated, to keep each run fast.
+func (b checkBase) build(sheet, sst []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b.data), int64(len(b.data)))
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, zf := range zr.File {
+		var body []byte
+		switch zf.Name {
+		case b.sheetPart:
+			body = sheet
+		case "xl/sharedStrings.xml":
+			body = sst
+		default:
+			if err := zw.Copy(zf); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Store})
+		if err != nil {
+			return nil, err
+		}
+		w.Write(body)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+var reA1 = regexp.MustCompile(`^[A-Z]{1,3}[1-9][0-9]{0,6}$`)
+
+// FuzzCheck feeds Check returned templates whose task sheet and shared strings are anything:
+// it must not panic (Check turns a panic into a finding, which is looked for), every finding
+// must be well formed, an accepted workbook must report every task, and the feedback workbook
+// for it must be made whatever the unit's file holds. Seeds: 宝山镇's and 区司法局's
+// templates filled, with the mistakes the rules know, inline strings, formulas, an XML bomb.
+func FuzzCheck(f *testing.F) {
+	fx := newFixture(f)
+	const unit = "宝山镇"
+	base := checkBase{data: fx.filled(f, unit, nil)}
+	var err error
+	if base.sheetPart, err = hostile.SheetPart(base.data, templates.SheetTasks); err != nil {
+		f.Fatal(err)
+	}
+	seed := func(data []byte) {
+		sheet, err := hostile.Part(data, base.sheetPart)
+		if err != nil {
+			f.Fatal(err)
+		}
+		sst, err := hostile.Part(data, "xl/sharedStrings.xml")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(sheet, sst)
+	}
+	seed(base.data)
+	seed(fx.filled(f, unit, set(map[string]any{"G2": "差不多了", "H3": "大部分", "I4": "", "G5": "完成", "H6": 0.8, "A7": "99.9"})))
+	seed(fx.filled(f, unit, set(map[string]any{"I2": `=HYPERLINK("http://evil.example","x")`, "G3": "已完成", "H3": 90})))
+	if bomb, err := hostile.SheetBomb(base.data, templates.SheetTasks, "I2", 3); err == nil {
+		seed(bomb)
+	}
+	sheet, _ := hostile.Part(base.data, base.sheetPart)
+	sst, _ := hostile.Part(base.data, "xl/sharedStrings.xml")
+	f.Add(bytes.Replace(sheet, []byte(`<c r="I2"`), []byte(`<c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c><c r="I2"`), 1), sst)
+	f.Add(bytes.Replace(sheet, []byte(`<c r="H2"`), []byte(`<c r="H2"><f>50+50</f></c><c r="Z2"`), 1), sst)
+	f.Add([]byte(`<worksheet><sheetData><row><c t="inlineStr"><is><t>任务编号</t></is></c></row><row r="2"><c t="s"><v>999999</v></c></row></sheetData></worksheet>`), []byte(`<sst><si><r><t>a</t></r><rPh><t>b</t></rPh></si></sst>`))
+	want := len(fx.ctx.Template(unit).Rows)
+	f.Fuzz(func(t *testing.T, sheet, sst []byte) {
+		data, err := base.build(sheet, sst)
+		if err != nil {
+			t.Skip()
+		}
+		r := fx.ctx.Check("fuzz.xlsx", data, "")
+		valid := utf8.Valid(sheet) && utf8.Valid(sst)
+		for _, fd := range r.Findings {
+			if strings.HasPrefix(fd.Message, "文件无法读取（") {
+				t.Fatalf("Check panicked: %s", fd.Message)
+			}
+			if fd.Severity != Error && fd.Severity != Warning || fd.Rule == "" || fd.File != "fuzz.xlsx" {
+				t.Fatalf("malformed finding %+v", fd)
+			}
+			if fd.Cell != "" && !reA1.MatchString(fd.Cell) {
+				t.Fatalf("finding at cell %q: %+v", fd.Cell, fd)
+			}
+			if valid && (!utf8.ValidString(fd.Message) || !utf8.ValidString(fd.Hint)) {
+				t.Fatalf("finding not UTF-8: %+v", fd)
+			}
+		}
+		if r.Accepted() && len(r.Entries) != want {
+			t.Fatalf("accepted with %d of %d tasks", len(r.Entries), want)
+		}
+		s := Submission{SHA256: r.SHA256, Name: "fuzz.xlsx", Unit: r.Unit, Accepted: r.Accepted(), Findings: r.Findings}
+		if _, err := feedbackBytes(s, data); err != nil {
+			t.Fatalf("the feedback workbook: %v", err)
+		}
+	})
+}
