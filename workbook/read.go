@@ -405,14 +405,9 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 			col[h] = i
 		}
 	}
-	expected := templates.LockedColumns
-	for _, row := range t.Rows {
-		if row.PrevStatus != "" || row.PrevProgress != "" {
-			expected = append(append([]string(nil), expected...), templates.PreviousColumns...)
-			break
-		}
-	}
-	expected = append(append([]string(nil), expected...), templates.FillColumns...)
+	// The previous period's columns are there only when that period had been collected when
+	// the template was issued: they are read-only and never required.
+	expected := append(append([]string(nil), templates.LockedColumns...), templates.FillColumns...)
 	for i, h := range expected {
 		if _, ok := col[width.Narrow.String(h)]; ok {
 			col[h] = col[width.Narrow.String(h)]

@@ -341,3 +341,67 @@ func TestEveryTemplateFilledIsAccepted(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentityRules covers a returned template that no longer matches the ledger: another
+// plan version, a unit renamed in the registry, a unit now reporting through another, an
+// unknown template version; and a progress text copied from last period.
+func TestIdentityRules(t *testing.T) {
+	fx := newFixture(t)
+	good := fx.filled(t, "宝山镇", nil)
+	name := "2023Q2_宝山镇_任务进展报送表.xlsx"
+	ctxWith := func(edit func(p *plan.Plan)) *Context {
+		p, err := plan.Parse(plan.ReferenceName, plan.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(p)
+		return NewContext(p, q, nil)
+	}
+	for _, tc := range []struct {
+		name string
+		ctx  *Context
+		data []byte
+		want string
+	}{
+		{"plan changed since the template was issued", ctxWith(func(p *plan.Plan) { p.Tasks[0].Text += "（已调整）" }), good, RuleOtherPlan},
+		{"unit renamed in the registry", ctxWith(func(p *plan.Plan) {
+			for i := range p.Units {
+				if p.Units[i].Name == "宝山镇" {
+					p.Units[i].Name = "宝山镇人民政府"
+				}
+			}
+		}), good, RuleUnknownUnit},
+		{"unit now reports through another", ctxWith(func(p *plan.Plan) {
+			for i := range p.Units {
+				if p.Units[i].Name == "宝山镇" {
+					p.Units[i].ReportsThrough = "区司法局"
+				}
+			}
+		}), good, RuleNotReporting},
+		{"unknown template version", fx.ctx, fx.filled(t, "宝山镇", func(f *excelize.File) {
+			rows, _ := f.GetRows(templates.SheetID)
+			for i, r := range rows {
+				if len(r) > 0 && r[0] == templates.KeyVersion {
+					f.SetCellValue(templates.SheetID, fmt.Sprintf("B%d", i+1), "99")
+				}
+			}
+		}), RuleVersion},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.ctx.Check(name, tc.data, "")
+			if !hasRule(r, tc.want) || r.Accepted() {
+				t.Errorf("want a %s error:\n%s", tc.want, strings.Join(findingLines(r), "\n"))
+			}
+		})
+	}
+
+	// The same progress text as last period: a warning on that cell.
+	tpl := fx.ctx.Template("宝山镇")
+	first := tpl.Rows[0].TaskID
+	prev := map[string]templates.Previous{"宝山镇": {first: {Status: templates.StatusOnTrack, Progress: "本期围绕任务 " + first + " 开展了专项工作。"}}}
+	ctx := NewContext(fx.plan, q, prev)
+	r := ctx.Check(name, good, "")
+	if !hasRule(r, RuleUnchanged) || !r.Accepted() {
+		t.Errorf("want a %s warning, accepted:\n%s", RuleUnchanged, strings.Join(findingLines(r), "\n"))
+	}
+}
