@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -164,6 +165,11 @@ func (p *Plan) Check() []Finding {
 		} else {
 			ids[t.ID] = i
 		}
+		if m := reRenumbered.FindStringSubmatch(t.ID); m != nil && p.Task(m[1]) != nil {
+			add(SeverityWarning, RuleDuplicateID, SheetTasks, taskCell(i, "任务编号"), t.ID,
+				fmt.Sprintf("计划中有多项任务编号为“%s”，导入时把这一项编为“%s”以示区分", m[1], t.ID),
+				"请核对计划原文：如是笔误，请在「任务」表中改正编号（改后须重新生成模板）；如无误，可保留")
+		}
 		for _, n := range t.Lead {
 			if !r.known(n) {
 				add(SeverityError, RuleUnknownUnit, SheetTasks, taskCell(i, "牵头单位"), t.ID,
@@ -248,6 +254,9 @@ func looksLikeEmail(s string) bool {
 	at := strings.Index(s, "@")
 	return at > 0 && strings.Contains(s[at:], ".") && !strings.ContainsAny(s, " ，,;；")
 }
+
+// reRenumbered is an id that import made unique with a #2, #3… suffix.
+var reRenumbered = regexp.MustCompile(`^(.+)#([0-9]+)$`)
 
 // reportsCycle follows a unit's reports-through chain and describes it if it loops.
 func reportsCycle(r *resolver, u Unit) string {

@@ -397,17 +397,27 @@ func planYear(title string) string {
 }
 
 // qualifyDuplicateIDs prefixes ids with their section when the plan restarts its numbering,
-// then with their part if that is not enough. Ids that are still repeated (a plan that numbers
-// two items alike by mistake) get #2, #3… so that every task can be told apart.
+// then with their part if that is not enough; a prefix that does not make ids unique is not
+// used (a plan that numbers two items alike by mistake keeps its numbers). Ids that are still
+// repeated get #2, #3… so that every task can be told apart; plan check points them out.
 func qualifyDuplicateIDs(tasks []Task) {
 	if !hasDuplicateIDs(tasks) {
 		return
 	}
+	ids := func() []string {
+		out := make([]string, len(tasks))
+		for i, t := range tasks {
+			out[i] = t.ID
+		}
+		return out
+	}
+	original := ids()
 	for i := range tasks {
 		if m := reSection.FindStringSubmatch(tasks[i].Section); m != nil && !strings.HasPrefix(tasks[i].ID, "（") {
 			tasks[i].ID = "（" + m[1] + "）" + tasks[i].ID
 		}
 	}
+	bySection := ids()
 	if !hasDuplicateIDs(tasks) {
 		return
 	}
@@ -419,9 +429,18 @@ func qualifyDuplicateIDs(tasks []Task) {
 	if !hasDuplicateIDs(tasks) {
 		return
 	}
-	ids := map[string]bool{}
-	for _, t := range tasks {
-		ids[t.ID] = true
+	// Some ids are repeated whatever the prefix: keep the least qualified ids that repeat
+	// the fewest.
+	best, fewest := original, duplicates(original)
+	for _, cand := range [][]string{bySection, ids()} {
+		if n := duplicates(cand); n < fewest {
+			best, fewest = cand, n
+		}
+	}
+	used := map[string]bool{}
+	for i := range tasks {
+		tasks[i].ID = best[i]
+		used[best[i]] = true
 	}
 	seen := map[string]int{}
 	for i := range tasks {
@@ -431,13 +450,26 @@ func qualifyDuplicateIDs(tasks []Task) {
 			continue
 		}
 		for n := seen[id]; ; n++ {
-			if alt := fmt.Sprintf("%s#%d", id, n); !ids[alt] {
+			if alt := fmt.Sprintf("%s#%d", id, n); !used[alt] {
 				tasks[i].ID = alt
-				ids[alt] = true
+				used[alt] = true
 				break
 			}
 		}
 	}
+}
+
+// duplicates counts the ids that repeat an earlier one.
+func duplicates(ids []string) int {
+	seen := map[string]bool{}
+	n := 0
+	for _, id := range ids {
+		if seen[id] {
+			n++
+		}
+		seen[id] = true
+	}
+	return n
 }
 
 func hasDuplicateIDs(tasks []Task) bool {

@@ -145,19 +145,35 @@ type Input struct {
 // give the trend. date is the report's date.
 func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 	cur := periods[len(periods)-1]
+	// The earlier periods first, each dropped once it has given its point, so that no two
+	// periods' reports are held at once (with 10,000 units each is hundreds of megabytes).
+	// An error of the current period still comes before theirs.
+	trend := make([]Point, len(periods))
+	var earlier error
+	for i, in := range periods {
+		if in.Period == cur.Period {
+			continue
+		}
+		pr, err := consolidateOne(p, in, date)
+		if err != nil {
+			earlier = err
+			break
+		}
+		trend[i] = pr.point()
+	}
 	r, err := consolidateOne(p, cur, date)
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range periods {
-		pr := r
-		if in.Period != cur.Period {
-			if pr, err = consolidateOne(p, in, date); err != nil {
-				return nil, err
-			}
-		}
-		r.Trend = append(r.Trend, pr.point())
+	if earlier != nil {
+		return nil, earlier
 	}
+	for i, in := range periods {
+		if in.Period == cur.Period {
+			trend[i] = r.point()
+		}
+	}
+	r.Trend = trend
 	return r, nil
 }
 
@@ -166,12 +182,8 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	ctx := workbook.NewContext(p, in.Period, nil)
 	latest := in.Collection.Latest()
 
-	// Each reporting unit's accepted entries, by the unit the entry is for.
-	type entryOf struct {
-		e   workbook.Entry
-		sub workbook.Submission
-	}
-	entries := map[string]map[string]entryOf{} // reporting unit → task → entry
+	// Each reporting unit's accepted entries, by task. The entries stay in accepted's
+	// slices, looked up by index: with 10,000 units there are 730,000 of them.
 	findings := map[string]int{}
 	for unit, s := range latest {
 		findings[unit] = len(s.Findings)
@@ -180,12 +192,21 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	byTaskOf := map[string]map[string]int{} // reporting unit → task → index in accepted[unit]
 	for unit, es := range accepted {
-		m := map[string]entryOf{}
-		for _, e := range es {
-			m[e.Task] = entryOf{e, latest[unit]}
+		m := make(map[string]int, len(es))
+		for i, e := range es {
+			m[e.Task] = i // the last row of a task, as before
 		}
-		entries[unit] = m
+		byTaskOf[unit] = m
+	}
+	// entry returns a reporting unit's accepted entry on a task.
+	entry := func(unit, task string) (*workbook.Entry, bool) {
+		i, ok := byTaskOf[unit][task]
+		if !ok {
+			return nil, false
+		}
+		return &accepted[unit][i], true
 	}
 	reporter := map[string]string{}
 	var reporting []string
@@ -199,17 +220,56 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 		}
 	}
 	reportOf := func(unit, task string, role plan.Role) (UnitReport, bool) {
-		m, ok := entries[reporter[unit]]
-		if !ok {
+		from := reporter[unit]
+		e, ok := entry(from, task)
+		if !ok || e.Status == "" {
 			return UnitReport{}, false
 		}
-		eo, ok := m[task]
-		if !ok || eo.e.Status == "" {
-			return UnitReport{}, false
-		}
-		e := eo.e
+		sub := latest[from]
 		return UnitReport{Unit: unit, Role: role, Status: e.Status, Percent: e.Percent, Progress: CellText(e.Progress), Problems: CellText(e.Problems),
-			NextSteps: CellText(e.NextSteps), Evidence: CellText(e.Evidence), File: eo.sub.Name, SHA256: eo.sub.SHA256}, true
+			NextSteps: CellText(e.NextSteps), Evidence: CellText(e.Evidence), File: sub.Name, SHA256: sub.SHA256}, true
+	}
+
+	// The units' figures come before the tasks': they are the last use of the templates, which
+	// with 10,000 units need not be held while the tasks' reports are made.
+	byName := map[string]plan.Unit{}
+	for _, u := range p.Units {
+		byName[u.Name] = u
+	}
+	for _, name := range reporting {
+		u := byName[name]
+		tpl := ctx.Template(name)
+		fig := Unit{Name: name, Submission: "missing", Assigned: len(tpl.Rows), Findings: findings[name], Contact: u.Contact, Phone: u.Phone, Email: u.Email}
+		if s, ok := latest[name]; ok {
+			fig.Received, fig.File = s.Received, s.Name
+			switch {
+			case !s.Accepted:
+				fig.Submission = "rejected"
+			case workbook.OnTime(s, in.Due):
+				fig.Submission = "on_time"
+			default:
+				fig.Submission = "late"
+			}
+		}
+		for _, row := range tpl.Rows {
+			e, ok := entry(name, row.TaskID)
+			switch {
+			case ok && e.Status != "":
+				fig.Reported++
+				switch e.Status {
+				case templates.StatusDone:
+					fig.Done++
+				case templates.StatusBehind, templates.StatusNotBegun:
+					fig.Behind++
+				}
+				if row.Overdue && e.Status != templates.StatusDone {
+					fig.Overdue++
+				}
+			case row.Overdue:
+				fig.Overdue++
+			}
+		}
+		r.Units = append(r.Units, fig)
 	}
 
 	next := in.Period.Next()
@@ -285,45 +345,6 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 		r.Sections = append(r.Sections, *sections[name])
 	}
 
-	byName := map[string]plan.Unit{}
-	for _, u := range p.Units {
-		byName[u.Name] = u
-	}
-	for _, name := range reporting {
-		u := byName[name]
-		tpl := ctx.Template(name)
-		fig := Unit{Name: name, Submission: "missing", Assigned: len(tpl.Rows), Findings: findings[name], Contact: u.Contact, Phone: u.Phone, Email: u.Email}
-		if s, ok := latest[name]; ok {
-			fig.Received, fig.File = s.Received, s.Name
-			switch {
-			case !s.Accepted:
-				fig.Submission = "rejected"
-			case workbook.OnTime(s, in.Due):
-				fig.Submission = "on_time"
-			default:
-				fig.Submission = "late"
-			}
-		}
-		for _, row := range tpl.Rows {
-			eo, ok := entries[name][row.TaskID]
-			switch {
-			case ok && eo.e.Status != "":
-				fig.Reported++
-				switch eo.e.Status {
-				case templates.StatusDone:
-					fig.Done++
-				case templates.StatusBehind, templates.StatusNotBegun:
-					fig.Behind++
-				}
-				if row.Overdue && eo.e.Status != templates.StatusDone {
-					fig.Overdue++
-				}
-			case row.Overdue:
-				fig.Overdue++
-			}
-		}
-		r.Units = append(r.Units, fig)
-	}
 	r.Submissions = append(r.Submissions, in.Collection.Submissions...)
 	return r, nil
 }

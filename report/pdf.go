@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"os"
@@ -17,15 +18,19 @@ import (
 	"planreport/workbook"
 )
 
-// WritePDF writes the printed report to path, atomically.
+// WritePDF writes the printed report to path, atomically. The PDF goes straight into the file,
+// not through a copy in memory.
 func (r *Report) WritePDF(path string) error {
-	data, err := r.PDF()
+	d, err := r.layout()
 	if err != nil {
 		return err
 	}
 	return plan.WriteFileAtomic(path, func(f *os.File) error {
-		_, err := f.Write(data)
-		return err
+		w := bufio.NewWriterSize(f, 1<<20)
+		if err := d.pdf.Write(w); err != nil {
+			return fmt.Errorf("生成 PDF：%w", err)
+		}
+		return w.Flush()
 	})
 }
 
@@ -33,6 +38,19 @@ func (r *Report) WritePDF(path string) error {
 // behind tasks, each section's tasks, the units' reporting table, problems, and annexes. The
 // same report gives the same text and layout.
 func (r *Report) PDF() ([]byte, error) {
+	d, err := r.layout()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := d.pdf.Write(&b); err != nil {
+		return nil, fmt.Errorf("生成 PDF：%w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// layout lays the report out on pages, ready to be written.
+func (r *Report) layout() (*doc, error) {
 	d, err := newDoc()
 	if err != nil {
 		return nil, err
@@ -70,11 +88,7 @@ func (r *Report) PDF() ([]byte, error) {
 		r.Unprintable = append(r.Unprintable, c)
 	}
 	slices.Sort(r.Unprintable)
-	var b bytes.Buffer
-	if err := d.pdf.Write(&b); err != nil {
-		return nil, fmt.Errorf("生成 PDF：%w", err)
-	}
-	return b.Bytes(), nil
+	return d, nil
 }
 
 func (r *Report) title() string {

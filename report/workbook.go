@@ -1,8 +1,17 @@
 package report
 
 import (
+	"archive/zip"
+	"compress/flate"
+	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"iter"
 	"math"
+	"os"
 	"sort"
 	"strings"
 
@@ -40,6 +49,9 @@ func (r *Report) WriteWorkbook(path string) error {
 	w.styles()
 	w.check(f.SetSheetName("Sheet1", wbSheetSummary))
 	w.summary()
+	// Before the tables are streamed: SetActiveSheet reads every sheet back, and would read
+	// a streamed one's XML back into memory.
+	f.SetActiveSheet(0)
 	w.tasks()
 	w.units()
 	w.detail()
@@ -60,7 +72,6 @@ func (r *Report) WriteWorkbook(path string) error {
 		Modified:       stamp + "T00:00:00Z",
 		Language:       "zh-CN",
 	}))
-	f.SetActiveSheet(0)
 	// excelize adds the image content types from a map, in random order: sort them, so that
 	// the same report gives the same bytes.
 	if ct := f.ContentTypes; ct != nil {
@@ -69,7 +80,15 @@ func (r *Report) WriteWorkbook(path string) error {
 	if w.err != nil {
 		return fmt.Errorf("生成汇总工作簿：%w", w.err)
 	}
-	return plan.SaveWorkbook(f, path)
+	// The zip goes straight into the file: excelize would build all of it in memory first.
+	return plan.WriteFileAtomic(path, func(out *os.File) error {
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newWbSortedZip(out) })
+		buf, err := f.WriteToBuffer()
+		if err == nil && buf.Len() > 0 {
+			err = errors.New("excelize wrote past the zip writer")
+		}
+		return err
+	})
 }
 
 // wbWriter writes the consolidated workbook. Its identifiers start with wb so that they do
@@ -161,68 +180,47 @@ type wbCol struct {
 
 // wbTable is one sheet holding one table with its header in row 1.
 type wbTable struct {
-	sheet     string
-	cols      []wbCol
-	rows      [][]any
+	sheet string
+	cols  []wbCol
+	// n is how many rows rows yields: the filter's range and the conditional formats are
+	// set before the rows are streamed.
+	n int
+	// rows yields the table's rows in order. The slice it yields may be reused for the next
+	// row.
+	rows      iter.Seq[[]any]
 	landscape bool
 	freezeCol bool // freeze the first column too
+	// formats, when set, adds the table's conditional formats; last is the table's last row.
+	// It is called only when the table has rows.
+	formats func(last int)
 }
+
+// wbCutNote ends a text cut at the cell's limit.
+const wbCutNote = "……（超过单元格上限 32767 字，以下从略，全文见「" + wbSheetDetail + "」表）"
 
 // table writes a sheet holding one table: a styled header row, frozen and filterable, that is
 // repeated on every printed page; column widths; row heights that fit the wrapped text; and
-// the page set-up. It returns the table's last row.
+// the page set-up. The rows are streamed to the file as they come (the detail of 10,000 units
+// is 730,000 rows): the sheet's settings are made first, then its rows are written one by one
+// and are not kept. It returns the table's last row.
 func (w *wbWriter) table(t wbTable) int {
 	f := w.f
 	if _, err := f.NewSheet(t.sheet); err != nil {
 		w.check(err)
 		return 1
 	}
-	head := make([]any, len(t.cols))
-	for i, c := range t.cols {
-		head[i] = c.head
-		name, _ := excelize.ColumnNumberToName(i + 1)
-		w.check(f.SetColWidth(t.sheet, name, name, c.width))
-	}
-	w.check(f.SetSheetRow(t.sheet, "A1", &head))
+	n := t.n + 1
 	last, _ := excelize.ColumnNumberToName(len(t.cols))
-	w.check(f.SetCellStyle(t.sheet, "A1", last+"1", w.header))
-	w.check(f.SetRowHeight(t.sheet, 1, float64(wbHeaderLines(t.cols))*13.5+6))
-	for i, values := range t.rows {
-		row := i + 2
-		for j, v := range values {
-			if s, ok := v.(string); ok {
-				// A cell joining units' names to their texts may pass the cell's limit;
-				// excelize would cut it silently.
-				values[j] = cutText(s, MaxCellChars, "……（超过单元格上限 32767 字，以下从略，全文见「"+wbSheetDetail+"」表）")
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		w.check(f.SetSheetRow(t.sheet, cell, &values))
-		lines := 1
-		for j, v := range values {
-			if s, ok := v.(string); ok && j < len(t.cols) && t.cols[j].kind != wbCode {
-				lines = max(lines, wbLines(s, t.cols[j].width))
-			}
-		}
-		w.check(f.SetRowHeight(t.sheet, row, math.Min(409, float64(lines)*13.5+4)))
-	}
-	n := len(t.rows) + 1
-	if n > 1 {
-		for i, c := range t.cols {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			style := w.text
-			switch c.kind {
-			case wbCenter:
-				style = w.center
-			case wbInt:
-				style = w.num
-			case wbPct:
-				style = w.pct
-			case wbCode:
-				style = w.code
-			}
-			w.check(f.SetCellStyle(t.sheet, name+"2", fmt.Sprintf("%s%d", name, n), style))
-		}
+	// Everything but the rows goes on the sheet before it is streamed: the stream writer
+	// writes the sheet's properties, views and columns when it starts and the rest when it is
+	// flushed.
+	//
+	// The widths from the last column to the first: excelize keeps a streamed sheet's columns
+	// in the order they are set, newest first, and does not sort them when it saves the
+	// sheet, as it does an unstreamed one's; the file must list them in ascending order.
+	for i := len(t.cols) - 1; i >= 0; i-- {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		w.check(f.SetColWidth(t.sheet, name, name, t.cols[i].width))
 	}
 	panes := &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}
@@ -238,6 +236,74 @@ func (w *wbWriter) table(t wbTable) int {
 	}
 	w.pageSetup(t.sheet, orientation)
 	w.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + t.sheet + "'!$1:$1", Scope: t.sheet}))
+	if t.formats != nil && n > 1 {
+		t.formats(n)
+	}
+	if w.err != nil {
+		return n
+	}
+
+	sw, err := f.NewStreamWriter(t.sheet)
+	if err != nil {
+		w.check(err)
+		return n
+	}
+	styles := make([]int, len(t.cols))
+	for i, c := range t.cols {
+		switch c.kind {
+		case wbCenter:
+			styles[i] = w.center
+		case wbInt:
+			styles[i] = w.num
+		case wbPct:
+			styles[i] = w.pct
+		case wbCode:
+			styles[i] = w.code
+		default:
+			styles[i] = w.text
+		}
+	}
+	cells := make([]any, len(t.cols))
+	head := make([]excelize.Cell, len(t.cols))
+	for i, c := range t.cols {
+		head[i] = excelize.Cell{StyleID: w.header, Value: c.head}
+		cells[i] = &head[i]
+	}
+	w.check(sw.SetRow("A1", cells, excelize.RowOpts{Height: float64(wbHeaderLines(t.cols))*13.5 + 6}))
+	row := make([]excelize.Cell, len(t.cols))
+	for i := range row {
+		cells[i] = &row[i]
+	}
+	r := 1
+	for values := range t.rows {
+		if w.err != nil {
+			break
+		}
+		r++
+		lines := 1
+		for j := range row {
+			var v any
+			if j < len(values) {
+				v = values[j]
+			}
+			if s, ok := v.(string); ok {
+				// A cell joining units' names to their texts may pass the cell's limit;
+				// excelize would cut it silently.
+				s = cutText(s, MaxCellChars, wbCutNote)
+				v = s
+				if t.cols[j].kind != wbCode {
+					lines = max(lines, wbLines(s, t.cols[j].width))
+				}
+			}
+			row[j] = excelize.Cell{StyleID: styles[j], Value: v}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		w.check(sw.SetRow(cell, cells, excelize.RowOpts{Height: math.Min(409, float64(lines)*13.5+4)}))
+	}
+	if w.err == nil && r != n {
+		w.check(fmt.Errorf("「%s」表：应有 %d 行，写了 %d 行", t.sheet, n-1, r-1))
+	}
+	w.check(sw.Flush())
 	return n
 }
 
@@ -270,7 +336,10 @@ func wbHeaderText(s string, n int) string {
 // fit wrapped text on their own.
 func wbLines(text string, width float64) int {
 	lines := 0
-	for _, para := range strings.Split(text, "\n") {
+	for {
+		// One paragraph at a time, without splitting the text: this runs for every cell of
+		// the detail.
+		para, rest, more := strings.Cut(text, "\n")
 		units := 0.0
 		for _, r := range para {
 			if r < 0x2E80 {
@@ -280,8 +349,11 @@ func wbLines(text string, width float64) int {
 			}
 		}
 		lines += max(1, int(math.Ceil(units/math.Max(1, width-1))))
+		if !more {
+			return lines
+		}
+		text = rest
 	}
-	return lines
 }
 
 func wbHeaderLines(cols []wbCol) int {
@@ -654,64 +726,88 @@ func (w *wbWriter) lightFormats(sheet, rangeRef string) {
 
 // tasks writes 任务: one row per task, its light coloured by conditional formatting.
 func (w *wbWriter) tasks() {
-	var rows [][]any
-	for _, t := range w.r.Tasks {
-		rows = append(rows, []any{t.ID, wbSection(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
-			t.Status, t.Light.Chinese(), wbYesNo(t.Overdue), wbLeadText(t), wbProblemsText(t), t.Why})
+	rows := func(yield func([]any) bool) {
+		for _, t := range w.r.Tasks {
+			if !yield([]any{t.ID, wbSection(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
+				t.Status, t.Light.Chinese(), wbYesNo(t.Overdue), wbLeadText(t), wbProblemsText(t), t.Why}) {
+				return
+			}
+		}
 	}
-	n := w.table(wbTable{sheet: wbSheetTasks, landscape: true, rows: rows, cols: []wbCol{
+	w.table(wbTable{sheet: wbSheetTasks, landscape: true, n: len(w.r.Tasks), rows: rows, cols: []wbCol{
 		{"任务编号", 7, wbCenter}, {"所属部分/章节", 16, wbText}, {"任务内容", 40, wbText}, {"牵头单位", 14, wbText},
 		{"完成时限", 10, wbCenter}, {"截止日期", 11, wbCenter}, {"状态", 9, wbCenter}, {"灯", 7, wbCenter}, {"是否逾期", 6, wbCenter},
 		{"牵头单位报告的进展", 40, wbText}, {"存在问题", 26, wbText}, {"原因", 12, wbText},
-	}})
-	if n > 1 {
+	}, formats: func(n int) {
 		w.lightFormats(wbSheetTasks, fmt.Sprintf("H2:H%d", n))
 		w.check(w.f.SetConditionalFormat(wbSheetTasks, fmt.Sprintf("I2:I%d", n), []excelize.ConditionalFormatOptions{
 			{Type: "cell", Criteria: "==", Value: `"是"`, Format: &w.red},
 		}))
-	}
+	}})
 }
 
 // units writes 单位: the units in ranking order.
 func (w *wbWriter) units() {
-	var rows [][]any
-	for i, u := range w.r.Ranked() {
-		received := ""
-		if !u.Received.IsZero() {
-			received = u.Received.Format("2006-01-02 15:04")
+	ranked := w.r.Ranked()
+	rows := func(yield func([]any) bool) {
+		for i, u := range ranked {
+			received := ""
+			if !u.Received.IsZero() {
+				received = u.Received.Format("2006-01-02 15:04")
+			}
+			if !yield([]any{i + 1, u.Name, SubmissionChinese(u.Submission), received, u.Assigned, u.Reported, u.Done,
+				u.Behind, u.Overdue, u.Findings, u.Contact, u.Phone, u.Email}) {
+				return
+			}
 		}
-		rows = append(rows, []any{i + 1, u.Name, SubmissionChinese(u.Submission), received, u.Assigned, u.Reported, u.Done,
-			u.Behind, u.Overdue, u.Findings, u.Contact, u.Phone, u.Email})
 	}
-	n := w.table(wbTable{sheet: wbSheetUnits, landscape: true, rows: rows, cols: []wbCol{
+	w.table(wbTable{sheet: wbSheetUnits, landscape: true, n: len(ranked), rows: rows, cols: []wbCol{
 		{"排名", 6, wbInt}, {"单位", 22, wbText}, {"报送情况", 11, wbCenter}, {"收到时间", 17, wbCenter}, {"分配任务", 8, wbInt},
 		{"已报告", 8, wbInt}, {"已完成", 8, wbInt}, {"滞后/未启动", 9, wbInt}, {"逾期未完成", 9, wbInt}, {"检查问题数", 9, wbInt},
 		{"联系人", 10, wbText}, {"电话", 15, wbText}, {"邮箱", 24, wbText},
-	}})
-	if n > 1 {
+	}, formats: func(n int) {
 		w.check(w.f.SetConditionalFormat(wbSheetUnits, fmt.Sprintf("C2:C%d", n), []excelize.ConditionalFormatOptions{
 			{Type: "cell", Criteria: "==", Value: `"` + SubmissionChinese("missing") + `"`, Format: &w.red},
 			{Type: "cell", Criteria: "==", Value: `"` + SubmissionChinese("rejected") + `"`, Format: &w.red},
 			{Type: "cell", Criteria: "==", Value: `"` + SubmissionChinese("late") + `"`, Format: &w.yellow},
 		}))
-	}
+	}})
 }
 
-// wbReports is every accepted report on a task: its leads', then its responsible units'.
-func wbReports(t Task) []UnitReport {
-	return append(append([]UnitReport(nil), t.Leads...), t.Responsible...)
+// wbReports yields every accepted report on a task: its leads', then its responsible units'.
+func wbReports(t *Task) iter.Seq[*UnitReport] {
+	return func(yield func(*UnitReport) bool) {
+		for _, urs := range [][]UnitReport{t.Leads, t.Responsible} {
+			for i := range urs {
+				if !yield(&urs[i]) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // detail writes 明细: every unit's report on every task, with the file it came from.
 func (w *wbWriter) detail() {
-	var rows [][]any
-	for _, t := range w.r.Tasks {
-		for _, ur := range wbReports(t) {
-			rows = append(rows, []any{t.ID, wbShort(t.Text, 30), ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent,
-				ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.File, ur.SHA256})
+	n := 0
+	for i := range w.r.Tasks {
+		n += len(w.r.Tasks[i].Leads) + len(w.r.Tasks[i].Responsible)
+	}
+	rows := func(yield func([]any) bool) {
+		row := make([]any, 12)
+		for i := range w.r.Tasks {
+			t := &w.r.Tasks[i]
+			short := wbShort(t.Text, 30)
+			for ur := range wbReports(t) {
+				row[0], row[1], row[2], row[3], row[4], row[5] = t.ID, short, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent
+				row[6], row[7], row[8], row[9], row[10], row[11] = ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.File, ur.SHA256
+				if !yield(row) {
+					return
+				}
+			}
 		}
 	}
-	w.table(wbTable{sheet: wbSheetDetail, landscape: true, freezeCol: true, rows: rows, cols: []wbCol{
+	w.table(wbTable{sheet: wbSheetDetail, landscape: true, freezeCol: true, n: n, rows: rows, cols: []wbCol{
 		{"任务编号", 7, wbCenter}, {"任务内容", 24, wbText}, {"单位", 16, wbText}, {"角色", 6, wbCenter}, {"完成状态", 9, wbCenter},
 		{"完成进度(%)", 8, wbInt}, {"本期工作进展", 40, wbText}, {"存在问题", 26, wbText}, {"下步计划", 26, wbText},
 		{"佐证材料", 18, wbText}, {"来源文件", 24, wbText}, {"SHA-256", 20, wbCode},
@@ -720,14 +816,21 @@ func (w *wbWriter) detail() {
 
 // overdue writes 逾期任务: the tasks past their deadline and not done.
 func (w *wbWriter) overdue() {
-	var rows [][]any
+	n := 0
 	for _, t := range w.r.Tasks {
 		if t.Overdue {
-			rows = append(rows, []any{t.ID, wbSection(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
-				t.Status, wbLeadText(t), wbProblemsText(t), wbNextText(t)})
+			n++
 		}
 	}
-	w.table(wbTable{sheet: wbSheetOverdue, landscape: true, rows: rows, cols: []wbCol{
+	rows := func(yield func([]any) bool) {
+		for _, t := range w.r.Tasks {
+			if t.Overdue && !yield([]any{t.ID, wbSection(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
+				t.Status, wbLeadText(t), wbProblemsText(t), wbNextText(t)}) {
+				return
+			}
+		}
+	}
+	w.table(wbTable{sheet: wbSheetOverdue, landscape: true, n: n, rows: rows, cols: []wbCol{
 		{"任务编号", 7, wbCenter}, {"所属部分/章节", 16, wbText}, {"任务内容", 36, wbText}, {"牵头单位", 14, wbText},
 		{"完成时限", 10, wbCenter}, {"截止日期", 11, wbCenter}, {"状态", 9, wbCenter},
 		{"牵头单位报告的进展", 36, wbText}, {"存在问题", 26, wbText}, {"下步计划", 26, wbText},
@@ -736,15 +839,34 @@ func (w *wbWriter) overdue() {
 
 // problems writes 存在问题: every problem a unit reported, by task.
 func (w *wbWriter) problems() {
-	var rows [][]any
-	for _, t := range w.r.Tasks {
-		for _, ur := range wbReports(t) {
-			if wbHasProblems(ur) {
-				rows = append(rows, []any{t.ID, wbShort(t.Text, 40), ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Problems, ur.NextSteps})
+	n := 0
+	for i := range w.r.Tasks {
+		for ur := range wbReports(&w.r.Tasks[i]) {
+			if wbHasProblems(*ur) {
+				n++
 			}
 		}
 	}
-	w.table(wbTable{sheet: wbSheetProblems, landscape: true, rows: rows, cols: []wbCol{
+	rows := func(yield func([]any) bool) {
+		row := make([]any, 7)
+		for i := range w.r.Tasks {
+			t := &w.r.Tasks[i]
+			short := ""
+			for ur := range wbReports(t) {
+				if !wbHasProblems(*ur) {
+					continue
+				}
+				if short == "" {
+					short = wbShort(t.Text, 40)
+				}
+				row[0], row[1], row[2], row[3], row[4], row[5], row[6] = t.ID, short, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Problems, ur.NextSteps
+				if !yield(row) {
+					return
+				}
+			}
+		}
+	}
+	w.table(wbTable{sheet: wbSheetProblems, landscape: true, n: n, rows: rows, cols: []wbCol{
 		{"任务编号", 7, wbCenter}, {"任务内容", 30, wbText}, {"单位", 16, wbText}, {"角色", 6, wbCenter}, {"完成状态", 9, wbCenter},
 		{"存在问题", 44, wbText}, {"下步计划", 40, wbText},
 	}})
@@ -752,13 +874,20 @@ func (w *wbWriter) problems() {
 
 // missing writes 未报送单位: the units with no submission, with whom to remind.
 func (w *wbWriter) missing() {
-	var rows [][]any
+	n := 0
 	for _, u := range w.r.Units {
 		if u.Submission == "missing" {
-			rows = append(rows, []any{u.Name, u.Assigned, u.Contact, u.Phone, u.Email})
+			n++
 		}
 	}
-	w.table(wbTable{sheet: wbSheetMissing, rows: rows, cols: []wbCol{
+	rows := func(yield func([]any) bool) {
+		for _, u := range w.r.Units {
+			if u.Submission == "missing" && !yield([]any{u.Name, u.Assigned, u.Contact, u.Phone, u.Email}) {
+				return
+			}
+		}
+	}
+	w.table(wbTable{sheet: wbSheetMissing, n: n, rows: rows, cols: []wbCol{
 		{"单位", 26, wbText}, {"分配任务", 9, wbInt}, {"联系人", 12, wbText}, {"电话", 16, wbText}, {"邮箱", 28, wbText},
 	}})
 }
@@ -816,26 +945,32 @@ func (w *wbWriter) findings() {
 		}
 		return a.Unit < b.Unit
 	})
-	var rows [][]any
+	n := 0
 	for _, s := range subs {
-		unit := s.Unit
-		if unit == "" {
-			unit = "（未识别单位）"
-		}
-		for _, fd := range s.Findings {
-			rows = append(rows, []any{unit, s.Name, wbSeverity(fd.Severity), fd.Rule, fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint})
+		n += len(s.Findings)
+	}
+	rows := func(yield func([]any) bool) {
+		for _, s := range subs {
+			unit := s.Unit
+			if unit == "" {
+				unit = "（未识别单位）"
+			}
+			for _, fd := range s.Findings {
+				if !yield([]any{unit, s.Name, wbSeverity(fd.Severity), fd.Rule, fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint}) {
+					return
+				}
+			}
 		}
 	}
-	n := w.table(wbTable{sheet: wbSheetFindings, landscape: true, rows: rows, cols: []wbCol{
+	w.table(wbTable{sheet: wbSheetFindings, landscape: true, n: n, rows: rows, cols: []wbCol{
 		{"单位", 16, wbText}, {"文件", 24, wbText}, {"严重程度", 8, wbCenter}, {"规则", 18, wbText}, {"工作表", 10, wbText},
 		{"单元格", 7, wbCenter}, {"任务编号", 7, wbCenter}, {"问题", 40, wbText}, {"修改建议", 36, wbText},
-	}})
-	if n > 1 {
+	}, formats: func(n int) {
 		w.check(w.f.SetConditionalFormat(wbSheetFindings, fmt.Sprintf("C2:C%d", n), []excelize.ConditionalFormatOptions{
 			{Type: "cell", Criteria: "==", Value: `"错误"`, Format: &w.red},
 			{Type: "cell", Criteria: "==", Value: `"警告"`, Format: &w.yellow},
 		}))
-	}
+	}})
 }
 
 func wbSeverity(s workbook.Severity) string {
@@ -843,4 +978,113 @@ func wbSeverity(s workbook.Severity) string {
 		return "错误"
 	}
 	return "警告"
+}
+
+// wbSortedZip writes the workbook's zip so that the same report gives the same bytes. excelize
+// writes the streamed sheets in the random order of a map: every part is compressed as it
+// comes into one temporary file, and the parts are added to the zip at the end, in the order
+// of their names ([Content_Types].xml, _rels, docProps, xl), already compressed.
+type wbSortedZip struct {
+	w     io.Writer
+	spool *os.File
+	parts []*wbPart
+	cur   *wbPart
+	err   error
+}
+
+// wbPart is one part of the zip, compressed in the spool at [off, off+size).
+type wbPart struct {
+	name       string
+	off, size  int64
+	crc        hash.Hash32
+	plain      int64
+	compressor *flate.Writer
+}
+
+func newWbSortedZip(w io.Writer) *wbSortedZip { return &wbSortedZip{w: w} }
+
+func (z *wbSortedZip) Create(name string) (io.Writer, error) {
+	if err := z.finish(); err != nil {
+		return nil, err
+	}
+	if z.spool == nil {
+		if z.spool, z.err = os.CreateTemp("", "planreport-xlsx-*"); z.err != nil {
+			return nil, z.err
+		}
+	}
+	off, err := z.spool.Seek(0, io.SeekEnd)
+	if err != nil {
+		z.err = err
+		return nil, err
+	}
+	// Level 5 is what archive/zip compresses with.
+	fw, err := flate.NewWriter(z.spool, 5)
+	if err != nil {
+		z.err = err
+		return nil, err
+	}
+	z.cur = &wbPart{name: name, off: off, crc: crc32.NewIEEE(), compressor: fw}
+	z.parts = append(z.parts, z.cur)
+	return z, nil
+}
+
+// Write adds to the current part.
+func (z *wbSortedZip) Write(p []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	z.cur.crc.Write(p)
+	z.cur.plain += int64(len(p))
+	n, err := z.cur.compressor.Write(p)
+	if err != nil {
+		z.err = err
+	}
+	return n, err
+}
+
+// finish ends the current part's compressed data.
+func (z *wbSortedZip) finish() error {
+	if z.err != nil || z.cur == nil {
+		return z.err
+	}
+	if z.err = z.cur.compressor.Close(); z.err != nil {
+		return z.err
+	}
+	end, err := z.spool.Seek(0, io.SeekEnd)
+	if err != nil {
+		z.err = err
+		return err
+	}
+	z.cur.size = end - z.cur.off
+	z.cur.compressor = nil
+	z.cur = nil
+	return nil
+}
+
+func (z *wbSortedZip) AddFS(fs.FS) error { return errors.New("wbSortedZip: AddFS is not supported") }
+
+// Close writes the zip: its parts in the order of their names.
+func (z *wbSortedZip) Close() error {
+	defer func() {
+		if z.spool != nil {
+			z.spool.Close()
+			os.Remove(z.spool.Name())
+		}
+	}()
+	if err := z.finish(); err != nil {
+		return err
+	}
+	sort.SliceStable(z.parts, func(i, j int) bool { return z.parts[i].name < z.parts[j].name })
+	zw := zip.NewWriter(z.w)
+	for _, p := range z.parts {
+		out, err := zw.CreateRaw(&zip.FileHeader{Name: p.name, Method: zip.Deflate, CRC32: p.crc.Sum32(),
+			CompressedSize64: uint64(p.size), UncompressedSize64: uint64(p.plain)})
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, io.NewSectionReader(z.spool, p.off, p.size)); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
 }

@@ -74,6 +74,9 @@ const (
 	RulePlaceholder    = "progress-placeholder"
 	RuleUnchanged      = "progress-unchanged"
 	RuleFillerMissing  = "filler-missing"
+
+	// The findings.
+	RuleTooMany = "findings-too-many" // more findings of one rule than are worth listing
 )
 
 func (f Finding) String() string {
@@ -96,4 +99,54 @@ func Errors(fs []Finding) int {
 		}
 	}
 	return n
+}
+
+// Bounds of the findings kept for one file: a workbook with a million rows added (or made to
+// look so) would otherwise have a million findings, each a row in the record, the findings
+// workbook and the feedback list.
+const (
+	MaxFindingsPerRule = 50
+	MaxFindings        = 500
+)
+
+// CapFindings keeps at most MaxFindingsPerRule findings of each rule and MaxFindings in all, in
+// their order; for each rule cut short it adds one finding that says how many more there are
+// (an error when any of them is). A file with an error still has one.
+func CapFindings(fs []Finding) []Finding {
+	if len(fs) <= MaxFindingsPerRule {
+		return fs
+	}
+	kept := make([]Finding, 0, min(len(fs), MaxFindings))
+	count := map[string]int{}
+	type cut struct {
+		first Finding
+		n     int
+		sev   Severity
+	}
+	cuts := map[string]*cut{}
+	var order []string
+	for _, f := range fs {
+		count[f.Rule]++
+		if count[f.Rule] <= MaxFindingsPerRule && len(kept) < MaxFindings-len(order)-1 {
+			kept = append(kept, f)
+			continue
+		}
+		c, ok := cuts[f.Rule]
+		if !ok {
+			c = &cut{first: f, sev: Warning}
+			cuts[f.Rule] = c
+			order = append(order, f.Rule)
+		}
+		c.n++
+		if f.Severity == Error {
+			c.sev = Error
+		}
+	}
+	for _, rule := range order {
+		c := cuts[rule]
+		kept = append(kept, Finding{Severity: c.sev, Rule: RuleTooMany, Unit: c.first.Unit, File: c.first.File, Sheet: c.first.Sheet,
+			Message: fmt.Sprintf("另有 %d 处同类问题未逐一列出（规则 %s，如：%s）", c.n, rule, c.first.Message),
+			Hint:    "请按已列出的问题逐项检查全表；如表中有大量多余的行或内容，请使用办公室下发的报送表重新填写"})
+	}
+	return kept
 }

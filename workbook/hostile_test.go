@@ -25,6 +25,7 @@ type hostileCase struct {
 	maxTime  time.Duration
 	progress string // when accepted: 1.1's progress as read, or "" not to check
 	note     string // what the feedback workbook's list says about the unit's own file, if anything
+	known    string // a known problem of the reader (workbook/read.go, xlsx.go), reported to its owner: skip when Check fails
 }
 
 // hostileWorkbooks builds the hostile returned workbooks from 宝山镇's template, filled
@@ -65,6 +66,9 @@ func hostileWorkbooks(t testing.TB, fx *fixture) []hostileCase {
 			maxPeak: 160 << 20, maxTime: 5 * time.Second, note: "原表过大"},
 		{name: "million-empty-rows-formula", data: must(hostile.EmptyRows(fx.filled(t, unit, formula), sheet, rows, 1_000_000)), accepted: true,
 			maxPeak: 200 << 20, maxTime: 5 * time.Second, note: "原表过大"},
+		// 300,000 rows with text and no task id: each is a finding (a row added).
+		{name: "300k-text-rows", data: must(hostile.TextRows(fx.filled(t, unit, nil), sheet, rows, 300_000)),
+			rule: RuleRowAdded, says: []string{"没有任务编号"}, maxPeak: 128 << 20, maxTime: 5 * time.Second, note: "原表过大"},
 		// 16,384 columns (to XFD) filled in the header row.
 		{name: "columns-16384", data: must(hostile.WideRow(fx.filled(t, unit, nil), sheet, 13)), accepted: true,
 			maxPeak: 64 << 20, maxTime: 3 * time.Second},
@@ -128,9 +132,14 @@ func TestHostileWorkbooks(t *testing.T) {
 
 			// The feedback workbook, for a unit whose workbook has a finding.
 			if len(checkErr) > 0 {
-				t.Errorf("%s", strings.Join(checkErr, "\n"))
+				if hc.known != "" {
+					t.Logf("%s", strings.Join(checkErr, "\n"))
+					defer t.Skip(hc.known) // after the feedback's checks
+				} else {
+					t.Errorf("%s", strings.Join(checkErr, "\n"))
+				}
 			}
-			s := Submission{SHA256: r.SHA256, Name: name, Unit: r.Unit, Accepted: r.Accepted(), Findings: append(r.Findings,
+			s := Submission{SHA256: r.SHA256, Name: name, Unit: r.Unit, Accepted: r.Accepted(), Findings: append(CapFindings(r.Findings),
 				Finding{Severity: Warning, Rule: RuleStatusSynonym, File: name, Sheet: templates.SheetTasks, Cell: "G2", Task: "x", Message: "提醒", Hint: "提示"})}
 			path := filepath.Join(t.TempDir(), "反馈.xlsx")
 			var err error
@@ -182,5 +191,37 @@ func TestWriteHostileSamples(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, hc.name+".xlsx"), hc.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestCapFindings: a workbook with a finding on each of thousands of rows keeps fifty of each
+// rule and one that counts the rest, an error when they are; few findings are kept as they are.
+func TestCapFindings(t *testing.T) {
+	var fs []Finding
+	for i := range 10000 {
+		fs = append(fs, Finding{Severity: Error, Rule: RuleRowAdded, File: "a.xlsx", Sheet: templates.SheetTasks, Cell: fmt.Sprintf("A%d", i+2), Message: fmt.Sprintf("第 %d 行没有任务编号", i+2)})
+		if i%2 == 0 {
+			fs = append(fs, Finding{Severity: Warning, Rule: RuleStatusSynonym, File: "a.xlsx", Message: "提醒"})
+		}
+	}
+	got := CapFindings(fs)
+	if len(got) != 2*MaxFindingsPerRule+2 {
+		t.Fatalf("%d findings kept, want %d", len(got), 2*MaxFindingsPerRule+2)
+	}
+	var notes []Finding
+	for _, f := range got {
+		if f.Rule == RuleTooMany {
+			notes = append(notes, f)
+		}
+	}
+	if len(notes) != 2 || notes[0].Severity != Error || !strings.Contains(notes[0].Message, "另有 9950 处同类问题") || notes[1].Severity != Warning {
+		t.Errorf("notes %+v", notes)
+	}
+	if Errors(got) == 0 {
+		t.Error("the capped findings lost their errors")
+	}
+	few := fs[:30]
+	if got := CapFindings(few); len(got) != 30 {
+		t.Errorf("CapFindings changed %d findings into %d", 30, len(got))
 	}
 }

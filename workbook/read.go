@@ -436,6 +436,16 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 	seen := map[string]int{} // task id → returned row number
 	lastIndex := -1
 	reordered := false
+	added := 0 // rows that are not tasks: the first MaxFindingsPerRule are listed, then counted
+	firstAdded := ""
+	addedRow := func(n int, id, msg, hint string) {
+		if firstAdded == "" {
+			firstAdded = msg
+		}
+		if added++; added <= MaxFindingsPerRule {
+			r.add(Error, RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), id, msg, hint)
+		}
+	}
 	for n := hdr + 1; n < len(rows); n++ {
 		row := rows[n]
 		id := compactNarrow(get(row, templates.ColID))
@@ -447,15 +457,13 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 				}
 			}
 			if !empty {
-				r.add(Error, RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), "", fmt.Sprintf("第 %d 行没有任务编号", n+1),
-					"请不要增加行；如需补充说明，请写在该任务的“本期工作进展”中")
+				addedRow(n, "", fmt.Sprintf("第 %d 行没有任务编号", n+1), "请不要增加行；如需补充说明，请写在该任务的“本期工作进展”中")
 			}
 			continue
 		}
 		idx, ok := want[id]
 		if !ok {
-			r.add(Error, RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), id, fmt.Sprintf("任务编号“%s”不是下发给本单位的任务", id),
-				"请不要增加行或修改任务编号；请删除该行，或使用办公室下发的报送表")
+			addedRow(n, id, fmt.Sprintf("任务编号“%s”不是下发给本单位的任务", id), "请不要增加行或修改任务编号；请删除该行，或使用办公室下发的报送表")
 			continue
 		}
 		if prev, dup := seen[id]; dup {
@@ -500,6 +508,11 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 			NextSteps: value(templates.ColNextSteps), Evidence: value(templates.ColEvidence)}
 		c.checkEntry(r, &e, expectedRow, value(templates.ColStatus), value(templates.ColPercent), sheet, col)
 		r.Entries = append(r.Entries, e)
+	}
+	if added > MaxFindingsPerRule {
+		// Counted here, as CapFindings would, without making a finding for each row.
+		r.add(Error, RuleTooMany, sheet, "", "", fmt.Sprintf("另有 %d 处同类问题未逐一列出（规则 %s，如：%s）", added-MaxFindingsPerRule, RuleRowAdded, firstAdded),
+			"请按已列出的问题逐项检查全表；如表中有大量多余的行或内容，请使用办公室下发的报送表重新填写")
 	}
 	if reordered {
 		r.add(Warning, RuleRowReordered, sheet, "", "", "任务行的顺序与下发的报送表不同", "已按任务编号逐行核对，不影响接收；今后请不要排序或移动行")

@@ -66,6 +66,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		paths = []string{inboxDir}
 	}
+	removeLeftovers(w.periodDir(period))
 	res, err := collect(ctx, w, p, period, paths, *password, stderr)
 	if err != nil {
 		return err
@@ -121,6 +122,7 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 				return err
 			}
 			res.originals++
+			crashPoint("original")
 		}
 		batch = append(batch, items...)
 		if len(batch) >= 64 {
@@ -135,9 +137,11 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 	if err != nil {
 		return nil, err
 	}
+	crashPoint("archived")
 	if err := coll.Save(); err != nil {
 		return nil, err
 	}
+	crashPoint("saved")
 	return res, nil
 }
 
@@ -184,13 +188,14 @@ func (res *collected) checkBatch(ctx context.Context, check *workbook.Context, i
 	for _, i := range todo {
 		it, r := items[i], reports[i]
 		s := workbook.Submission{SHA256: r.SHA256, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received,
-			Unit: r.Unit, Identified: r.Identified, Accepted: r.Accepted(), Findings: r.Findings}
+			Unit: r.Unit, Identified: r.Identified, Accepted: r.Accepted(), Findings: workbook.CapFindings(r.Findings)}
 		added, err := res.coll.Add(s, it.Data)
 		if err != nil {
 			return err
 		}
 		if added {
 			res.added = append(res.added, res.coll.Submissions[indexOf(res.coll, s.SHA256)])
+			crashPoint("archive")
 		}
 	}
 	return nil
@@ -351,6 +356,7 @@ func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *wo
 		if err := workbook.WriteFindings(filepath.Join(dir, findingsName), coll); err != nil {
 			return fmt.Errorf("写入检查结果：%w", err)
 		}
+		crashPoint("findings")
 		return nil
 	})
 	errs := make([]error, len(units))
@@ -371,6 +377,7 @@ func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *wo
 			if eml && !s.Accepted {
 				errs[i] = writeReplyDraft(w, p, period, s, path)
 			}
+			crashPoint("feedback")
 			return nil
 		})
 	}

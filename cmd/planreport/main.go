@@ -23,6 +23,12 @@ func main() {
 	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	pprof.StopCPUProfile()
+	if path := os.Getenv("PLANREPORT_MEMPROFILE"); path != "" { // for developers: where the memory goes
+		if f, err := os.Create(path); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -113,6 +114,9 @@ func TestOddNames(t *testing.T) {
 		k++
 		return files[keys[k-1]]
 	}
+	if runtime.GOOS == "windows" {
+		odd = nil // such files cannot be made there; zip entries and attachments still carry the names
+	}
 	for _, name := range odd {
 		putInbox(t, ws, name, next(), at)
 	}
@@ -151,7 +155,7 @@ func TestOddNames(t *testing.T) {
 
 	// A file whose name starts with a dot is hidden: not read, but said so.
 	out := runOK(t, "collect", "-w", ws, "--period", hardQ4.String(), "--eml")
-	if !strings.Contains(out, `..\..\evil.xlsx 是隐藏文件`) {
+	if odd != nil && !strings.Contains(out, `..\..\evil.xlsx 是隐藏文件`) {
 		t.Errorf("collect does not say it passed over the hidden file:\n%s", out)
 	}
 	res := readCollectJSON(t, runOK(t, "collect", "-w", ws, "--period", hardQ4.String(), "--json", "--eml"))

@@ -87,6 +87,7 @@ func runPlanImport(args []string, stdout, stderr io.Writer) error {
 	}
 
 	var kept, added int
+	removeLeftoversOf(*out)
 	_, statErr := os.Stat(*out)
 	exists := statErr == nil
 	switch {
@@ -263,6 +264,7 @@ func runPlanRefresh(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	removeLeftoversOf(path)
 	if err := p.UpdateLedger(path, false, nil, nil); err != nil {
 		return err
 	}

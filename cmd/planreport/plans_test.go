@@ -247,3 +247,34 @@ func TestRegistryProblems(t *testing.T) {
 	runOK(t, "report", "-w", ws, "--period", hardQ4.String(), "--date", "2024-01-15")
 	_ = p
 }
+
+// TestDuplicateIDsInPlan: a plan that numbers two tasks alike by mistake is imported with the
+// second told apart (1.1#2), the numbers otherwise as written, and plan check points it out.
+func TestDuplicateIDsInPlan(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "方案.txt")
+	os.WriteFile(src, []byte(`测试方案
+一、主要任务
+1.健全制度
+1.1 建立联席会议制度。（牵头单位：区司法局；完成时限：2024年6月底前）
+1.1 完善执法程序。（牵头单位：区财政局；完成时限：2024年6月底前）
+1.2 开展专项检查。（牵头单位：区司法局；完成时限：2024年6月底前）
+`), 0o644)
+	ledger := filepath.Join(dir, ledgerName)
+	runOK(t, "plan", "import", src, "-o", ledger)
+	p, err := plan.ReadLedger(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, task := range p.Tasks {
+		ids = append(ids, task.ID)
+	}
+	if got := strings.Join(ids, " "); got != "1.1 1.1#2 1.2" {
+		t.Errorf("ids %s, want 1.1 1.1#2 1.2", got)
+	}
+	_, out, _ := runErr("plan", "check", ledger)
+	if !strings.Contains(out, "「任务」表 A3：计划中有多项任务编号为“1.1”，导入时把这一项编为“1.1#2”以示区分") {
+		t.Errorf("plan check does not point out the duplicate:\n%s", out)
+	}
+}

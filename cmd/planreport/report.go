@@ -69,14 +69,17 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	out := filepath.Join(w.periodDir(period), "报告")
+	removeLeftovers(out)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("创建报告文件夹：%w", err)
 	}
 	pdf := filepath.Join(out, period.String()+"_落实情况报告.pdf")
 	xlsx := filepath.Join(out, period.String()+"_汇总表.xlsx")
+	crashPoint("consolidated")
 	if err := r.WritePDF(pdf); err != nil {
 		return err
 	}
+	crashPoint("pdf")
 	if len(r.Unprintable) > 0 {
 		var cs []string
 		for _, c := range r.Unprintable {

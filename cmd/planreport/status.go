@@ -142,6 +142,7 @@ func (w workspace) due(period plan.Period) string {
 // has an email address.
 func writeReminders(w workspace, p *plan.Plan, period plan.Period, due string, units []unitStatus) ([]string, error) {
 	dir := filepath.Join(w.periodDir(period), "催报")
+	removeLeftovers(dir)
 	var out []string
 	today := time.Now().Format("2006-01-02")
 	names := unitFileNames(p)

@@ -68,6 +68,7 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	opts := templates.Options{Period: period, Due: dueDate, Password: *password, Office: p.Office,
 		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}
+	removeLeftovers(w.templatesDir(period))
 	res, err := templates.Issue(w.templatesDir(period), ts, opts, *eml)
 	if err != nil {
 		return err

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -33,7 +36,10 @@ func (w workspace) periodDir(p plan.Period) string { return filepath.Join(w.dir,
 
 func (w workspace) templatesDir(p plan.Period) string { return filepath.Join(w.periodDir(p), "模板") }
 
-func (w workspace) inboxDir(p plan.Period) string { return filepath.Join(w.periodDir(p), "收件") }
+func (w workspace) inboxDir(p plan.Period) string { return filepath.Join(w.periodDir(p), inboxName) }
+
+// inboxName is a period's inbox folder, where the office puts what units sent.
+const inboxName = "收件"
 
 // readPlan reads the workspace's ledger, explaining how to make one when there is none.
 func (w workspace) readPlan() (*plan.Plan, error) {
@@ -41,6 +47,45 @@ func (w workspace) readPlan() (*plan.Plan, error) {
 		return nil, fmt.Errorf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(w.dir), ledgerName, w.dir)
 	}
 	return plan.ReadLedger(w.ledger())
+}
+
+// reLeftover matches the temporary file a write leaves when it is killed before renaming it
+// into place: .name.123456.tmp (plan.WriteFileAtomic and the archive's copies name them so).
+var reLeftover = regexp.MustCompile(`^\..+\.[0-9]+\.tmp$`)
+
+// removeLeftovers removes what killed runs left half-written in folders the command writes
+// (recursively, but for inboxes: what people put there is theirs). The next write of each
+// file replaces it whole; its leftover would only lie there.
+func removeLeftovers(dirs ...string) {
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return nil
+			case d.IsDir() && d.Name() == inboxName:
+				return filepath.SkipDir
+			case d.Type().IsRegular() && reLeftover.MatchString(d.Name()):
+				os.Remove(path)
+			}
+			return nil
+		})
+	}
+}
+
+// removeLeftoversOf removes the temporary files killed runs left beside one file, and
+// nothing else in its folder (a ledger may live among the office's own files).
+func removeLeftoversOf(path string) {
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
+	}
+	prefix := "." + filepath.Base(path) + "."
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, prefix) && e.Type().IsRegular() && reLeftover.MatchString(n) &&
+			strings.Trim(strings.TrimSuffix(strings.TrimPrefix(n, prefix), ".tmp"), "0123456789") == "" {
+			os.Remove(filepath.Join(filepath.Dir(path), n))
+		}
+	}
 }
 
 // unitFileNames names the files made for each unit (feedback, drafts) as

@@ -150,6 +150,40 @@ func EmptyRows(filled []byte, sheet string, last, n int) ([]byte, error) {
 	}})
 }
 
+// TextRows adds n rows after row last of a sheet, each with an "x" in column B and no task
+// id: a row added by the unit, as the rules see each of them.
+func TextRows(filled []byte, sheet string, last, n int) ([]byte, error) {
+	part, xml, err := sheetXML(filled, sheet)
+	if err != nil {
+		return nil, err
+	}
+	end := bytes.Index(xml, []byte("</sheetData>"))
+	if end < 0 {
+		return nil, fmt.Errorf("%s: no </sheetData>", part)
+	}
+	return RewriteZip(filled, map[string]func(io.Writer) error{part: func(w io.Writer) error {
+		if _, err := w.Write(xml[:end]); err != nil {
+			return err
+		}
+		var b []byte
+		for r := last + 1; r <= last+n; r++ {
+			b = append(b, `<row r="`...)
+			b = strconv.AppendInt(b, int64(r), 10)
+			b = append(b, `"><c r="B`...)
+			b = strconv.AppendInt(b, int64(r), 10)
+			b = append(b, `" t="inlineStr"><is><t>x</t></is></c></row>`...)
+			if len(b) > 60<<10 || r == last+n {
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+				b = b[:0]
+			}
+		}
+		_, err := w.Write(xml[end:])
+		return err
+	}})
+}
+
 // WideRow fills row 1 of a sheet from column from (1-based) to XFD, the 16,384th, with text.
 func WideRow(filled []byte, sheet string, from int) ([]byte, error) {
 	part, xml, err := sheetXML(filled, sheet)
