@@ -2,6 +2,7 @@ package report
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/flate"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -198,6 +201,31 @@ type wbTable struct {
 // wbCutNote ends a text cut at the cell's limit.
 const wbCutNote = "……（超过单元格上限 32767 字，以下从略，全文见「" + wbSheetDetail + "」表）"
 
+// wbCutText cuts s to the cell's limit with wbCutNote, as cutText does, but counting as Excel
+// and excelize do, in UTF-16 units: an emoji or a rare character outside the BMP is two.
+// excelize would cut a longer text silently, the note with it.
+func wbCutText(s string) string {
+	if len(s) <= MaxCellChars { // no more UTF-16 units than bytes
+		return s
+	}
+	units := 0
+	for _, r := range s {
+		units += utf16.RuneLen(r)
+	}
+	if units <= MaxCellChars {
+		return s
+	}
+	budget := MaxCellChars - utf8.RuneCountInString(wbCutNote) // the note is all in the BMP
+	units = 0
+	for i, r := range s {
+		if units+utf16.RuneLen(r) > budget {
+			return s[:i] + wbCutNote
+		}
+		units += utf16.RuneLen(r)
+	}
+	return s
+}
+
 // table writes a sheet holding one table: a styled header row, frozen and filterable, that is
 // repeated on every printed page; column widths; row heights that fit the wrapped text; and
 // the page set-up. The rows are streamed to the file as they come (the detail of 10,000 units
@@ -289,7 +317,7 @@ func (w *wbWriter) table(t wbTable) int {
 			if s, ok := v.(string); ok {
 				// A cell joining units' names to their texts may pass the cell's limit;
 				// excelize would cut it silently.
-				s = cutText(s, MaxCellChars, wbCutNote)
+				s = wbCutText(s)
 				v = s
 				if t.cols[j].kind != wbCode {
 					lines = max(lines, wbLines(s, t.cols[j].width))
@@ -982,23 +1010,23 @@ func wbSeverity(s workbook.Severity) string {
 
 // wbSortedZip writes the workbook's zip so that the same report gives the same bytes. excelize
 // writes the streamed sheets in the random order of a map: every part is compressed as it
-// comes into one temporary file, and the parts are added to the zip at the end, in the order
-// of their names ([Content_Types].xml, _rels, docProps, xl), already compressed.
+// comes into a spool, and the parts are added to the zip at the end, in the order of their
+// names ([Content_Types].xml, _rels, docProps, xl), already compressed.
 type wbSortedZip struct {
-	w     io.Writer
-	spool *os.File
-	parts []*wbPart
-	cur   *wbPart
-	err   error
+	w          io.Writer
+	spool      wbSpool
+	parts      []*wbPart
+	cur        *wbPart
+	compressor *flate.Writer // reused from part to part
+	err        error
 }
 
 // wbPart is one part of the zip, compressed in the spool at [off, off+size).
 type wbPart struct {
-	name       string
-	off, size  int64
-	crc        hash.Hash32
-	plain      int64
-	compressor *flate.Writer
+	name      string
+	off, size int64
+	crc       hash.Hash32
+	plain     int64
 }
 
 func newWbSortedZip(w io.Writer) *wbSortedZip { return &wbSortedZip{w: w} }
@@ -1007,23 +1035,16 @@ func (z *wbSortedZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
 	}
-	if z.spool == nil {
-		if z.spool, z.err = os.CreateTemp("", "planreport-xlsx-*"); z.err != nil {
+	if z.compressor == nil {
+		// Level 5 is what archive/zip compresses with.
+		z.compressor, z.err = flate.NewWriter(&z.spool, 5)
+		if z.err != nil {
 			return nil, z.err
 		}
+	} else {
+		z.compressor.Reset(&z.spool)
 	}
-	off, err := z.spool.Seek(0, io.SeekEnd)
-	if err != nil {
-		z.err = err
-		return nil, err
-	}
-	// Level 5 is what archive/zip compresses with.
-	fw, err := flate.NewWriter(z.spool, 5)
-	if err != nil {
-		z.err = err
-		return nil, err
-	}
-	z.cur = &wbPart{name: name, off: off, crc: crc32.NewIEEE(), compressor: fw}
+	z.cur = &wbPart{name: name, off: z.spool.size, crc: crc32.NewIEEE()}
 	z.parts = append(z.parts, z.cur)
 	return z, nil
 }
@@ -1035,7 +1056,7 @@ func (z *wbSortedZip) Write(p []byte) (int, error) {
 	}
 	z.cur.crc.Write(p)
 	z.cur.plain += int64(len(p))
-	n, err := z.cur.compressor.Write(p)
+	n, err := z.compressor.Write(p)
 	if err != nil {
 		z.err = err
 	}
@@ -1047,16 +1068,10 @@ func (z *wbSortedZip) finish() error {
 	if z.err != nil || z.cur == nil {
 		return z.err
 	}
-	if z.err = z.cur.compressor.Close(); z.err != nil {
+	if z.err = z.compressor.Close(); z.err != nil {
 		return z.err
 	}
-	end, err := z.spool.Seek(0, io.SeekEnd)
-	if err != nil {
-		z.err = err
-		return err
-	}
-	z.cur.size = end - z.cur.off
-	z.cur.compressor = nil
+	z.cur.size = z.spool.size - z.cur.off
 	z.cur = nil
 	return nil
 }
@@ -1065,12 +1080,7 @@ func (z *wbSortedZip) AddFS(fs.FS) error { return errors.New("wbSortedZip: AddFS
 
 // Close writes the zip: its parts in the order of their names.
 func (z *wbSortedZip) Close() error {
-	defer func() {
-		if z.spool != nil {
-			z.spool.Close()
-			os.Remove(z.spool.Name())
-		}
-	}()
+	defer z.spool.close()
 	if err := z.finish(); err != nil {
 		return err
 	}
@@ -1082,9 +1092,66 @@ func (z *wbSortedZip) Close() error {
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(out, io.NewSectionReader(z.spool, p.off, p.size)); err != nil {
+		if _, err := io.Copy(out, z.spool.section(p.off, p.size)); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
+}
+
+// wbSpoolMemory is how much of the compressed workbook is kept in memory before it goes to a
+// temporary file: the workbook of 1,000 units stays in memory, that of 10,000 does not. (A
+// variable for the tests.)
+var wbSpoolMemory = 16 << 20
+
+// wbSpool holds the compressed parts: in memory, then, past wbSpoolMemory, in a temporary
+// file.
+type wbSpool struct {
+	mem  bytes.Buffer
+	file *os.File
+	size int64
+}
+
+func (s *wbSpool) Write(p []byte) (int, error) {
+	if s.file == nil && s.mem.Len()+len(p) > wbSpoolMemory {
+		f, err := os.CreateTemp("", "planreport-xlsx-*")
+		if err != nil {
+			return 0, err
+		}
+		// Where the system allows it (not Windows), the file's name goes at once: nothing is
+		// left behind if the process is killed. Elsewhere close removes it.
+		os.Remove(f.Name())
+		if _, err := f.Write(s.mem.Bytes()); err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			return 0, err
+		}
+		s.mem = bytes.Buffer{}
+		s.file = f
+	}
+	var n int
+	var err error
+	if s.file != nil {
+		n, err = s.file.Write(p)
+	} else {
+		n, err = s.mem.Write(p)
+	}
+	s.size += int64(n)
+	return n, err
+}
+
+// section returns the spool's bytes [off, off+n).
+func (s *wbSpool) section(off, n int64) io.Reader {
+	if s.file == nil {
+		return bytes.NewReader(s.mem.Bytes()[off : off+n])
+	}
+	return io.NewSectionReader(s.file, off, n)
+}
+
+func (s *wbSpool) close() {
+	if s.file != nil {
+		s.file.Close()
+		os.Remove(s.file.Name()) // where it was not removed at once
+	}
+	s.mem = bytes.Buffer{}
 }

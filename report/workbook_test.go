@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -604,6 +606,58 @@ func TestWorkbookDeterministic(t *testing.T) {
 		if !bytes.Equal(data, pb[name]) {
 			t.Errorf("%s differs between two writes", name)
 		}
+	}
+}
+
+// TestWorkbookSpooled writes the workbook with its compressed parts spilled to a temporary
+// file, as a big one is: the same bytes as kept in memory, and no file left behind.
+func TestWorkbookSpooled(t *testing.T) {
+	r := wbReport(t)
+	a, _ := wbWrite(t, r)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	defer func(n int) { wbSpoolMemory = n }(wbSpoolMemory)
+	wbSpoolMemory = 1000
+	b, _ := wbWrite(t, r)
+	da, _ := os.ReadFile(a)
+	db, _ := os.ReadFile(b)
+	if !bytes.Equal(da, db) {
+		t.Error("the spooled workbook differs from the one kept in memory")
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("left in the temporary folder: %v", names)
+	}
+}
+
+// TestWorkbookCellLimit: a text within the cell's limit in characters but past it in UTF-16
+// units, as Excel counts (every emoji is two), is cut with the note, not silently; a text of
+// the Chinese characters that fit is left whole.
+func TestWorkbookCellLimit(t *testing.T) {
+	r := wbReport(t)
+	emoji := strings.Repeat("😀", 20000) + "【结尾】"
+	fits := strings.Repeat("长", MaxCellChars)
+	r.Tasks[0].Leads[0].Progress = emoji
+	r.Tasks[0].Leads[0].Problems = fits
+	_, f := wbWrite(t, r)
+	rows, err := f.GetRows(wbSheetDetail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress, problems string
+	for _, row := range rows {
+		if len(row) > 7 && strings.HasPrefix(row[6], "😀") {
+			progress, problems = row[6], row[7]
+		}
+	}
+	if n := len(utf16.Encode([]rune(progress))); n > MaxCellChars || !strings.HasSuffix(progress, wbCutNote) {
+		t.Errorf("emoji text: %d UTF-16 units, ends %q", n, string([]rune(progress)[max(0, len([]rune(progress))-30):]))
+	}
+	if problems != fits {
+		t.Errorf("a text of %d characters that fits was changed (%d characters)", MaxCellChars, utf8.RuneCountInString(problems))
 	}
 }
 
