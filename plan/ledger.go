@@ -341,7 +341,17 @@ func (lw *ledgerWriter) table(sheet string, headers []string, widths []float64, 
 
 // WriteFileAtomic writes a file through write into a temporary file beside path, syncs it and
 // renames it over path, so readers and crashes see either the old file or the whole new one.
-func WriteFileAtomic(path string, write func(*os.File) error) (err error) {
+func WriteFileAtomic(path string, write func(*os.File) error) error {
+	return writeAside(path, write, true)
+}
+
+// WriteFileAside is WriteFileAtomic without the sync, for a caller that syncs many files
+// together before it depends on them (the archive of a collection).
+func WriteFileAside(path string, write func(*os.File) error) error {
+	return writeAside(path, write, false)
+}
+
+func writeAside(path string, write func(*os.File) error, sync bool) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -360,8 +370,10 @@ func WriteFileAtomic(path string, write func(*os.File) error) (err error) {
 	if err = tmp.Chmod(0o644); err != nil {
 		return fmt.Errorf("写入 %s：%w", path, err)
 	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
+	if sync {
+		if err = tmp.Sync(); err != nil {
+			return fmt.Errorf("写入 %s：%w", path, err)
+		}
 	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("写入 %s：%w", path, err)

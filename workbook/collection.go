@@ -161,35 +161,13 @@ func (c *Collection) writeArchive(rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("创建归档文件夹：%w", err)
 	}
-	if err := writeAside(path, data); err != nil {
+	if err := plan.WriteFileAside(path, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	}); err != nil {
 		return err
 	}
 	c.unsynced = append(c.unsynced, path)
-	return nil
-}
-
-// writeAside writes a file under a temporary name in its folder and renames it into place.
-func writeAside(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("无法在 %s 中写入文件：%w", dir, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("无法替换 %s（文件可能正在 Excel 或 WPS 中打开，请关闭后重试）：%w", path, err)
-	}
 	return nil
 }
 
