@@ -43,8 +43,9 @@ type Assignment struct {
 func (p *Plan) Assignments() []Assignment {
 	r := p.resolver()
 	var out []Assignment
+	at := map[string]bool{} // the units of the task so far
 	for _, t := range p.Tasks {
-		at := map[string]bool{}
+		clear(at)
 		add := func(names []string, role Role) {
 			for _, n := range names {
 				for _, u := range r.expand(n) {
@@ -64,12 +65,13 @@ func (p *Plan) Assignments() []Assignment {
 // resolver maps the plan's unit names to registry units.
 type resolver struct {
 	p      *Plan
-	byName map[string]int // unit names and aliases → index in p.Units
-	groups map[string]int // group names → index in p.Groups
+	byName   map[string]int      // unit names and aliases → index in p.Units
+	groups   map[string]int      // group names → index in p.Groups
+	expanded map[string][]string // groups expanded so far
 }
 
 func (p *Plan) resolver() *resolver {
-	r := &resolver{p: p, byName: map[string]int{}, groups: map[string]int{}}
+	r := &resolver{p: p, byName: map[string]int{}, groups: map[string]int{}, expanded: map[string][]string{}}
 	for i, u := range p.Units {
 		if _, dup := r.byName[u.Name]; !dup {
 			r.byName[u.Name] = i
@@ -111,6 +113,9 @@ func (r *resolver) expand(name string) []string {
 	if u, ok := r.unit(name); ok {
 		return []string{u.Name}
 	}
+	if out, ok := r.expanded[name]; ok {
+		return out
+	}
 	gi, ok := r.groups[name]
 	if !ok {
 		return nil
@@ -132,6 +137,7 @@ func (r *resolver) expand(name string) []string {
 			out = append(out, u.Name)
 		}
 	}
+	r.expanded[name] = out
 	return out
 }
 

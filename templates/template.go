@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"planreport/plan"
@@ -44,13 +45,40 @@ type Previous map[string]struct{ Status, Progress string }
 // in plan order. previous, when not nil, gives each unit's report of the previous period.
 func Build(p *plan.Plan, period plan.Period, previous map[string]Previous) []Template {
 	reporter := reporters(p)
-	duties := map[string]map[string][]duty{} // reporter → task → duties
+	taskIndex := make(map[string]int, len(p.Tasks)) // task id → its first task
+	for i, t := range p.Tasks {
+		if _, dup := taskIndex[t.ID]; !dup {
+			taskIndex[t.ID] = i
+		}
+	}
+	duties := map[string][][]duty{} // reporter → by task index → duties
 	for _, a := range p.Assignments() {
 		r := reporter[a.Unit]
 		if duties[r] == nil {
-			duties[r] = map[string][]duty{}
+			duties[r] = make([][]duty, len(p.Tasks))
 		}
-		duties[r][a.Task] = append(duties[r][a.Task], duty{a.Unit, a.Role})
+		i := taskIndex[a.Task]
+		duties[r][i] = append(duties[r][i], duty{a.Unit, a.Role})
+	}
+	// The units that report through each reporting unit, in registry order.
+	through := map[string][]string{}
+	for _, v := range p.Units {
+		if r := reporter[v.Name]; r != v.Name {
+			through[r] = append(through[r], v.Name)
+		}
+	}
+	// What a task's row says whichever unit it is issued to.
+	base := make([]Row, len(p.Tasks))
+	for i, task := range p.Tasks {
+		base[i] = Row{
+			TaskID:   task.ID,
+			Section:  strings.Trim(task.Section+"\n"+task.Group, "\n"),
+			Text:     task.Text,
+			Lead:     strings.Join(task.Lead, "、"),
+			Deadline: deadlineText(task.Deadline),
+			Ongoing:  task.Deadline.Kind == plan.KindOngoing || task.Deadline.Kind == plan.KindRecurring || task.Deadline.Kind == plan.KindNone,
+			Overdue:  task.Deadline.Overdue(period),
+		}
 	}
 	var out []Template
 	built := map[string]bool{}
@@ -60,20 +88,26 @@ func Build(p *plan.Plan, period plan.Period, previous map[string]Previous) []Tem
 			continue // a unit listed twice in the registry (plan check says so) gets one template
 		}
 		built[u.Name] = true
-		t := Template{Unit: u}
-		for _, v := range p.Units {
-			if v.Name != u.Name && reporter[v.Name] == u.Name {
-				for _, ds := range tasks {
-					if containsDuty(ds, v.Name) {
-						t.ReportsFor = append(t.ReportsFor, v.Name)
-						break
+		n := 0
+		for _, ds := range tasks {
+			if len(ds) > 0 {
+				n++
+			}
+		}
+		t := Template{Unit: u, Rows: make([]Row, 0, n)}
+		for _, v := range through[u.Name] {
+			for _, ds := range tasks {
+				if containsDuty(ds, v) {
+					if !slices.Contains(t.ReportsFor, v) {
+						t.ReportsFor = append(t.ReportsFor, v)
 					}
+					break
 				}
 			}
 		}
-		for _, task := range p.Tasks {
-			ds, ok := tasks[task.ID]
-			if !ok {
+		for i, task := range p.Tasks {
+			ds := tasks[taskIndex[task.ID]] // a duplicate id shares the first's duties, as the ledger's 分工 does
+			if len(ds) == 0 {
 				continue
 			}
 			var words []string
@@ -84,16 +118,8 @@ func Build(p *plan.Plan, period plan.Period, previous map[string]Previous) []Tem
 					words = append(words, "代"+d.unit+d.role.ChineseName())
 				}
 			}
-			row := Row{
-				TaskID:   task.ID,
-				Section:  strings.Trim(task.Section+"\n"+task.Group, "\n"),
-				Text:     task.Text,
-				Duty:     strings.Join(words, "；"),
-				Lead:     strings.Join(task.Lead, "、"),
-				Deadline: deadlineText(task.Deadline),
-				Ongoing:  task.Deadline.Kind == plan.KindOngoing || task.Deadline.Kind == plan.KindRecurring || task.Deadline.Kind == plan.KindNone,
-				Overdue:  task.Deadline.Overdue(period),
-			}
+			row := base[i]
+			row.Duty = strings.Join(words, "；")
 			if prev, ok := previous[u.Name][task.ID]; ok {
 				row.PrevStatus, row.PrevProgress = prev.Status, prev.Progress
 			}
