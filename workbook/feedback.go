@@ -327,6 +327,7 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	}
 	f.SetActiveSheet(0) // a unit opens the list first
 	var b bytes.Buffer
+	f.SetZipWriter(plan.FastZip)
 	if _, err := f.WriteTo(&b); err != nil {
 		return nil, err
 	}
