@@ -58,7 +58,8 @@ type Collection struct {
 	Originals   []Original   `json:"originals"`
 
 	dir      string
-	unsynced []string // archived files written (or found) since the last Save, not yet synced
+	mu       sync.Mutex // guards unsynced: WriteArchive is called concurrently
+	unsynced []string   // archived files written (or found) since the last Save, not yet synced
 }
 
 // OpenCollection reads the collection kept in a period's folder, or starts an empty one.
@@ -75,6 +76,7 @@ func OpenCollection(dir string, period plan.Period) (*Collection, error) {
 		return nil, fmt.Errorf("收件记录 %s 已损坏（%v）。归档文件未受影响；可将该文件改名后重新运行 collect，由归档重建记录", filepath.Join(dir, StateFile), err)
 	}
 	c.dir = dir
+	c.sort() // a record edited by hand may be out of order
 	if c.Period != period.String() {
 		return nil, fmt.Errorf("收件记录 %s 属于报送周期 %s，不是 %s", filepath.Join(dir, StateFile), c.Period, period)
 	}
@@ -118,11 +120,13 @@ func (c *Collection) AddOriginal(name string, data []byte, received time.Time) e
 		return err
 	}
 	c.Originals = append(c.Originals, Original{SHA256: sha, Name: name, Archive: rel})
+	c.sort()
 	return nil
 }
 
 // Add archives a received workbook and records it with its report. A file received before
-// (the same SHA-256) is not added again: added is false.
+// (the same SHA-256) is not added again: added is false. A submission whose Archive is set
+// was archived by WriteArchive already.
 func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 	if s.SHA256 == "" {
 		s.SHA256 = Sum(data)
@@ -130,13 +134,8 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 	if c.Has(s.SHA256) {
 		return false, nil
 	}
-	folder := Unidentified
-	if s.Unit != "" {
-		folder = templates.SafeName(s.Unit)
-	}
-	if data != nil { // nil: nothing could be read out of its email or zip, which is archived itself
-		s.Archive = filepath.ToSlash(filepath.Join(ArchiveDir, folder, archiveName(s.Received, s.SHA256, s.Name)))
-		if err := c.writeArchive(s.Archive, data); err != nil {
+	if s.Archive == "" && data != nil { // nil: nothing could be read out of its email or zip, which is archived itself
+		if s.Archive, err = c.WriteArchive(s, data); err != nil {
 			return false, err
 		}
 	}
@@ -148,6 +147,21 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 	return true, nil
 }
 
+// WriteArchive writes a received workbook's archived copy, under its unit's folder, and
+// returns its name relative to the period folder for the submission's Archive. Copies of
+// different files may be written concurrently; Add then records them one by one.
+func (c *Collection) WriteArchive(s Submission, data []byte) (string, error) {
+	if s.SHA256 == "" {
+		s.SHA256 = Sum(data)
+	}
+	folder := Unidentified
+	if s.Unit != "" {
+		folder = templates.SafeName(s.Unit)
+	}
+	rel := filepath.ToSlash(filepath.Join(ArchiveDir, folder, archiveName(s.Received, s.SHA256, s.Name)))
+	return rel, c.writeArchive(rel, data)
+}
+
 // writeArchive writes an archived copy unless it is there already with the same content (a
 // run killed after archiving and before saving the record leaves it behind). The copy
 // appears whole or not at all (written aside, then renamed); Save syncs it to disk before it
@@ -155,7 +169,7 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 func (c *Collection) writeArchive(rel string, data []byte) error {
 	path := filepath.Join(c.dir, filepath.FromSlash(rel))
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		c.unsynced = append(c.unsynced, path) // left by a killed run: maybe not on disk yet
+		c.markUnsynced(path) // left by a killed run: maybe not on disk yet
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -167,45 +181,50 @@ func (c *Collection) writeArchive(rel string, data []byte) error {
 	}); err != nil {
 		return err
 	}
-	c.unsynced = append(c.unsynced, path)
+	c.markUnsynced(path)
 	return nil
 }
 
+// markUnsynced notes a written archive copy, to be synced before the next Save.
+func (c *Collection) markUnsynced(path string) {
+	c.mu.Lock()
+	c.unsynced = append(c.unsynced, path)
+	c.mu.Unlock()
+}
+
 // syncArchives syncs the archived copies written since the last Save to disk, several at a
-// time: the disk can take them together, where one after another each waits its turn.
+// time: the disk takes them together, where one after another each waits its turn. (Syncing
+// each as it is written, while the next files are checked, measured slower.)
 func (c *Collection) syncArchives() error {
-	paths := c.unsynced
-	errs := make([]error, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(len(paths), 16) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f, err := os.OpenFile(paths[i], os.O_RDWR, 0) // Windows flushes only files open for writing
-				if err == nil {
-					err = f.Sync()
-					if cerr := f.Close(); err == nil {
-						err = cerr
-					}
-				}
-				if err != nil {
-					errs[i] = fmt.Errorf("写入归档文件 %s：%w", paths[i], err)
-				}
+	errs := make([]error, len(c.unsynced))
+	var g errgroup.Group
+	g.SetLimit(16)
+	for i, path := range c.unsynced {
+		g.Go(func() error {
+			if err := syncFile(path); err != nil {
+				errs[i] = fmt.Errorf("写入归档文件 %s：%w", path, err)
 			}
-		}()
+			return nil
+		})
 	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	g.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	c.unsynced = nil
 	return nil
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0) // Windows flushes only files open for writing
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // ReadArchived returns an archived submission's bytes.
@@ -224,13 +243,12 @@ func (c *Collection) ReadArchived(s Submission) ([]byte, error) {
 }
 
 // Save writes the collection's record atomically, submissions in the order received, once
-// the archived copies it names are on disk.
+// the archived copies it names are on disk. It changes nothing in c but what is left to
+// sync, so the outputs can be made from c while it saves.
 func (c *Collection) Save() error {
 	if err := c.syncArchives(); err != nil {
 		return err
 	}
-	c.sort()
-	sort.Slice(c.Originals, func(i, j int) bool { return c.Originals[i].Archive < c.Originals[j].Archive })
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
@@ -244,7 +262,9 @@ func (c *Collection) Save() error {
 	})
 }
 
+// sort keeps the submissions in the order received and the originals by archived name.
 func (c *Collection) sort() {
+	sort.Slice(c.Originals, func(i, j int) bool { return c.Originals[i].Archive < c.Originals[j].Archive })
 	sort.SliceStable(c.Submissions, func(i, j int) bool {
 		a, b := c.Submissions[i], c.Submissions[j]
 		if !a.Received.Equal(b.Received) {
@@ -284,34 +304,8 @@ func (c *Collection) Units() (accepted, rejected []string) {
 	return accepted, rejected
 }
 
-// Previous reads each unit's accepted report of a collected period, as templates.Previous, for
-// the next period's templates and checks. A period never collected gives nil.
-func Previous(dir string, p *plan.Plan, period plan.Period) (map[string]templates.Previous, error) {
-	c, err := OpenCollection(dir, period)
-	if err != nil {
-		return nil, err
-	}
-	if len(c.Submissions) == 0 {
-		return nil, nil
-	}
-	entries, err := c.AcceptedEntries(NewContext(p, period, nil))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]templates.Previous{}
-	for unit, es := range entries {
-		prev := templates.Previous{}
-		for _, e := range es {
-			prev[e.Task] = struct{ Status, Progress string }{e.Status, e.Progress}
-		}
-		out[unit] = prev
-	}
-	return out, nil
-}
-
 // AcceptedEntries returns the rows of each unit's latest accepted workbook, by unit, read again
-// from the archive with ctx, several at a time. (Reading a template back takes well under a
-// millisecond; a cache of the rows saved no time.)
+// from the archive with ctx. (Reading a template back takes well under a millisecond.)
 func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
 	var subs []Submission
 	for _, s := range c.Latest() {
@@ -319,6 +313,19 @@ func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
 			subs = append(subs, s)
 		}
 	}
+	entries, err := c.entries(ctx, subs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Entry{}
+	for i, s := range subs {
+		out[s.Unit] = entries[i]
+	}
+	return out, nil
+}
+
+// entries reads the rows of archived submissions with ctx, several at a time.
+func (c *Collection) entries(ctx *Context, subs []Submission) ([][]Entry, error) {
 	entries := make([][]Entry, len(subs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -335,11 +342,7 @@ func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := map[string][]Entry{}
-	for i, s := range subs {
-		out[s.Unit] = entries[i]
-	}
-	return out, nil
+	return entries, nil
 }
 
 // OnTime reports whether a submission arrived by the end of the due day (local time).

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -36,6 +37,7 @@ const collectUsage = `用法：planreport collect --period 周期 [-w 工作目�
   周期/反馈/单位_反馈.xlsx     每个有问题的单位一份：在其原表上标出问题单元格并批注，另附“需修改事项”表
   周期/反馈/邮件草稿/          加 --eml 时，给这些单位的回复邮件草稿（附反馈表）
   周期/收件记录.json          每份收到的文件：来源、时间、单位、是否接收、问题
+  上一周期/收件内容.json       上一周期各单位已接收的填报内容，供本周期对照（由归档生成，删除后会自动重建）
 
 退出码：0 表示运行完成（即使有单位的表未通过检查），1 表示运行出错。
 `
@@ -54,8 +56,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	w := workspace{dir: *dir}
-	p, err := w.readPlan()
-	if err != nil {
+	if err := w.hasPlan(); err != nil {
 		return err
 	}
 	paths := fs.Args()
@@ -67,11 +68,23 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		paths = []string{inboxDir}
 	}
 	removeLeftovers(w.periodDir(period))
-	res, err := collect(ctx, w, p, period, paths, *password, stderr)
+	res, err := collect(ctx, w, period, paths, *password, stderr)
 	if err != nil {
 		return err
 	}
-	if err := writeCollectOutputs(w, p, period, res.coll, *eml); err != nil {
+	p := res.plan
+	// The record and the outputs are written side by side: the outputs are made from the
+	// collection in memory, and a run killed before the record is saved redoes both.
+	var g errgroup.Group
+	g.Go(func() error {
+		if err := res.coll.Save(); err != nil {
+			return err
+		}
+		crashPoint("saved")
+		return nil
+	})
+	g.Go(func() error { return writeCollectOutputs(w, p, period, res.coll, *eml) })
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -83,6 +96,7 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // collected is what one collect run did.
 type collected struct {
+	plan      *plan.Plan
 	coll      *workbook.Collection
 	check     *workbook.Context // the period's templates, as issued
 	added     []workbook.Submission
@@ -92,12 +106,85 @@ type collected struct {
 }
 
 // collect reads every item under paths, checks the new ones and archives them in the
-// period's collection, which it saves. Items are read and checked in batches, so memory holds
-// one batch of workbooks whatever the number of units.
-func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period, paths []string, password string, stderr io.Writer) (*collected, error) {
-	previous, err := workbook.Previous(w.periodDir(period.Previous()), p, period.Previous())
+// period's collection. Each item is checked and archived as soon as it is read, several at a
+// time, and recorded in the order read; memory holds a batch of them whatever the number of
+// units. What checking needs (the plan, the previous period's reports, the period's record)
+// is read while the first batch of files is.
+func collect(ctx context.Context, w workspace, period plan.Period, paths []string, password string, stderr io.Writer) (*collected, error) {
+	var res *collected
+	var setupErr error
+	ready := make(chan struct{})
+	go func() {
+		defer close(ready)
+		res, setupErr = prepareCollect(w, period, password)
+	}()
+	var b *batch
+	var held []walked // read before the setup was ready
+	heldItems := 0
+	skipped, err := inbox.Walk(paths, inbox.DefaultLimits(), func(items []inbox.Item, containers []inbox.Container) error {
+		if b != nil {
+			return b.take(items, containers)
+		}
+		held = append(held, walked{items, containers})
+		if heldItems += len(items); heldItems < batchSize {
+			select {
+			case <-ready:
+			default:
+				return nil // read on
+			}
+		}
+		<-ready
+		if setupErr != nil {
+			return setupErr
+		}
+		b = newBatch(ctx, res, stderr)
+		return b.takeHeld(&held)
+	})
+	<-ready
+	switch {
+	case setupErr != nil:
+		if b != nil {
+			b.g.Wait()
+		}
+		return nil, setupErr
+	case err == nil && b == nil: // fewer files than a batch, all read before the setup was ready
+		b = newBatch(ctx, res, stderr)
+		err = b.takeHeld(&held)
+	}
+	if err == nil {
+		err = b.finish()
+	} else if b != nil {
+		b.g.Wait()
+	}
+	if b != nil {
+		b.bar.done()
+	}
 	if err != nil {
-		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", period.Previous().Chinese(), err)
+		return nil, err
+	}
+	res.skipped = skipped
+	crashPoint("archived")
+	return res, nil
+}
+
+// prepareCollect reads the plan and the previous period's record (at the same time), and
+// prepares checking the period.
+func prepareCollect(w workspace, period plan.Period, password string) (*collected, error) {
+	var prior *workbook.Prior
+	var priorErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { prior, priorErr = workbook.ReadPrior(w.periodDir(period.Previous()), period.Previous()) })
+	p, err := w.readPlan()
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	var previous map[string]templates.Previous
+	if priorErr == nil {
+		previous, priorErr = prior.Reports(p)
+	}
+	if priorErr != nil {
+		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", period.Previous().Chinese(), priorErr)
 	}
 	check := workbook.NewContext(p, period, previous)
 	check.Password = password
@@ -105,96 +192,136 @@ func collect(ctx context.Context, w workspace, p *plan.Plan, period plan.Period,
 	if err != nil {
 		return nil, err
 	}
-	res := &collected{coll: coll, check: check}
-	seen := map[string]bool{}
-	bar := newProgress(0, stderr)
-	var batch []inbox.Item
-	process := func() error {
-		if err := res.checkBatch(ctx, check, batch, seen, bar); err != nil {
-			return err
-		}
-		batch = batch[:0]
-		return nil
-	}
-	res.skipped, err = inbox.Walk(paths, inbox.DefaultLimits(), func(items []inbox.Item, containers []inbox.Container) error {
-		for _, c := range containers {
-			if err := coll.AddOriginal(filepath.Base(c.Path), c.Data, modTime(c.Path)); err != nil {
-				return err
-			}
-			res.originals++
-			crashPoint("original")
-		}
-		batch = append(batch, items...)
-		if len(batch) >= 64 {
-			return process()
-		}
-		return nil
-	})
-	if err == nil {
-		err = process()
-	}
-	bar.done()
-	if err != nil {
-		return nil, err
-	}
-	crashPoint("archived")
-	if err := coll.Save(); err != nil {
-		return nil, err
-	}
-	crashPoint("saved")
-	return res, nil
+	return &collected{plan: p, coll: coll, check: check}, nil
 }
 
-// checkBatch checks the new items of a batch in parallel and archives them in order.
-func (res *collected) checkBatch(ctx context.Context, check *workbook.Context, items []inbox.Item, seen map[string]bool, bar *progress) error {
-	var todo []int
-	sums := make([]string, len(items))
-	for i, it := range items {
-		sums[i] = workbook.Sum(it.Data)
-		if it.Problem != "" && it.Data == nil {
-			// Nothing could be read out of its container: it is known by where it was.
-			sums[i] = workbook.Sum([]byte(it.Source + "\x00" + it.Problem))
+// walked is what inbox.Walk handed over for one file.
+type walked struct {
+	items      []inbox.Item
+	containers []inbox.Container
+}
+
+// batchSize is how many items are checked before they are recorded, and so how many
+// workbooks are in memory at most.
+const batchSize = 64
+
+// batch is the items being checked and archived, in the order read.
+type batch struct {
+	res    *collected
+	check  *workbook.Context
+	seen   map[string]bool // SHA-256 of the items of this run so far
+	bar    *progress
+	g      *errgroup.Group
+	ctx    context.Context // g's, cancelled when g is done
+	parent context.Context
+
+	items []inbox.Item
+	subs  []*workbook.Submission // nil for a file received before
+	errs  []error
+}
+
+func newBatch(ctx context.Context, res *collected, stderr io.Writer) *batch {
+	b := &batch{res: res, check: res.check, seen: map[string]bool{}, bar: newProgress(0, stderr), parent: ctx}
+	b.reset()
+	return b
+}
+
+// take archives a file's containers, and checks and archives its items.
+func (b *batch) take(items []inbox.Item, containers []inbox.Container) error {
+	for _, c := range containers {
+		if err := b.res.coll.AddOriginal(filepath.Base(c.Path), c.Data, modTime(c.Path)); err != nil {
+			return err
 		}
-		if res.coll.Has(sums[i]) || seen[sums[i]] {
-			res.repeated++
-			continue
-		}
-		seen[sums[i]] = true
-		todo = append(todo, i)
+		b.res.originals++
+		crashPoint("original")
 	}
-	reports := make([]*workbook.Report, len(items))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for _, i := range todo {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
+	for _, it := range items {
+		b.start(it)
+		if len(b.items) >= batchSize {
+			if err := b.finish(); err != nil {
 				return err
 			}
-			it := items[i]
-			if it.Problem != "" {
-				reports[i] = &workbook.Report{File: it.Name, SHA256: sums[i], Findings: []workbook.Finding{{
-					Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
-					Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
-			} else {
-				reports[i] = check.Check(it.Name, it.Data, it.Sender)
-			}
-			bar.add()
-			return nil
-		})
+		}
 	}
-	if g.Wait() != nil {
+	return nil
+}
+
+// takeHeld takes what was held back, in order, and empties it.
+func (b *batch) takeHeld(held *[]walked) error {
+	for _, h := range *held {
+		if err := b.take(h.items, h.containers); err != nil {
+			return err
+		}
+	}
+	*held = nil
+	return nil
+}
+
+// reset starts the next batch.
+func (b *batch) reset() {
+	b.g, b.ctx = errgroup.WithContext(b.parent)
+	b.g.SetLimit(runtime.GOMAXPROCS(0))
+	b.items, b.subs, b.errs = b.items[:0], b.subs[:0], b.errs[:0]
+}
+
+// start checks and archives an item in the background, unless it was received before.
+func (b *batch) start(it inbox.Item) {
+	sum := workbook.Sum(it.Data)
+	if it.Problem != "" && it.Data == nil {
+		// Nothing could be read out of its container: it is known by where it was.
+		sum = workbook.Sum([]byte(it.Source + "\x00" + it.Problem))
+	}
+	b.items = append(b.items, it)
+	b.errs = append(b.errs, nil)
+	if b.res.coll.Has(sum) || b.seen[sum] {
+		b.res.repeated++
+		b.subs = append(b.subs, nil)
+		return
+	}
+	b.seen[sum] = true
+	s := &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received}
+	b.subs = append(b.subs, s)
+	i := len(b.items) - 1
+	b.g.Go(func() error {
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		var r *workbook.Report
+		if it.Problem != "" {
+			r = &workbook.Report{File: it.Name, SHA256: sum, Findings: []workbook.Finding{{
+				Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
+				Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
+		} else {
+			r = b.check.Check(it.Name, it.Data, it.Sender)
+		}
+		s.Unit, s.Identified, s.Accepted, s.Findings = r.Unit, r.Identified, r.Accepted(), workbook.CapFindings(r.Findings)
+		if it.Data != nil {
+			s.Archive, b.errs[i] = b.res.coll.WriteArchive(*s, it.Data)
+		}
+		b.bar.add()
+		return nil
+	})
+}
+
+// finish waits for the batch's items and records them in the collection, in order.
+func (b *batch) finish() error {
+	if b.g.Wait() != nil {
 		return errors.New("已中断，未保存本次收件记录；已归档的文件不受影响，重新运行 collect 即可")
 	}
-	for _, i := range todo {
-		it, r := items[i], reports[i]
-		s := workbook.Submission{SHA256: r.SHA256, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received,
-			Unit: r.Unit, Identified: r.Identified, Accepted: r.Accepted(), Findings: workbook.CapFindings(r.Findings)}
-		added, err := res.coll.Add(s, it.Data)
+	defer b.reset()
+	for i, s := range b.subs {
+		if b.errs[i] != nil {
+			return b.errs[i]
+		}
+		if s == nil {
+			continue
+		}
+		added, err := b.res.coll.Add(*s, b.items[i].Data)
 		if err != nil {
 			return err
 		}
 		if added {
-			res.added = append(res.added, res.coll.Submissions[indexOf(res.coll, s.SHA256)])
+			b.res.added = append(b.res.added, b.res.coll.Submissions[indexOf(b.res.coll, s.SHA256)])
 			crashPoint("archive")
 		}
 	}

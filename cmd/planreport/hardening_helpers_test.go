@@ -136,14 +136,14 @@ func putInbox(t *testing.T, ws, name string, data []byte, mod time.Time) string 
 }
 
 // readRecord reads the period's collection record.
-func readRecord(t *testing.T, ws string) workbook.Collection {
+func readRecord(t *testing.T, ws string) *workbook.Collection {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(ws, hardQ4.String(), workbook.StateFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c workbook.Collection
-	if err := json.Unmarshal(data, &c); err != nil {
+	c := &workbook.Collection{}
+	if err := json.Unmarshal(data, c); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -43,10 +43,18 @@ const inboxName = "收件"
 
 // readPlan reads the workspace's ledger, explaining how to make one when there is none.
 func (w workspace) readPlan() (*plan.Plan, error) {
-	if _, err := os.Stat(w.ledger()); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(w.dir), ledgerName, w.dir)
+	if err := w.hasPlan(); err != nil {
+		return nil, err
 	}
 	return plan.ReadLedger(w.ledger())
+}
+
+// hasPlan says how to make the workspace's ledger when there is none.
+func (w workspace) hasPlan() error {
+	if _, err := os.Stat(w.ledger()); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(w.dir), ledgerName, w.dir)
+	}
+	return nil
 }
 
 // reLeftover matches the temporary file a write leaves when it is killed before renaming it
