@@ -7,30 +7,35 @@
 #   scripts/bench.sh            sizes 80 and 1000
 #   scripts/bench.sh 80 1000 10000
 #
-# Needs /usr/bin/time (Debian package time) and, for the baseline, /usr/bin/python3 with
+# RUNS=N sets the runs per stage (default 5; the median is shown). Needs /usr/bin/time (Debian
+# package time), bc and, for the baseline, /usr/bin/python3 with
 # python3-openpyxl. Run it on an otherwise idle machine: other load inflates wall times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(80 1000)
 tmp=$(mktemp -d)
+ratios=()
 trap 'rm -rf "$tmp"' EXIT
 bin="$tmp/planreport"
 go build -o "$bin" ./cmd/planreport
 
-# measure NAME CMD...: runs CMD three times, prints the median wall time and the largest RSS.
+# measure NAME CMD...: runs CMD $runs times, prints the median wall time (ms resolution) and
+# the largest RSS, and leaves the median in $median.
+runs=${RUNS:-5}
 measure() {
   local name=$1; shift
-  local walls=() rss=0
-  for _ in 1 2 3; do
+  local walls=() rss=0 start end kb
+  for _ in $(seq "$runs"); do
     [ -n "${reset:-}" ] && eval "$reset"
-    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-    read -r wall kb < "$tmp/t"
-    walls+=("$wall"); [ "$kb" -gt "$rss" ] && rss=$kb
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
+    end=$(date +%s%N)
+    read -r kb < "$tmp/t"
+    walls+=("$(( (end - start) / 1000000 ))"); [ "$kb" -gt "$rss" ] && rss=$kb
   done
-  local med
-  med=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 2p)
-  printf '| %6s | %-28s | %8s | %7d |\n' "$units" "$name" "$med" "$((rss / 1024))"
+  median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  printf '| %6s | %-28s | %8.3f | %7d |\n' "$units" "$name" "$(echo "$median / 1000" | bc -l)" "$((rss / 1024))"
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); go $(go env GOVERSION)"
@@ -44,9 +49,12 @@ for units in "${sizes[@]}"; do
   measure templates "$bin" templates -w "$ws" --period 2023Q4 --due 2024-01-08
   reset="rm -rf '$ws/2023Q4/归档' '$ws/2023Q4/反馈' '$ws/2023Q4/收件记录.json' '$ws/2023Q4/检查结果.xlsx'"
   measure "collect (${#files[@]} files)" "$bin" collect -w "$ws" --period 2023Q4
+  collect=$median
   reset=""
   measure "report" "$bin" report -w "$ws" --period 2023Q4 --date 2024-01-15
   if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
     measure "openpyxl read-only baseline" /usr/bin/python3 scripts/openpyxl_read.py "${files[@]}"
+    ratios+=("$units units: collect $(echo "scale=1; $median / $collect" | bc)x faster than the openpyxl baseline")
   fi
 done
+printf '%s\n' "${ratios[@]}"

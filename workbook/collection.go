@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,7 +59,8 @@ type Collection struct {
 	Originals   []Original   `json:"originals"`
 
 	dir      string
-	mu       sync.Mutex // guards unsynced: WriteArchive is called concurrently
+	hashes   map[string]bool // the submissions' SHA-256, for Has
+	mu       sync.Mutex      // guards unsynced: WriteArchive is called concurrently
 	unsynced []string   // archived files written (or found) since the last Save, not yet synced
 }
 
@@ -88,12 +90,13 @@ func (c *Collection) Dir() string { return c.dir }
 
 // Has reports whether a file with this SHA-256 was received already.
 func (c *Collection) Has(sha string) bool {
-	for _, s := range c.Submissions {
-		if s.SHA256 == sha {
-			return true
+	if c.hashes == nil || len(c.hashes) != len(c.Submissions) { // read from the record, or set by hand
+		c.hashes = make(map[string]bool, len(c.Submissions))
+		for _, s := range c.Submissions {
+			c.hashes[s.SHA256] = true
 		}
 	}
-	return false
+	return c.hashes[sha]
 }
 
 // Sum returns the hex SHA-256 of data.
@@ -120,7 +123,7 @@ func (c *Collection) AddOriginal(name string, data []byte, received time.Time) e
 		return err
 	}
 	c.Originals = append(c.Originals, Original{SHA256: sha, Name: name, Archive: rel})
-	c.sort()
+	sortOriginals(c.Originals)
 	return nil
 }
 
@@ -142,8 +145,10 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 	if s.Findings == nil {
 		s.Findings = []Finding{}
 	}
-	c.Submissions = append(c.Submissions, s)
-	c.sort()
+	// In the order received: a run adds files mostly in that order, so this is near the end.
+	i := sort.Search(len(c.Submissions), func(i int) bool { return receivedBefore(s, c.Submissions[i]) })
+	c.Submissions = slices.Insert(c.Submissions, i, s)
+	c.hashes[s.SHA256] = true
 	return true, nil
 }
 
@@ -264,14 +269,20 @@ func (c *Collection) Save() error {
 
 // sort keeps the submissions in the order received and the originals by archived name.
 func (c *Collection) sort() {
-	sort.Slice(c.Originals, func(i, j int) bool { return c.Originals[i].Archive < c.Originals[j].Archive })
-	sort.SliceStable(c.Submissions, func(i, j int) bool {
-		a, b := c.Submissions[i], c.Submissions[j]
-		if !a.Received.Equal(b.Received) {
-			return a.Received.Before(b.Received)
-		}
-		return a.SHA256 < b.SHA256
-	})
+	sortOriginals(c.Originals)
+	sort.SliceStable(c.Submissions, func(i, j int) bool { return receivedBefore(c.Submissions[i], c.Submissions[j]) })
+}
+
+func sortOriginals(o []Original) {
+	sort.Slice(o, func(i, j int) bool { return o[i].Archive < o[j].Archive })
+}
+
+// receivedBefore orders submissions by when they were received, then by content.
+func receivedBefore(a, b Submission) bool {
+	if !a.Received.Equal(b.Received) {
+		return a.Received.Before(b.Received)
+	}
+	return a.SHA256 < b.SHA256
 }
 
 // Latest returns each unit's submission that counts: its latest accepted one, else its latest

@@ -215,9 +215,14 @@ type batch struct {
 	ctx    context.Context // g's, cancelled when g is done
 	parent context.Context
 
-	items []inbox.Item
-	subs  []*workbook.Submission // nil for a file received before
-	errs  []error
+	items []*item
+}
+
+// item is one item of a batch: what was read, and what was made of it.
+type item struct {
+	inbox.Item
+	sub *workbook.Submission // nil for a file received before
+	err error                // archiving it
 }
 
 func newBatch(ctx context.Context, res *collected, stderr io.Writer) *batch {
@@ -261,7 +266,7 @@ func (b *batch) takeHeld(held *[]walked) error {
 func (b *batch) reset() {
 	b.g, b.ctx = errgroup.WithContext(b.parent)
 	b.g.SetLimit(runtime.GOMAXPROCS(0))
-	b.items, b.subs, b.errs = b.items[:0], b.subs[:0], b.errs[:0]
+	b.items = b.items[:0]
 }
 
 // start checks and archives an item in the background, unless it was received before.
@@ -271,17 +276,15 @@ func (b *batch) start(it inbox.Item) {
 		// Nothing could be read out of its container: it is known by where it was.
 		sum = workbook.Sum([]byte(it.Source + "\x00" + it.Problem))
 	}
-	b.items = append(b.items, it)
-	b.errs = append(b.errs, nil)
+	x := &item{Item: it}
+	b.items = append(b.items, x)
 	if b.res.coll.Has(sum) || b.seen[sum] {
 		b.res.repeated++
-		b.subs = append(b.subs, nil)
 		return
 	}
 	b.seen[sum] = true
 	s := &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received}
-	b.subs = append(b.subs, s)
-	i := len(b.items) - 1
+	x.sub = s
 	b.g.Go(func() error {
 		if err := b.ctx.Err(); err != nil {
 			return err
@@ -296,7 +299,7 @@ func (b *batch) start(it inbox.Item) {
 		}
 		s.Unit, s.Identified, s.Accepted, s.Findings = r.Unit, r.Identified, r.Accepted(), workbook.CapFindings(r.Findings)
 		if it.Data != nil {
-			s.Archive, b.errs[i] = b.res.coll.WriteArchive(*s, it.Data)
+			s.Archive, x.err = b.res.coll.WriteArchive(*s, it.Data)
 		}
 		b.bar.add()
 		return nil
@@ -309,28 +312,29 @@ func (b *batch) finish() error {
 		return errors.New("已中断，未保存本次收件记录；已归档的文件不受影响，重新运行 collect 即可")
 	}
 	defer b.reset()
-	for i, s := range b.subs {
-		if b.errs[i] != nil {
-			return b.errs[i]
+	for _, x := range b.items {
+		if x.err != nil {
+			return x.err
 		}
-		if s == nil {
+		if x.sub == nil {
 			continue
 		}
-		added, err := b.res.coll.Add(*s, b.items[i].Data)
+		added, err := b.res.coll.Add(*x.sub, x.Data)
 		if err != nil {
 			return err
 		}
 		if added {
-			b.res.added = append(b.res.added, b.res.coll.Submissions[indexOf(b.res.coll, s.SHA256)])
+			b.res.added = append(b.res.added, b.res.coll.Submissions[indexOf(b.res.coll, x.sub.SHA256)])
 			crashPoint("archive")
 		}
 	}
 	return nil
 }
 
+// indexOf finds a submission by its SHA-256, from the end: where a run's files are added.
 func indexOf(c *workbook.Collection, sha string) int {
-	for i, s := range c.Submissions {
-		if s.SHA256 == sha {
+	for i := len(c.Submissions) - 1; i >= 0; i-- {
+		if c.Submissions[i].SHA256 == sha {
 			return i
 		}
 	}
