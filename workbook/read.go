@@ -429,11 +429,12 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 		return ""
 	}
 
-	want := map[string]int{} // task id → index in t.Rows
+	want := make(map[string]int, len(t.Rows)) // task id → index in t.Rows
 	for i, row := range t.Rows {
 		want[row.TaskID] = i
 	}
-	seen := map[string]int{} // task id → returned row number
+	seen := make(map[string]int, len(t.Rows)) // task id → returned row number
+	r.Entries = make([]Entry, 0, len(t.Rows))
 	lastIndex := -1
 	reordered := false
 	added := 0 // rows that are not tasks: the first MaxFindingsPerRule are listed, then counted

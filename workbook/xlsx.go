@@ -314,11 +314,16 @@ func (x *xlsxFile) readSharedStrings(data []byte) []string {
 	var out []string
 	s := scanner{b: data}
 	for {
-		kind, name, _ := s.next()
+		kind, name, attrs := s.next()
 		switch {
 		case kind == tagNone:
 			return out
 		case kind == tagEnd:
+		case string(name) == "sst" && out == nil:
+			// As many as the table says it holds, within what its bytes can hold (<si/> each).
+			if n, err := strconv.Atoi(x.attr(attrs, "uniqueCount")); err == nil && n > 0 {
+				out = make([]string, 0, min(n, len(data)/5))
+			}
 		case string(name) == "si":
 			if kind == tagEmpty {
 				out = append(out, "")
