@@ -441,17 +441,43 @@ func (e *LedgerError) Error() string {
 }
 
 // ReadLedger reads a plan ledger workbook written by WriteLedger and perhaps edited and saved
-// by Excel, WPS or LibreOffice.
+// by Excel, WPS or LibreOffice. (workbook.ReadLedger reads the same plan out of it faster.)
 func ReadLedger(path string) (*Plan, error) {
 	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("找不到计划台账 %s。请先运行 planreport plan import 生成台账，或指定台账文件路径", path)
-		}
-		return nil, fmt.Errorf("无法打开计划台账 %s（%v）。请确认它是 .xlsx 工作簿，且未加密、未损坏", path, err)
+		return nil, LedgerOpenError(path, err)
 	}
 	defer f.Close()
-	lr := ledgerReader{f: f, path: path}
+	return ParseLedger(path, excelizeSheets(f))
+}
+
+// excelizeSheets gives the sheets of a workbook opened with excelize.
+func excelizeSheets(f *excelize.File) LedgerSheets {
+	return func(name string) ([][]string, bool, error) {
+		if idx, _ := f.GetSheetIndex(name); idx < 0 {
+			return nil, false, nil
+		}
+		rows, err := f.GetRows(name)
+		return rows, true, err
+	}
+}
+
+// LedgerOpenError explains why the ledger at path could not be opened (err).
+func LedgerOpenError(path string, err error) error {
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("找不到计划台账 %s。请先运行 planreport plan import 生成台账，或指定台账文件路径", path)
+	}
+	return fmt.Errorf("无法打开计划台账 %s（%v）。请确认它是 .xlsx 工作簿，且未加密、未损坏", path, err)
+}
+
+// LedgerSheets gives a ledger's sheets by name, as rows of raw cell values the way excelize's
+// GetRows gives them; ok is false when the workbook has no such sheet.
+type LedgerSheets func(name string) (rows [][]string, ok bool, err error)
+
+// ParseLedger makes the plan out of a ledger's sheets, however they were read. path names
+// the ledger in errors.
+func ParseLedger(path string, sheets LedgerSheets) (*Plan, error) {
+	lr := ledgerReader{sheets: sheets, path: path}
 	p := &Plan{}
 
 	info, err := lr.sheet(SheetInfo, []string{"项目", "内容"})
@@ -547,7 +573,7 @@ func ReadLedgerAssignments(path string) ([]Assignment, error) {
 		return nil, fmt.Errorf("无法打开计划台账 %s：%w", path, err)
 	}
 	defer f.Close()
-	lr := ledgerReader{f: f, path: path}
+	lr := ledgerReader{sheets: excelizeSheets(f), path: path}
 	s, err := lr.sheet(SheetAssignments, assignmentHeaders[:2])
 	if err != nil {
 		return nil, err
@@ -573,8 +599,8 @@ func splitCell(s string) []string {
 }
 
 type ledgerReader struct {
-	f    *excelize.File
-	path string
+	sheets LedgerSheets
+	path   string
 }
 
 type sheetTable struct {
@@ -602,10 +628,10 @@ func (r tableRow) cell(header string) string {
 
 // sheet reads a sheet whose first row holds headers; required headers must be present.
 func (lr *ledgerReader) sheet(name string, required []string) (*sheetTable, error) {
-	if idx, _ := lr.f.GetSheetIndex(name); idx < 0 {
+	rows, ok, err := lr.sheets(name)
+	if !ok {
 		return nil, &LedgerError{Path: lr.path, Sheet: name, Message: fmt.Sprintf("缺少「%s」工作表。台账的工作表名称不能修改；如已改名，请改回“%s”", name, name)}
 	}
-	rows, err := lr.f.GetRows(name)
 	if err != nil {
 		return nil, &LedgerError{Path: lr.path, Sheet: name, Message: fmt.Sprintf("无法读取：%v", err)}
 	}

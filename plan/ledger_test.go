@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -89,11 +90,26 @@ func writeReferenceLedger(t *testing.T) (*Plan, string) {
 	return p, path
 }
 
+// OtherLedgerReader is another way to read a ledger, which must give what ReadLedger gives:
+// workbook.ReadLedger, which the commands use (set by readers_test.go, an external test that
+// may import workbook).
+var OtherLedgerReader func(path string) (*Plan, error)
+
 func readLedger(t *testing.T, path string) *Plan {
 	t.Helper()
 	p, err := ReadLedger(path)
 	if err != nil {
 		t.Fatalf("ReadLedger: %v", err)
+	}
+	if OtherLedgerReader != nil {
+		q, err := OtherLedgerReader(path)
+		if err != nil {
+			t.Fatalf("the other ledger reader: %v", err)
+		}
+		if !reflect.DeepEqual(p, q) {
+			assertSameJSON(t, p, q)
+			t.Fatalf("the other ledger reader read another plan (the difference is in unexported fields)")
+		}
 	}
 	return p
 }
@@ -512,6 +528,18 @@ func TestReadLedgerErrors(t *testing.T) {
 			_, err := ReadLedger(path)
 			if err == nil {
 				t.Fatal("ReadLedger succeeded")
+			}
+			if OtherLedgerReader != nil {
+				_, other := OtherLedgerReader(path)
+				var le, ole *LedgerError
+				switch {
+				case other == nil:
+					t.Errorf("the other ledger reader succeeded")
+				case errors.As(err, &le) && (!errors.As(other, &ole) || *le != *ole):
+					t.Errorf("the other ledger reader says %q, not %q", other, err)
+				case le == nil && tt.name == "missing file" && other.Error() != err.Error():
+					t.Errorf("the other ledger reader says %q, not %q", other, err)
+				}
 			}
 			msg := err.Error()
 			if !strings.Contains(msg, path) {

@@ -247,15 +247,28 @@ func BenchmarkParseReference(b *testing.B) {
 	}
 }
 
+// BenchmarkReadLedger reads the reference plan's ledger with excelize (ReadLedger) and, when
+// set, with OtherLedgerReader (workbook.ReadLedger, which the commands use).
 func BenchmarkReadLedger(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "plan.xlsx")
 	if err := parseReference(b).WriteLedger(path); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ReadLedger(path); err != nil {
-			b.Fatal(err)
+	readers := []struct {
+		name string
+		read func(string) (*Plan, error)
+	}{{"excelize", ReadLedger}, {"workbook", OtherLedgerReader}}
+	for _, r := range readers {
+		if r.read == nil {
+			continue
 		}
+		b.Run(r.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := r.read(path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -94,6 +94,12 @@ type cellPos struct{ row, col int } // 0-based
 // only when asked for their rows. An error means the package cannot be read as a workbook;
 // errXLSXTooBig that it expands beyond maxUnzipped.
 func openXLSX(zr *zip.Reader, data []byte, maxUnzipped int64) (*xlsxFile, error) {
+	return openXLSXSheets(zr, data, maxUnzipped, nil)
+}
+
+// openXLSXSheets is openXLSX reading on open only the sheets that only (when not nil) wants;
+// Rows reads another when asked for it.
+func openXLSXSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sheet string) bool) (*xlsxFile, error) {
 	x := &xlsxFile{data: data, limit: maxUnzipped, parts: make(map[string]*zip.File, len(zr.File)), lower: make(map[string]*zip.File, len(zr.File)), budget: maxUnzipped}
 	for _, zf := range zr.File {
 		x.unzipped += zf.UncompressedSize64
@@ -142,6 +148,12 @@ func openXLSX(zr *zip.Reader, data []byte, maxUnzipped int64) (*xlsxFile, error)
 	for i := range x.sheets {
 		s := &x.sheets[i]
 		if s.part == "" {
+			continue
+		}
+		if only != nil && !only(s.Name) {
+			if x.find(s.part) == nil {
+				s.part = ""
+			}
 			continue
 		}
 		if s.xml, err = x.read(s.part); errors.Is(err, errNoPart) {
@@ -444,6 +456,12 @@ func (x *xlsxFile) Rows(sheet string) ([][]string, error) {
 		return nil, errSheetNotExist
 	}
 	if !s.done {
+		if s.xml == nil { // not read on open
+			if s.xml, s.err = x.read(s.part); s.err != nil {
+				s.done = true
+				return nil, s.err
+			}
+		}
 		s.rows, s.formulas, s.err = x.parseSheet(s.xml)
 		s.xml, s.done = nil, true
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"planreport/plan"
+	"planreport/workbook"
 )
 
 const planUsage = `用法：planreport plan <子命令> [参数]
@@ -99,7 +100,7 @@ func runPlanImport(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	case exists:
-		old, err := plan.ReadLedger(*out)
+		old, err := workbook.ReadLedger(*out)
 		if err != nil {
 			return fmt.Errorf("%w\n现有台账无法读取，未做任何修改。如要按新计划重建台账，请加 --force（原台账会另存为 %s）", err, backupName(*out))
 		}
@@ -156,7 +157,7 @@ func runPlanShow(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.ReadLedger(path)
+	p, err := workbook.ReadLedger(path)
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.ReadLedger(path)
+	p, err := workbook.ReadLedger(path)
 	if err != nil {
 		return err
 	}
@@ -260,7 +261,7 @@ func runPlanRefresh(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.ReadLedger(path)
+	p, err := workbook.ReadLedger(path)
 	if err != nil {
 		return err
 	}

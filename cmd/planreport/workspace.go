@@ -16,6 +16,7 @@ import (
 
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workbook"
 )
 
 // A workspace is a folder holding the plan ledger and one folder per reporting period:
@@ -46,7 +47,7 @@ func (w workspace) readPlan() (*plan.Plan, error) {
 	if err := w.hasPlan(); err != nil {
 		return nil, err
 	}
-	return plan.ReadLedger(w.ledger())
+	return workbook.ReadLedger(w.ledger())
 }
 
 // hasPlan says how to make the workspace's ledger when there is none.
