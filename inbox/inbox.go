@@ -497,7 +497,11 @@ func readFileLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readLimited(f, limit, -1)
+	hint := int64(-1)
+	if st, err := f.Stat(); err == nil {
+		hint = st.Size()
+	}
+	return readLimited(f, limit, hint)
 }
 
 // readLimited reads r to its end, failing with errTooBig past limit bytes. hint, when

@@ -136,7 +136,7 @@ func (r *reader) isBomb(size, packed uint64) bool {
 func readCounted(rd io.Reader, limit, hint int64) ([]byte, int64, error) {
 	var buf bytes.Buffer
 	if hint > 0 && hint <= limit {
-		buf.Grow(int(hint) + 1)
+		buf.Grow(int(hint) + bytes.MinRead) // ReadFrom grows the buffer unless MinRead bytes are free
 	}
 	n, err := buf.ReadFrom(io.LimitReader(rd, limit+1))
 	if n > limit {
