@@ -64,7 +64,7 @@ func (p *Plan) Assignments() []Assignment {
 
 // resolver maps the plan's unit names to registry units.
 type resolver struct {
-	p      *Plan
+	p        *Plan
 	byName   map[string]int      // unit names and aliases → index in p.Units
 	groups   map[string]int      // group names → index in p.Groups
 	expanded map[string][]string // groups expanded so far

@@ -28,11 +28,11 @@ measure() {
   local walls=() rss=0 start end kb
   for _ in $(seq "$runs"); do
     [ -n "${reset:-}" ] && eval "$reset"
-    start=$(date +%s%N)
+    start=$EPOCHREALTIME # bash's clock: no process to start, unlike date
     /usr/bin/time -f "%M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-    end=$(date +%s%N)
+    end=$EPOCHREALTIME
     read -r kb < "$tmp/t"
-    walls+=("$(( (end - start) / 1000000 ))"); [ "$kb" -gt "$rss" ] && rss=$kb
+    walls+=("$(echo "($end - $start) * 1000 / 1" | bc)"); [ "$kb" -gt "$rss" ] && rss=$kb
   done
   median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   printf '| %6s | %-28s | %8.3f | %7d |\n' "$units" "$name" "$(echo "$median / 1000" | bc -l)" "$((rss / 1024))"

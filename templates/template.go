@@ -120,14 +120,21 @@ func Build(p *plan.Plan, period plan.Period, previous map[string]Previous) []Tem
 			}
 			row := base[i]
 			row.Duty = strings.Join(words, "；")
-			if prev, ok := previous[u.Name][task.ID]; ok {
-				row.PrevStatus, row.PrevProgress = prev.Status, prev.Progress
-			}
 			t.Rows = append(t.Rows, row)
 		}
+		t.SetPrevious(previous[u.Name])
 		out = append(out, t)
 	}
 	return out
+}
+
+// SetPrevious sets the rows' report of the previous period (nil: none).
+func (t *Template) SetPrevious(prev Previous) {
+	for i := range t.Rows {
+		r := &t.Rows[i]
+		p := prev[r.TaskID]
+		r.PrevStatus, r.PrevProgress = p.Status, p.Progress
+	}
 }
 
 // duty is one unit's role in one task.

@@ -61,7 +61,7 @@ type Collection struct {
 	dir      string
 	hashes   map[string]bool // the submissions' SHA-256, for Has
 	mu       sync.Mutex      // guards unsynced: WriteArchive is called concurrently
-	unsynced []string   // archived files written (or found) since the last Save, not yet synced
+	unsynced []string        // archived files written (or found) since the last Save, not yet synced
 }
 
 // OpenCollection reads the collection kept in a period's folder, or starts an empty one.

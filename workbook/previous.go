@@ -1,7 +1,9 @@
 package workbook
 
 import (
-	"encoding/json"
+	"bytes"
+	"encoding/gob"
+	"fmt"
 	"os"
 	"path/filepath"
 
@@ -14,23 +16,24 @@ import (
 // checks compare with it. It is derived from the archive: Previous rebuilds whatever is
 // missing or out of date, so deleting it loses nothing.
 //
-// Reading a period's 80 workbooks back costs more than the rest of collecting the next
-// period's: about 40 ms of a collect that takes 150 ms, where this file reads in 5 ms.
-const PreviousFile = "收件内容.json"
+// Reading a period's 80 workbooks back cost more than the rest of collecting the next
+// period's: about 40 ms of a collect that took 150 ms. This file, 600 KB at 80 units, reads
+// in 1.4 ms; it is in Go's gob encoding, which decoded it nearly four times as fast as JSON.
+const PreviousFile = "收件内容.缓存"
 
 // previousVersion changes whenever what Check reads from a row changes, so that a file
 // written by an older planreport is rebuilt rather than trusted.
 const previousVersion = 1
 
 type previousCache struct {
-	Version int                     `json:"version"`
-	Plan    string                  `json:"plan"`  // the plan's fingerprint when the workbooks were read
-	Units   map[string]previousUnit `json:"units"` // by reporting unit
+	Version int
+	Plan    string                  // the plan's fingerprint when the workbooks were read
+	Units   map[string]previousUnit // by reporting unit
 }
 
 type previousUnit struct {
-	SHA256 string             `json:"sha256"` // the submission read
-	Tasks  templates.Previous `json:"tasks"`
+	SHA256 string // the submission read
+	Tasks  templates.Previous
 }
 
 // Previous returns each unit's accepted report of a collected period, as templates.Previous,
@@ -113,9 +116,12 @@ func (pr *Prior) Reports(p *plan.Plan) (map[string]templates.Previous, error) {
 // readPreviousCache reads a PreviousFile; one that is missing or unreadable gives an empty
 // cache.
 func readPreviousCache(path string) previousCache {
-	var cache previousCache
 	data, err := os.ReadFile(path)
-	if err != nil || json.Unmarshal(data, &cache) != nil {
+	if err != nil {
+		return previousCache{}
+	}
+	cache, err := decodePreviousCache(data)
+	if err != nil {
 		return previousCache{}
 	}
 	return cache
@@ -124,12 +130,30 @@ func readPreviousCache(path string) previousCache {
 // writePreviousCache writes a PreviousFile atomically. A failure (a read-only folder) is
 // ignored: the next Previous reads the archive again.
 func writePreviousCache(path string, cache previousCache) {
-	data, err := json.Marshal(cache)
+	data, err := encodePreviousCache(cache)
 	if err != nil {
 		return
 	}
 	plan.WriteFileAtomic(path, func(f *os.File) error {
-		_, err := f.Write(append(data, '\n'))
+		_, err := f.Write(data)
 		return err
 	})
+}
+
+func encodePreviousCache(cache previousCache) ([]byte, error) {
+	var b bytes.Buffer
+	err := gob.NewEncoder(&b).Encode(cache)
+	return b.Bytes(), err
+}
+
+// decodePreviousCache decodes a PreviousFile; whatever is in the file, it returns an error
+// rather than panic.
+func decodePreviousCache(data []byte) (cache previousCache, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			cache, err = previousCache{}, fmt.Errorf("%v", v)
+		}
+	}()
+	err = gob.NewDecoder(bytes.NewReader(data)).Decode(&cache)
+	return cache, err
 }

@@ -1,7 +1,6 @@
 package workbook
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -54,15 +53,18 @@ func TestPreviousFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var cache previousCache
-		if err := json.Unmarshal(data, &cache); err != nil {
+		cache, err := decodePreviousCache(data)
+		if err != nil {
 			t.Fatal(err)
 		}
 		return cache
 	}
 	write := func(t *testing.T, cache previousCache) {
 		t.Helper()
-		data, _ := json.Marshal(cache)
+		data, err := encodePreviousCache(cache)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(cacheFile, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -101,7 +103,11 @@ func TestPreviousFile(t *testing.T) {
 		spoil func(t *testing.T)
 	}{
 		{"missing", func(t *testing.T) { os.Remove(cacheFile) }},
-		{"corrupt", func(t *testing.T) { os.WriteFile(cacheFile, []byte(`{"version":1,"units":{"宝山`), 0o644) }},
+		{"corrupt", func(t *testing.T) {
+			data, _ := os.ReadFile(cacheFile)
+			os.WriteFile(cacheFile, data[:len(data)/2], 0o644)
+		}},
+		{"not gob", func(t *testing.T) { os.WriteFile(cacheFile, []byte(`{"version":1,"units":{"宝山`), 0o644) }},
 		{"another plan", func(t *testing.T) {
 			c := poison(read(t), "宝山镇")
 			c.Plan = "0123456789abcdef"

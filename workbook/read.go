@@ -42,7 +42,6 @@ type Context struct {
 	templates   map[string]*templates.Template // by reporting unit
 	reporter    map[string]string              // unit → the unit that reports for it
 	byEmail     map[string]string              // email → unit
-	previous    map[string]templates.Previous
 	fingerprint string
 }
 
@@ -50,7 +49,7 @@ type Context struct {
 // accepted report of the previous period (for the "same as last period" warning).
 func NewContext(p *plan.Plan, period plan.Period, previous map[string]templates.Previous) *Context {
 	c := &Context{Plan: p, Period: period, Limits: DefaultLimits, templates: map[string]*templates.Template{},
-		reporter: map[string]string{}, byEmail: map[string]string{}, previous: previous, fingerprint: p.Fingerprint()}
+		reporter: map[string]string{}, byEmail: map[string]string{}, fingerprint: p.Fingerprint()}
 	ts := templates.Build(p, period, previous)
 	for i := range ts {
 		t := &ts[i]
@@ -66,6 +65,14 @@ func NewContext(p *plan.Plan, period plan.Period, previous map[string]templates.
 		}
 	}
 	return c
+}
+
+// SetPrevious gives the templates each unit's accepted report of the previous period, as
+// NewContext's previous does: a caller may make the context while it reads them.
+func (c *Context) SetPrevious(previous map[string]templates.Previous) {
+	for unit, t := range c.templates {
+		t.SetPrevious(previous[unit])
+	}
 }
 
 // Template returns the template issued to a reporting unit, or nil.

@@ -37,7 +37,7 @@ const collectUsage = `用法：planreport collect --period 周期 [-w 工作目�
   周期/反馈/单位_反馈.xlsx     每个有问题的单位一份：在其原表上标出问题单元格并批注，另附“需修改事项”表
   周期/反馈/邮件草稿/          加 --eml 时，给这些单位的回复邮件草稿（附反馈表）
   周期/收件记录.json          每份收到的文件：来源、时间、单位、是否接收、问题
-  上一周期/收件内容.json       上一周期各单位已接收的填报内容，供本周期对照（由归档生成，删除后会自动重建）
+  上一周期/收件内容.缓存       上一周期各单位已接收的填报内容，供本周期对照（由归档生成，删除后会自动重建）
 
 退出码：0 表示运行完成（即使有单位的表未通过检查），1 表示运行出错。
 `
@@ -167,14 +167,19 @@ func collect(ctx context.Context, w workspace, period plan.Period, paths []strin
 	return res, nil
 }
 
-// prepareCollect reads the plan and the previous period's record (at the same time), and
-// prepares checking the period.
+// prepareCollect reads the plan and the previous period's record (at the same time, the
+// period's templates made while the record is read), and prepares checking the period.
 func prepareCollect(w workspace, period plan.Period, password string) (*collected, error) {
 	var prior *workbook.Prior
 	var priorErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { prior, priorErr = workbook.ReadPrior(w.periodDir(period.Previous()), period.Previous()) })
 	p, err := w.readPlan()
+	var check *workbook.Context
+	if err == nil {
+		check = workbook.NewContext(p, period, nil)
+		check.Password = password
+	}
 	wg.Wait()
 	if err != nil {
 		return nil, err
@@ -186,8 +191,7 @@ func prepareCollect(w workspace, period plan.Period, password string) (*collecte
 	if priorErr != nil {
 		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", period.Previous().Chinese(), priorErr)
 	}
-	check := workbook.NewContext(p, period, previous)
-	check.Password = password
+	check.SetPrevious(previous)
 	coll, err := workbook.OpenCollection(w.periodDir(period), period)
 	if err != nil {
 		return nil, err
