@@ -197,10 +197,15 @@ func (c *Collection) markUnsynced(path string) {
 	c.mu.Unlock()
 }
 
-// syncArchives syncs the archived copies written since the last Save to disk, several at a
-// time: the disk takes them together, where one after another each waits its turn. (Syncing
-// each as it is written, while the next files are checked, measured slower.)
+// syncArchives syncs the archived copies written since the last Save to disk: all at once
+// where the system can (syncAll), else several at a time: the disk takes them together, where
+// one after another each waits its turn. (Syncing each as it is written, or each batch in the
+// background while the next is checked, measured slower: creating files waits on the syncs.)
 func (c *Collection) syncArchives() error {
+	if len(c.unsynced) > 0 && syncAll(c.dir) {
+		c.unsynced = nil
+		return nil
+	}
 	errs := make([]error, len(c.unsynced))
 	var g errgroup.Group
 	g.SetLimit(16)
