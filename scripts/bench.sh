@@ -7,7 +7,8 @@
 #   scripts/bench.sh            sizes 80 and 1000
 #   scripts/bench.sh 80 1000 10000
 #
-# RUNS=N sets the runs per stage (default 5; the median is shown). Needs /usr/bin/time (Debian
+# RUNS=N sets the runs per stage (default 5; the median is shown); VERBOSE=1 prints every run.
+# Each run starts after sync(1), so that it does not pay for writing what ran before it. Needs /usr/bin/time (Debian
 # package time), bc and, for the baseline, /usr/bin/python3 with
 # python3-openpyxl. Run it on an otherwise idle machine: other load inflates wall times.
 set -euo pipefail
@@ -28,12 +29,14 @@ measure() {
   local walls=() rss=0 start end kb
   for _ in $(seq "$runs"); do
     [ -n "${reset:-}" ] && eval "$reset"
+    sync # each run starts with nothing left to write from the one before (collect syncs to disk)
     start=$EPOCHREALTIME # bash's clock: no process to start, unlike date
     /usr/bin/time -f "%M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
     end=$EPOCHREALTIME
     read -r kb < "$tmp/t"
     walls+=("$(echo "($end - $start) * 1000 / 1" | bc)"); [ "$kb" -gt "$rss" ] && rss=$kb
   done
+  [ -n "${VERBOSE:-}" ] && echo "  $name: ${walls[*]}" >&2
   median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   printf '| %6s | %-28s | %8.3f | %7d |\n' "$units" "$name" "$(echo "$median / 1000" | bc -l)" "$((rss / 1024))"
 }
