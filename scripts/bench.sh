@@ -8,8 +8,8 @@
 #   scripts/bench.sh 80 1000 10000
 #
 # RUNS=N sets the runs per stage (default 5; the median is shown); VERBOSE=1 prints every run.
-# Each run starts after sync(1), so that it does not pay for writing what ran before it. Needs /usr/bin/time (Debian
-# package time), bc and, for the baseline, /usr/bin/python3 with
+# Each run starts after sync(1), so that it does not pay for writing what ran before it.
+# Needs /usr/bin/time (Debian package time), bc and, for the baseline, /usr/bin/python3 with
 # python3-openpyxl. Run it on an otherwise idle machine: other load inflates wall times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
