@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"planreport/plan"
 	"planreport/templates"
 )
 
@@ -150,6 +151,34 @@ func TestPreviousFile(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("the registry changed", func(t *testing.T) {
+		write(t, poison(read(t), "宝山镇"))
+		p := *fx.plan
+		p.Units = append([]plan.Unit(nil), fx.plan.Units...)
+		p.Units[0].Email = "new-address@example.gov.cn"
+		got, err := Previous(dir, &p, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("a file written for another registry was trusted: 宝山镇 1.1 %q", got["宝山镇"]["1.1"].Progress)
+		}
+		Previous(dir, fx.plan, q) // as it was
+	})
+
+	t.Run("a killed write's leftover", func(t *testing.T) {
+		left := filepath.Join(dir, "."+PreviousFile+".123456.tmp")
+		if err := os.WriteFile(left, []byte("half"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Previous(dir, fx.plan, q); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(left); err == nil {
+			t.Error("the leftover of a killed write is still there")
+		}
+	})
 
 	// A unit that sends a new accepted version: the file's old entry is read again.
 	later := fx.filled(t, "宝山镇", set(map[string]any{"I2": "后来又补报了新的进展。"}))

@@ -2,5 +2,6 @@
 
 package workbook
 
-// syncAll is syncfs(2) where there is one (sync_linux.go); elsewhere files are synced one by one.
-func syncAll(dir string) bool { return false }
+// syncAll is syncfs(2) where there is one (sync_linux.go); elsewhere files are synced one by
+// one.
+func syncAll(paths []string) (done bool, err error) { return len(paths) == 0, nil }

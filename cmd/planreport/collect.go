@@ -74,18 +74,22 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	p := res.plan
 	// The record and the outputs are written side by side: the outputs are made from the
-	// collection in memory, and a run killed before the record is saved redoes both.
-	var g errgroup.Group
-	g.Go(func() error {
-		if err := res.coll.Save(); err != nil {
-			return err
+	// collection in memory, and a run killed (or failing) before the record is saved redoes
+	// both. The record's error, if any, is the one reported.
+	var saveErr, outErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if saveErr = res.coll.Save(); saveErr == nil {
+			crashPoint("saved")
 		}
-		crashPoint("saved")
-		return nil
 	})
-	g.Go(func() error { return writeCollectOutputs(w, p, period, res.coll, *eml) })
-	if err := g.Wait(); err != nil {
-		return err
+	wg.Go(func() { outErr = writeCollectOutputs(w, p, period, res.coll, *eml) })
+	wg.Wait()
+	if saveErr != nil {
+		return saveErr
+	}
+	if outErr != nil {
+		return outErr
 	}
 	if *asJSON {
 		return writeJSON(stdout, res.summary(w, p, period))
@@ -205,8 +209,9 @@ type walked struct {
 	containers []inbox.Container
 }
 
-// batchSize is how many items are checked before they are recorded, and so how many
-// workbooks are in memory at most.
+// batchSize is how many items are checked before they are recorded, and so about how many
+// workbooks are in memory: a file's items are taken whole (a zip of many workbooks), and
+// up to a batch is read while the setup is being made.
 const batchSize = 64
 
 // batch is the items being checked and archived, in the order read.
@@ -289,8 +294,9 @@ func (b *batch) start(it inbox.Item) {
 	b.seen[sum] = true
 	s := &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received}
 	x.sub = s
+	ctx, check, coll, bar := b.ctx, b.check, b.res.coll, b.bar // this batch's, whatever b holds later
 	b.g.Go(func() error {
-		if err := b.ctx.Err(); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var r *workbook.Report
@@ -299,13 +305,13 @@ func (b *batch) start(it inbox.Item) {
 				Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
 				Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
 		} else {
-			r = b.check.Check(it.Name, it.Data, it.Sender)
+			r = check.Check(it.Name, it.Data, it.Sender)
 		}
 		s.Unit, s.Identified, s.Accepted, s.Findings = r.Unit, r.Identified, r.Accepted(), workbook.CapFindings(r.Findings)
 		if it.Data != nil {
-			s.Archive, x.err = b.res.coll.WriteArchive(*s, it.Data)
+			s.Archive, x.err = coll.WriteArchive(*s, it.Data)
 		}
-		b.bar.add()
+		bar.add()
 		return nil
 	})
 }
