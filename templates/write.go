@@ -217,7 +217,7 @@ func (w *writer) tasks() {
 		// longest cell, and leave room for the unit's own text.
 		lines := 3
 		for i, v := range values {
-			lines = max(lines, wrappedLines(v.(string), cols[i].width))
+			lines = max(lines, WrappedLines(v.(string), cols[i].width))
 		}
 		w.check(f.SetRowHeight(SheetTasks, row, float64(lines)*13.5+4))
 	}
@@ -237,9 +237,9 @@ func (w *writer) tasks() {
 	w.protect(SheetTasks)
 }
 
-// wrappedLines estimates how many lines text takes in a column of the given width (in
+// WrappedLines estimates how many lines text takes in a column of the given width (in
 // character units) at the template's 10 pt type: a Chinese character is two units wide.
-func wrappedLines(text string, width float64) int {
+func WrappedLines(text string, width float64) int {
 	lines := 0
 	for _, para := range strings.Split(text, "\n") {
 		units := 0.0

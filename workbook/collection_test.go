@@ -136,7 +136,7 @@ func archived(t *testing.T, dir string) string {
 
 func TestWriteFeedback(t *testing.T) {
 	fx := newFixture(t)
-	data := fx.filled(t, "宝山镇", set(map[string]any{"G2": "", "H3": "大部分", "I4": "同上"}))
+	data := fx.filled(t, "宝山镇", set(map[string]any{"G2": "", "H3": "大部分", "I4": "同上", "G5": templates.StatusDone, "H5": 90}))
 	r := fx.ctx.Check("宝山镇.xlsx", data, "")
 	path := filepath.Join(t.TempDir(), "fb.xlsx")
 	if err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data); err != nil {
@@ -153,6 +153,21 @@ func TestWriteFeedback(t *testing.T) {
 	rows, _ := f.GetRows(FeedbackSheet)
 	if len(rows) != 2+len(r.Findings) {
 		t.Errorf("%d rows in the list, want %d", len(rows), 2+len(r.Findings))
+	}
+	// Each row is as tall as its longest text wraps to: clients do not grow rows themselves.
+	long := 0
+	for i := 2; i < len(rows); i++ {
+		hint := rows[i][len(rows[i])-1]
+		lines := templates.WrappedLines(hint, 50)
+		if lines > 1 {
+			long++
+		}
+		if h, _ := f.GetRowHeight(FeedbackSheet, i+1); h < float64(lines)*13.5 {
+			t.Errorf("list row %d is %.1f pt high for a hint of %d lines: %q", i+1, h, lines, hint)
+		}
+	}
+	if long == 0 {
+		t.Error("no hint in the list wraps: the row heights are not tested")
 	}
 	comments, _ := f.GetComments(templates.SheetTasks)
 	cells := map[string]bool{}

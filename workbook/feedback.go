@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planreport/plan"
+	"planreport/templates"
 )
 
 // FeedbackSheet is the sheet a feedback workbook adds in front of the unit's own sheets.
@@ -299,13 +300,17 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	if err := f.SetSheetRow(FeedbackSheet, "A2", &headers); err != nil {
 		return nil, err
 	}
+	const problemWidth, hintWidth = 55, 50
 	for i, fd := range list {
 		row := []any{i + 1, severityName[fd.Severity], fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint}
 		if err := f.SetSheetRow(FeedbackSheet, fmt.Sprintf("A%d", i+3), &row); err != nil {
 			return nil, err
 		}
+		// Excel, WPS and LibreOffice do not grow a row to its wrapped text on their own.
+		lines := max(templates.WrappedLines(fd.Message, problemWidth), templates.WrappedLines(fd.Hint, hintWidth))
+		f.SetRowHeight(FeedbackSheet, i+3, float64(lines)*13.5+4)
 	}
-	for col, w := range map[string]float64{"A": 6, "B": 13, "C": 10, "D": 8, "E": 8, "F": 55, "G": 50} {
+	for col, w := range map[string]float64{"A": 6, "B": 13, "C": 10, "D": 8, "E": 8, "F": problemWidth, "G": hintWidth} {
 		f.SetColWidth(FeedbackSheet, col, col, w)
 	}
 	size, landscape, one, zero, fit := 9, "landscape", 1, 0, true
