@@ -43,6 +43,9 @@ type Context struct {
 	reporter    map[string]string              // unit → the unit that reports for it
 	byEmail     map[string]string              // email → unit
 	fingerprint string
+	names       []unitName     // for unitInName
+	nameIndex   map[string]int // name → its first index in names, for a large registry
+	nameLens    []int          // the names' lengths in bytes, longest first, with nameIndex
 }
 
 // NewContext prepares checking for a period. previous, when not nil, holds each unit's
@@ -64,6 +67,7 @@ func NewContext(p *plan.Plan, period plan.Period, previous map[string]templates.
 			c.byEmail[strings.ToLower(strings.TrimSpace(u.Email))] = u.Name
 		}
 	}
+	c.indexNames()
 	return c
 }
 
@@ -347,21 +351,69 @@ func (c *Context) guessUnit(name string, x *xlsxFile) string {
 	return ""
 }
 
-// unitInName returns the longest registry unit name (or alias) in s whose unit reports.
+// unitInName returns the longest registry unit name (or alias) in s whose unit reports: of
+// those as long, the first in registry order.
 func (c *Context) unitInName(s string) string {
 	s = width.Narrow.String(s)
-	best, bestLen := "", 0
+	if c.nameIndex == nil {
+		best, bestLen := "", 0
+		for _, n := range c.names {
+			if len(n.name) > bestLen && strings.Contains(s, n.name) {
+				best, bestLen = n.unit, len(n.name)
+			}
+		}
+		return best
+	}
+	// A large registry: look up every piece of s as long as some name, longest first,
+	// rather than look for every name in s (10,000 units and files: 10^8 searches).
+	for _, l := range c.nameLens {
+		best := -1
+		for i := 0; i+l <= len(s); i++ {
+			if j, ok := c.nameIndex[s[i:i+l]]; ok && (best < 0 || j < best) {
+				best = j
+			}
+		}
+		if best >= 0 {
+			return c.names[best].unit
+		}
+	}
+	return ""
+}
+
+// unitName is a name or alias of a unit, for unitInName.
+type unitName struct{ name, unit string }
+
+// indexNamesAbove is the registry size (names and aliases) above which unitInName looks
+// names up in an index rather than searching for each: below it, searching is faster.
+const indexNamesAbove = 256
+
+// indexNames lists the reporting units' names and aliases, in registry order, for unitInName.
+func (c *Context) indexNames() {
 	for _, u := range c.Plan.Units {
 		if _, ok := c.reporter[u.Name]; !ok {
 			continue
 		}
 		for _, n := range append([]string{u.Name}, u.Aliases...) {
-			if len(n) > bestLen && strings.Contains(s, n) {
-				best, bestLen = u.Name, len(n)
+			if n != "" {
+				c.names = append(c.names, unitName{n, u.Name})
 			}
 		}
 	}
-	return best
+	if len(c.names) <= indexNamesAbove {
+		return
+	}
+	c.nameIndex = make(map[string]int, len(c.names))
+	seen := map[int]bool{}
+	for i, n := range c.names {
+		if _, dup := c.nameIndex[n.name]; !dup {
+			c.nameIndex[n.name] = i
+		}
+		if !seen[len(n.name)] {
+			seen[len(n.name)] = true
+			c.nameLens = append(c.nameLens, len(n.name))
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(c.nameLens)))
 }
 
 // findTaskSheet returns the task sheet's name and its header row (0-based), or "" when no
