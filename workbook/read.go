@@ -92,7 +92,8 @@ type Report struct {
 	Filler     map[string]string // 填报人, 联系电话, 审核领导, 填报日期
 	Findings   []Finding
 
-	sheet string // the task sheet's name as found
+	sheet  string            // the task sheet's name as found
+	issued map[string]string // task id → checksum of its locked cells as issued (identification sheet)
 }
 
 // Accepted reports whether the workbook has no error.
@@ -262,6 +263,12 @@ func (c *Context) identify(r *Report, x *xlsxFile, name, sender string) {
 	id, ok := templates.ParseIdentity(idRows, x.Props())
 	if ok {
 		r.Unit, r.Identified = id.Unit, "标识"
+		if len(id.Rows) > 0 {
+			r.issued = make(map[string]string, len(id.Rows))
+			for _, row := range id.Rows {
+				r.issued[compactNarrow(row.Task)] = row.Checksum
+			}
+		}
 		known := false
 		for _, u := range c.Plan.Units {
 			if u.Name == id.Unit {
@@ -538,11 +545,21 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 		lastIndex = max(lastIndex, idx)
 		expectedRow := t.Rows[idx]
 		locked := expectedRow.Locked()
+		// Locked cells are checked against what was issued, which the identification keeps as
+		// a checksum a row; the template as the ledger makes it now may differ (the office
+		// changed a group or who reports for whom since), and a unit that changed nothing must
+		// not be told it did. Without the checksum, or when it does not match, each cell is
+		// compared with the template as made now, to say which was changed.
+		returned := make([]string, len(templates.LockedColumns))
 		for i, h := range templates.LockedColumns {
-			if h == templates.ColID {
+			returned[i] = get(row, h)
+		}
+		asIssued := r.issued[id] != "" && templates.RowChecksum(returned) == r.issued[id]
+		for i, h := range templates.LockedColumns {
+			if h == templates.ColID || asIssued {
 				continue
 			}
-			if !sameWords(get(row, h), locked[i]) {
+			if !sameWords(returned[i], locked[i]) {
 				r.add(Error, RuleLockedEdited, sheet, cellName(col[h], n+1), id, fmt.Sprintf("任务 %s 的“%s”被修改", id, h),
 					"锁定的任务信息不能修改，请恢复原文（可从下发的报送表中复制）")
 			}

@@ -405,3 +405,64 @@ func TestIdentityRules(t *testing.T) {
 		t.Errorf("want a %s warning, accepted:\n%s", RuleUnchanged, strings.Join(findingLines(r), "\n"))
 	}
 }
+
+// TestLockedAsIssued: a unit's locked cells are checked against the template as issued (its
+// identification's checksums), not as the ledger makes it now. After the office puts the
+// unit into a group that leads one of its tasks, its 本单位职责 there reads differently; a
+// workbook the unit did not touch there passes, one whose task text it edited does not.
+func TestLockedAsIssued(t *testing.T) {
+	fx := newFixture(t)
+	const unit = "宝山镇"
+	p := *fx.plan
+	p.Groups = append([]plan.Group(nil), fx.plan.Groups...)
+	// A task of the unit's whose lead is a group the unit is not in.
+	changed, taskID := -1, ""
+	tpl := fx.ctx.Template(unit)
+	for _, row := range tpl.Rows {
+		task := fx.plan.Task(row.TaskID)
+		for _, lead := range task.Lead {
+			for gi, g := range p.Groups {
+				if g.Name == lead && !strings.Contains(row.Duty, "牵头") {
+					changed, taskID = gi, row.TaskID
+				}
+			}
+		}
+		if changed >= 0 {
+			break
+		}
+	}
+	if changed < 0 {
+		t.Fatal("no task of 宝山镇 is led by a group: the fixture changed")
+	}
+	p.Groups[changed].Members = append(append([]string(nil), p.Groups[changed].Members...), unit)
+	now := NewContext(&p, q, nil)
+	before, after := "", ""
+	for _, row := range tpl.Rows {
+		if row.TaskID == taskID {
+			before = row.Duty
+		}
+	}
+	for _, row := range now.Template(unit).Rows {
+		if row.TaskID == taskID {
+			after = row.Duty
+		}
+	}
+	if before == after {
+		t.Fatalf("task %s: 本单位职责 %q did not change with the group", taskID, before)
+	}
+
+	r := now.Check(unit+".xlsx", fx.filled(t, unit, nil), "")
+	for _, f := range r.Findings {
+		if f.Rule == RuleLockedEdited {
+			t.Errorf("the unit changed nothing, yet: %s", f.String())
+		}
+	}
+	edited := now.Check(unit+".xlsx", fx.filled(t, unit, set(map[string]any{"C2": "改过的任务内容"})), "")
+	found := false
+	for _, f := range edited.Findings {
+		found = found || f.Rule == RuleLockedEdited && f.Cell == "C2"
+	}
+	if !found {
+		t.Errorf("an edited task text was not found: %v", findingLines(edited))
+	}
+}
