@@ -37,7 +37,7 @@ const collectUsage = `用法：planreport collect --period 周期 [-w 工作目�
   周期/反馈/单位_反馈.xlsx     每个有问题的单位一份：在其原表上标出问题单元格并批注，另附“需修改事项”表
   周期/反馈/邮件草稿/          加 --eml 时，给这些单位的回复邮件草稿（附反馈表）
   周期/收件记录.json          每份收到的文件：来源、时间、单位、是否接收、问题
-  上一周期/收件内容.缓存       上一周期各单位已接收的填报内容，供本周期对照（由归档生成，删除后会自动重建）
+  上一周期/收件内容.缓存       上一周期各单位已接收的填报内容，供本周期对照（生成本周期模板时由归档生成，删除后会自动重建）
 
 退出码：0 表示运行完成（即使有单位的表未通过检查），1 表示运行出错。
 `
@@ -58,6 +58,11 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	w := workspace{dir: *dir}
 	if err := w.hasPlan(); err != nil {
 		return err
+	}
+	if _, err := os.Stat(w.settingsPath(period)); errors.Is(err, os.ErrNotExist) {
+		// A mistyped period would otherwise look like a real result: every unit missing.
+		fmt.Fprintf(stderr, "注意：%s还没有生成过模板（没有 %s）。请确认周期是否写对；如无误，请先运行 planreport templates -w %s --period %s。\n",
+			period.Chinese(), w.settingsPath(period), w.dir, period)
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {
@@ -83,7 +88,8 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			crashPoint("saved")
 		}
 	})
-	wg.Go(func() { outErr = writeCollectOutputs(w, p, period, res.coll, *eml) })
+	var drafts int
+	wg.Go(func() { drafts, outErr = writeCollectOutputs(w, p, period, res.coll, *eml) })
 	wg.Wait()
 	if saveErr != nil {
 		return saveErr
@@ -95,6 +101,22 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return writeJSON(stdout, res.summary(w, p, period))
 	}
 	res.print(stdout, w, p, period)
+	if *eml {
+		rejected := 0
+		for _, s := range res.coll.Latest() {
+			if !s.Accepted {
+				rejected++
+			}
+		}
+		if drafts > 0 {
+			fmt.Fprintf(stdout, "回复邮件草稿：%d 封，在 %s。\n", drafts, filepath.Join(w.periodDir(period), feedbackDir, "邮件草稿"))
+		} else {
+			fmt.Fprintln(stdout, "回复邮件草稿：0 封。")
+		}
+		if n := rejected - drafts; n > 0 {
+			fmt.Fprintf(stdout, "另有 %d 个未通过的单位既不是从邮件收到的，也未在计划台账「单位」表中填写电子邮箱，请把反馈表另行发给他们。\n", n)
+		}
+	}
 	return nil
 }
 
@@ -431,7 +453,11 @@ func (res *collected) print(out io.Writer, w workspace, p *plan.Plan, period pla
 			fmt.Fprintf(out, "  退回  %s  %s：%d 个错误", unit, s.Name, errs)
 			for _, f := range s.Findings {
 				if f.Severity == workbook.Error {
-					fmt.Fprintf(out, "，如 %s", f.String())
+					where := "" // the line names the file already
+					if f.Sheet != "" {
+						where = "「" + f.Sheet + "」" + f.Cell + "："
+					}
+					fmt.Fprintf(out, "，如 %s%s（%s）", where, f.Message, f.Hint)
 					break
 				}
 			}
@@ -474,7 +500,7 @@ const (
 
 // writeCollectOutputs regenerates the findings workbook and each unit's feedback workbook
 // (and reply drafts) from the collection, so that they always match it.
-func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *workbook.Collection, eml bool) error {
+func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *workbook.Collection, eml bool) (drafts int, err error) {
 	dir := w.periodDir(period)
 	latest := coll.Latest()
 	var units []string // with findings, in order
@@ -486,7 +512,7 @@ func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *wo
 	sort.Strings(units)
 	if len(units) > 0 {
 		if err := os.MkdirAll(filepath.Join(dir, feedbackDir), 0o755); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	// The findings workbook and the feedback workbooks are written side by side; each is its
@@ -501,6 +527,7 @@ func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *wo
 		return nil
 	})
 	errs := make([]error, len(units))
+	written := make([]bool, len(units))
 	names := unitFileNames(p, units...)
 	for i, u := range units {
 		g.Go(func() error {
@@ -516,16 +543,21 @@ func writeCollectOutputs(w workspace, p *plan.Plan, period plan.Period, coll *wo
 				return nil
 			}
 			if eml && !s.Accepted {
-				errs[i] = writeReplyDraft(w, p, period, s, path)
+				written[i], errs[i] = writeReplyDraft(w, p, period, s, path)
 			}
 			crashPoint("feedback")
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return 0, err
 	}
-	return firstError(errs)
+	for _, ok := range written {
+		if ok {
+			drafts++
+		}
+	}
+	return drafts, firstError(errs)
 }
 
 // firstError is the first error of errs, or nil.
@@ -539,7 +571,7 @@ func firstError(errs []error) error {
 }
 
 // writeReplyDraft writes the email that returns a rejected workbook's feedback to its unit.
-func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.Submission, feedback string) error {
+func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.Submission, feedback string) (written bool, err error) {
 	to := s.Sender
 	var unit plan.Unit
 	for _, u := range p.Units {
@@ -551,11 +583,11 @@ func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.S
 		to = unit.Email
 	}
 	if to == "" {
-		return nil
+		return false, nil // no address: the office sends the feedback itself
 	}
 	data, err := os.ReadFile(feedback)
 	if err != nil {
-		return err
+		return false, err
 	}
 	errs := workbook.Errors(s.Findings)
 	greeting := s.Unit
@@ -566,9 +598,9 @@ func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.S
 		greeting, period.Chinese(), s.Name, errs, workbook.FeedbackSheet, p.Office.Reach(), p.Office.Name)
 	mail := filepath.Join(w.periodDir(period), feedbackDir, "邮件草稿", strings.TrimSuffix(filepath.Base(feedback), feedbackSuffix)+"_退回修改.eml")
 	if err := os.MkdirAll(filepath.Dir(mail), 0o755); err != nil {
-		return err
+		return false, err
 	}
-	return templates.WriteDraft(mail, templates.Draft{From: p.Office.Email, To: to,
+	return true, templates.WriteDraft(mail, templates.Draft{From: p.Office.Email, To: to,
 		Subject:     fmt.Sprintf("【请修改后重新报送】%s%s任务进展报送表", s.Unit, period.Chinese()),
 		Body:        body,
 		Attachments: []templates.Attachment{{Name: filepath.Base(feedback), Data: data}}})

@@ -36,7 +36,7 @@ func commands() []command {
 		{"collect", "收集、检查和归档各单位交回的报送表，生成反馈表", runCollect},
 		{"status", "各单位报送情况，催报", runStatus},
 		{"report", "汇总出具报告：打印版 PDF 和汇总表", runReport},
-		{"demo", "用内置参考计划演示一个报送周期", runDemo},
+		{"demo", "用内置参考计划演示两个报送周期的完整流程", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}
 }
@@ -52,6 +52,10 @@ const mainUsage = `planreport —— 行动计划定期进展报送工具
   1. planreport init 工作目录 --plan 计划.docx    创建工作目录，生成计划台账 plan.xlsx（只需一次）
   2. 在 Excel 中完善 plan.xlsx 的单位联系人和分组成员，然后 planreport plan check
   3. planreport templates -w 工作目录 --period 2024Q1   生成各单位的报送模板
+  4. 把单位交回的表格或邮件（.eml）放入 工作目录/2024Q1/收件/，然后
+     planreport collect -w 工作目录 --period 2024Q1      检查、归档，生成反馈表
+  5. planreport status -w 工作目录 --period 2024Q1       查看报送情况，催报
+  6. planreport report -w 工作目录 --period 2024Q1       出具 PDF 报告和汇总表
 
 运行 planreport help <命令> 或 planreport <命令> --help 查看该命令的详细说明。
 `

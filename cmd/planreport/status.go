@@ -96,7 +96,16 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "合计 %d 个单位：按时接收 %d，逾期接收 %d，未通过 %d，未报送 %d。\n", len(units), count["on_time"], count["late"], count["rejected"], count["missing"])
 	if *eml {
-		fmt.Fprintf(stdout, "催报邮件草稿 %d 封，在 %s。\n", len(mails), filepath.Join(w.periodDir(period), "催报"))
+		needing := count["rejected"] + count["missing"]
+		switch {
+		case needing == 0:
+			fmt.Fprintln(stdout, "各单位均已接收，无需催报。")
+		case len(mails) > 0:
+			fmt.Fprintf(stdout, "催报邮件草稿 %d 封，在 %s。\n", len(mails), filepath.Join(w.periodDir(period), "催报"))
+		}
+		if n := needing - len(mails); n > 0 {
+			fmt.Fprintf(stdout, "另有 %d 个需催报的单位在计划台账「单位」表中没有电子邮箱，没有写草稿（填写后重新运行即可）。\n", n)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"planreport/plan"
@@ -76,6 +77,10 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := w.writeSettings(period, periodSettings{Period: period.String(), Due: dueDate, Issued: time.Now().Format(time.RFC3339)}); err != nil {
 		return err
 	}
+	// Where the office puts what comes back (the README says so); collect reads it.
+	if err := os.MkdirAll(w.inboxDir(period), 0o755); err != nil {
+		return fmt.Errorf("创建收件文件夹 %s：%w", w.inboxDir(period), err)
+	}
 	if *asJSON {
 		return writeJSON(stdout, res)
 	}
@@ -88,6 +93,7 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	fmt.Fprintf(stdout, "已为 %s 生成 %d 个单位的报送模板（共 %d 行任务），截止日期 %s。\n", period.Chinese(), len(res.Templates), rows, dueDate)
 	fmt.Fprintf(stdout, "模板文件夹：%s\n模板清单：%s\n", w.templatesDir(period), res.Index)
+	fmt.Fprintf(stdout, "单位交回的报送表（或另存的 .eml 邮件）放入：%s\n", w.inboxDir(period))
 	if *eml {
 		fmt.Fprintf(stdout, "邮件草稿：%d 封（单位表中没有电子邮箱的单位没有草稿）。\n", mails)
 	}
