@@ -321,7 +321,8 @@ func (r *Report) overview(d *doc) {
 	rows = append(rows,
 		[]string{"到期未完成", fmt.Sprint(overdue), pct(overdue, n)},
 		[]string{"红灯 / 黄灯 / 绿灯", fmt.Sprintf("%d / %d / %d", r.Lights[Red], r.Lights[Yellow], r.Lights[Green]), ""},
-		[]string{"按时 / 逾期 / 未通过 / 未报送单位", fmt.Sprintf("%d / %d / %d / %d", sc["on_time"], sc["late"], sc["rejected"], sc["missing"]), pct(sc["on_time"]+sc["late"], len(r.Units))})
+		[]string{"已接收单位（按时 / 逾期）", fmt.Sprintf("%d / %d", sc["on_time"], sc["late"]), pct(sc["on_time"]+sc["late"], len(r.Units))},
+		[]string{"未通过 / 未报送单位", fmt.Sprintf("%d / %d", sc["rejected"], sc["missing"]), pct(sc["rejected"]+sc["missing"], len(r.Units))})
 	d.table([]column{{title: "指标", width: 3}, {title: "数量", width: 2, align: "center"}, {title: "占比", width: 1.2, align: "center"}}, rows, sizeTable)
 
 	var bars []bar
