@@ -142,13 +142,14 @@ func (r *resolver) expand(name string) []string {
 }
 
 // defaultRegistry proposes the registry and groups for freshly parsed tasks: every unit the
-// plan names, in order of first mention, with a guessed category; the 16 towns, townships and
-// streets for a Huairou plan; every group phrase, expanded by category where its words say so.
-// A coordination body (…领导小组) reports through its committee's office when the plan names
-// that office.
-func defaultRegistry(tasks []Task, huairou bool) ([]Unit, []Group) {
+// plan names, in order of first mention, with a guessed category; every group phrase,
+// expanded by category where its words say so (at the plan's level: 各部门 of a city's plan
+// are its 市级单位). A coordination body (…领导小组) reports through its committee's office
+// when the plan names that office. Units the plan does not name (a district's towns) come
+// from a Registry, added explicitly (AddRegistry).
+func defaultRegistry(tasks []Task) ([]Unit, []Group) {
 	var units []Unit
-	var groups []Group
+	var phrases []string
 	seenU, seenG := map[string]bool{}, map[string]bool{}
 	for _, t := range tasks {
 		for _, n := range append(append([]string(nil), t.Lead...), t.Responsible...) {
@@ -156,7 +157,7 @@ func defaultRegistry(tasks []Task, huairou bool) ([]Unit, []Group) {
 			case IsGroupPhrase(n):
 				if !seenG[n] {
 					seenG[n] = true
-					groups = append(groups, defaultGroup(n))
+					phrases = append(phrases, n)
 				}
 			case !seenU[n]:
 				seenU[n] = true
@@ -164,13 +165,10 @@ func defaultRegistry(tasks []Task, huairou bool) ([]Unit, []Group) {
 			}
 		}
 	}
-	if huairou {
-		for _, u := range huairouTowns {
-			if !seenU[u.Name] {
-				seenU[u.Name] = true
-				units = append(units, u)
-			}
-		}
+	level := levelOf(units)
+	groups := make([]Group, 0, len(phrases))
+	for _, n := range phrases {
+		groups = append(groups, defaultGroupAt(n, level))
 	}
 	for i, u := range units {
 		if u.Category != CatCoordination {

@@ -7,13 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// Severity says whether a finding blocks the next step (error) or only needs a look (warning).
+// Severity says whether a finding blocks the next step (error), needs a look (warning), or is
+// for information (notice: how the plan document was read).
 type Severity string
 
 // The severities.
 const (
 	SeverityError   Severity = "error"
 	SeverityWarning Severity = "warning"
+	SeverityNotice  Severity = "notice"
 )
 
 // Finding is one problem Check found in a plan ledger, located by sheet and cell.
@@ -156,7 +158,19 @@ func (p *Plan) Check() []Finding {
 		}
 	}
 
-	// Tasks.
+	// Tasks. A plan that gives no deadline anywhere gets one finding, not one a task.
+	undated := 0
+	for _, t := range p.Tasks {
+		if t.Deadline.Text == "" && t.Deadline.Due == "" {
+			undated++
+		}
+	}
+	noDeadlines := len(p.Tasks) > 1 && undated == len(p.Tasks)
+	if noDeadlines {
+		add(SeverityNotice, RuleNoDeadline, SheetTasks, taskCell(0, "完成时限"), "",
+			fmt.Sprintf("计划的 %d 项任务都没有完成时限", len(p.Tasks)),
+			"计划原文未规定时限的，可不处理（报告中不判断逾期）；如有时限，请在「任务」表“完成时限”列填写（如 2024年6月底前、长期坚持）")
+	}
 	ids := map[string]int{}
 	for i, t := range p.Tasks {
 		if j, dup := ids[t.ID]; dup {
@@ -198,6 +212,7 @@ func (p *Plan) Check() []Finding {
 			}
 		}
 		switch {
+		case t.Deadline.Text == "" && t.Deadline.Due == "" && noDeadlines:
 		case t.Deadline.Text == "" && t.Deadline.Due == "":
 			add(SeverityWarning, RuleNoDeadline, SheetTasks, taskCell(i, "完成时限"), t.ID,
 				fmt.Sprintf("任务 %s 没有完成时限", t.ID), "如有时限，请填写“完成时限”（如 2024年6月底前、长期坚持）")
@@ -207,6 +222,10 @@ func (p *Plan) Check() []Finding {
 				"请在“截止日期”中填写日期（如 2024-06-30），或在“时限类型”中选择 长期/定期")
 		}
 	}
+
+	// How the plan document was read (only for a plan just imported, or whose notices were
+	// read back with ReadLedgerNotices).
+	fs = append(fs, p.noticeFindings()...)
 
 	// Units with no task: neither assigned nor reporting for a unit that is.
 	assigned := map[string]bool{}

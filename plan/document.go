@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -218,14 +219,40 @@ const (
 type frame struct {
 	kind  frameKind
 	text  strings.Builder // paragraph and cell text
-	cells []string        // row cells
+	cells []cell          // row cells
+
+	span  int  // a cell's grid columns (w:gridSpan), 1 if not merged across
+	vcont bool // a cell that continues the one above it (w:vMerge without restart)
+}
+
+// cell is a table cell's text and how it is merged.
+type cell struct {
+	text  string
+	span  int
+	vcont bool
 }
 
 // docWalker turns the token stream of word/document.xml into lines.
 type docWalker struct {
 	out    strings.Builder
 	stack  []*frame
-	inText int // depth of open w:t elements
+	inText int      // depth of open w:t elements
+	tables []*table // the open tables, innermost last
+}
+
+// table is an open w:tbl: the last row's text by grid column, for vertically merged cells.
+type table struct {
+	above []string
+}
+
+// cellProps is what DocumentText reads of a cell's w:tcPr: how it is merged.
+type cellProps struct {
+	GridSpan *struct {
+		Val string `xml:"val,attr"`
+	} `xml:"gridSpan"`
+	VMerge *struct {
+		Val string `xml:"val,attr"`
+	} `xml:"vMerge"`
 }
 
 // inCell reports whether a table cell is open.
@@ -265,7 +292,15 @@ func documentXMLText(r io.Reader) (string, error) {
 				continue
 			}
 			switch t.Name.Local {
-			case "del", "moveFrom", "delText", "instrText", "pPr", "rPr", "tblPr", "trPr", "tcPr", "sectPr":
+			case "tcPr":
+				var pr cellProps
+				if err := d.DecodeElement(&pr, &t); err != nil {
+					return "", err
+				}
+				w.cellProps(pr)
+			case "tbl":
+				w.tables = append(w.tables, &table{})
+			case "del", "moveFrom", "delText", "instrText", "pPr", "rPr", "tblPr", "trPr", "sectPr":
 				// Deleted text, field codes and properties hold no visible text.
 				// (pPr also holds w:tabs/w:tab tab stops, which are not tabs.)
 				if err := d.Skip(); err != nil {
@@ -297,6 +332,10 @@ func documentXMLText(r io.Reader) (string, error) {
 				w.pop(frameCell)
 			case "tr":
 				w.pop(frameRow)
+			case "tbl":
+				if len(w.tables) > 0 {
+					w.tables = w.tables[:len(w.tables)-1]
+				}
 			case "t":
 				if w.inText > 0 {
 					w.inText--
@@ -324,7 +363,54 @@ func isWord(n xml.Name) bool {
 }
 
 func (w *docWalker) push(k frameKind) {
-	w.stack = append(w.stack, &frame{kind: k})
+	w.stack = append(w.stack, &frame{kind: k, span: 1})
+}
+
+// cellProps records how the innermost open cell is merged.
+func (w *docWalker) cellProps(pr cellProps) {
+	for i := len(w.stack) - 1; i >= 0; i-- {
+		if f := w.stack[i]; f.kind == frameCell {
+			if pr.GridSpan != nil {
+				if n, err := strconv.Atoi(pr.GridSpan.Val); err == nil && n > 1 && n <= 64 {
+					f.span = n
+				}
+			}
+			f.vcont = pr.VMerge != nil && pr.VMerge.Val != "restart"
+			return
+		}
+	}
+}
+
+// rowText lays a row's cells on the table's grid: a cell merged across (w:gridSpan) is
+// followed by empty cells for the columns it covers, and a cell that continues the one above
+// (w:vMerge) repeats its text, so that a lead unit merged down several rows leads each.
+func (w *docWalker) rowText(cells []cell, sep string) string {
+	var t *table
+	if len(w.tables) > 0 {
+		t = w.tables[len(w.tables)-1]
+	}
+	var grid []string
+	for _, c := range cells {
+		text := c.text
+		if c.vcont && t != nil && len(grid) < len(t.above) {
+			text = t.above[len(grid)]
+		}
+		grid = append(grid, text)
+		for i := 1; i < c.span; i++ {
+			if c.vcont && t != nil && len(grid) < len(t.above) {
+				grid = append(grid, t.above[len(grid)])
+			} else {
+				grid = append(grid, "")
+			}
+		}
+	}
+	if t != nil {
+		t.above = grid
+	}
+	if strings.TrimSpace(strings.Join(grid, "")) == "" {
+		return ""
+	}
+	return strings.Join(grid, sep)
 }
 
 // write appends run text to the innermost paragraph or cell. Inside a table
@@ -373,18 +459,16 @@ func (w *docWalker) pop(k frameKind) {
 			if w.inCell() {
 				sep = " " // a table nested in a cell
 			}
-			if strings.TrimSpace(strings.Join(f.cells, "")) != "" {
-				s = strings.Join(f.cells, sep)
-			}
+			s = w.rowText(f.cells, sep)
 		default:
 			s = f.text.String()
 		}
-		w.deliver(f.kind, s)
+		w.deliver(f, s)
 	}
 }
 
-// deliver hands the text of a closed frame of kind k to the enclosing frame.
-func (w *docWalker) deliver(k frameKind, s string) {
+// deliver hands the text of a closed frame to the enclosing frame.
+func (w *docWalker) deliver(f *frame, s string) {
 	if len(w.stack) == 0 {
 		w.out.WriteString(s)
 		w.out.WriteString("\n")
@@ -393,7 +477,7 @@ func (w *docWalker) deliver(k frameKind, s string) {
 	parent := w.stack[len(w.stack)-1]
 	switch parent.kind {
 	case frameRow:
-		parent.cells = append(parent.cells, s)
+		parent.cells = append(parent.cells, cell{text: s, span: f.span, vcont: f.vcont})
 	case frameCell:
 		// Paragraphs of one cell are joined with a space: a cell that lists one unit a
 		// line must not glue their names together (区司法局区财政局).

@@ -20,8 +20,9 @@ type Group struct {
 // Named reports whether the group says which units it stands for.
 func (g Group) Named() bool { return len(g.Categories) > 0 || len(g.Members) > 0 }
 
-// reportingCategories are the categories of units that report for themselves.
-var reportingCategories = []string{CatPartyDept, CatGovDept, CatJudicial, CatTown, CatTownship, CatStreet, CatOther}
+// reportingCategories are the categories of units that report for themselves: 各单位 is every
+// one of them, bodies above the district that the plan names included.
+var reportingCategories = []string{CatPartyDept, CatGovDept, CatJudicial, CatTown, CatTownship, CatStreet, CatOther, CatMunicipal, CatProvincial, CatCentral}
 
 // categoryGroups are the group phrases that expand by unit category without the office's help.
 var categoryGroups = map[string][]string{
@@ -60,10 +61,73 @@ func IsGroupPhrase(name string) bool {
 	return strings.Contains(name, "各") || reGroupPhrase.MatchString(name)
 }
 
-// defaultGroup returns the definition a group phrase starts with: categories where the
-// phrase says them, else unnamed.
-func defaultGroup(name string) Group {
+// levelGroups are the group phrases that mean the plan's own departments, whose categories
+// depend on the plan's level: in a city's plan 各部门 are the city's departments (市级单位).
+var levelGroups = map[string]bool{"各单位": true, "各部门": true, "各委办局": true}
+
+// ownDeptGroups are phrases naming one level's departments whatever the plan's level.
+var ownDeptGroups = map[string]string{
+	"市政府各部门": CatMunicipal, "市直各部门": CatMunicipal, "市级各部门": CatMunicipal, "市直各单位": CatMunicipal, "市级各单位": CatMunicipal,
+	"省政府各部门": CatProvincial, "省直各部门": CatProvincial, "省级各部门": CatProvincial, "省直各单位": CatProvincial,
+	"国务院各部门": CatCentral, "国务院有关部门和单位": "", "中央和国家机关各部门": CatCentral,
+}
+
+// planLevel is the level of government a plan is issued at, judged by its units.
+type planLevel string
+
+const (
+	levelDistrict   planLevel = "district"
+	levelMunicipal  planLevel = "municipal"
+	levelProvincial planLevel = "provincial"
+	levelCentral    planLevel = "central"
+)
+
+// levelCategory is the category of a level's own departments, or "" for the district, whose
+// departments have the party and government categories.
+var levelCategory = map[planLevel]string{levelMunicipal: CatMunicipal, levelProvincial: CatProvincial, levelCentral: CatCentral}
+
+// levelOf judges a plan's level from its units' categories: the level most of its named bodies
+// belong to (the district's when none is above it, or on a tie).
+func levelOf(units []Unit) planLevel {
+	count := map[planLevel]int{}
+	for _, u := range units {
+		switch u.Category {
+		case CatPartyDept, CatGovDept:
+			count[levelDistrict]++
+		case CatMunicipal:
+			count[levelMunicipal]++
+		case CatProvincial:
+			count[levelProvincial]++
+		case CatCentral:
+			count[levelCentral]++
+		}
+	}
+	best := levelDistrict
+	for _, l := range []planLevel{levelMunicipal, levelProvincial, levelCentral} {
+		if count[l] > count[best] {
+			best = l
+		}
+	}
+	return best
+}
+
+// defaultGroup returns the definition a group phrase starts with in a district's plan.
+func defaultGroup(name string) Group { return defaultGroupAt(name, levelDistrict) }
+
+// defaultGroupAt returns the definition a group phrase starts with in a plan of the given
+// level: categories where the phrase says them, else unnamed.
+func defaultGroupAt(name string, level planLevel) Group {
 	g := Group{Name: name}
+	if cat, ok := ownDeptGroups[name]; ok && cat != "" {
+		g.Categories = []string{cat}
+		g.Note = "按单位类别展开"
+		return g
+	}
+	if cat := levelCategory[level]; cat != "" && levelGroups[name] {
+		g.Categories = []string{cat}
+		g.Note = "按单位类别展开"
+		return g
+	}
 	if cats, ok := categoryGroups[name]; ok {
 		g.Categories = append([]string(nil), cats...)
 		g.Note = "按单位类别展开"

@@ -11,6 +11,7 @@ type JSON struct {
 	Units       []UnitJSON       `json:"units"`
 	Groups      []GroupJSON      `json:"groups"`
 	Assignments []AssignmentJSON `json:"assignments"`
+	Notices     []Notice         `json:"notices"` // how the document was read (import only)
 }
 
 // TaskJSON is one task in JSON.
@@ -20,6 +21,7 @@ type TaskJSON struct {
 	Section     string       `json:"section"`
 	Group       string       `json:"group"`
 	Text        string       `json:"text"`
+	Scope       string       `json:"scope,omitempty"`
 	Lead        []string     `json:"lead"`
 	Responsible []string     `json:"responsible"`
 	Deadline    DeadlineJSON `json:"deadline"`
@@ -61,9 +63,9 @@ type AssignmentJSON struct {
 // JSON returns the plan's JSON form, with assignments expanded from the current registry.
 func (p *Plan) JSON() JSON {
 	out := JSON{Title: p.Title, DocNumber: p.DocNumber, Issued: p.Issued, Fingerprint: p.Fingerprint(),
-		Tasks: []TaskJSON{}, Units: []UnitJSON{}, Groups: []GroupJSON{}, Assignments: []AssignmentJSON{}}
+		Tasks: []TaskJSON{}, Units: []UnitJSON{}, Groups: []GroupJSON{}, Assignments: []AssignmentJSON{}, Notices: []Notice{}}
 	for _, t := range p.Tasks {
-		out.Tasks = append(out.Tasks, TaskJSON{ID: t.ID, Part: t.Part, Section: t.Section, Group: t.Group, Text: t.Text,
+		out.Tasks = append(out.Tasks, TaskJSON{ID: t.ID, Part: t.Part, Section: t.Section, Group: t.Group, Text: t.Text, Scope: t.Scope,
 			Lead: nonNil(t.Lead), Responsible: nonNil(t.Responsible),
 			Deadline: DeadlineJSON{Text: t.Deadline.Text, Kind: string(t.Deadline.Kind), Due: t.Deadline.Due}})
 	}
@@ -74,6 +76,7 @@ func (p *Plan) JSON() JSON {
 	for _, g := range p.Groups {
 		out.Groups = append(out.Groups, GroupJSON{Name: g.Name, Categories: nonNil(g.Categories), Members: nonNil(g.Members), Named: g.Named()})
 	}
+	out.Notices = append(out.Notices, p.Notices...)
 	for _, a := range p.Assignments() {
 		out.Assignments = append(out.Assignments, AssignmentJSON{Task: a.Task, Unit: a.Unit, Role: string(a.Role)})
 	}

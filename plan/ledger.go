@@ -85,6 +85,7 @@ func (p *Plan) WriteLedger(path string) error {
 		}
 	})
 	lw.assignmentSheet(p)
+	lw.noticeSheet(p)
 	// The category column offers the categories as a drop-down; other values stay allowed so
 	// that an office with its own categories is not blocked.
 	dv := excelize.NewDataValidation(true)
@@ -115,6 +116,7 @@ func (p *Plan) UpdateLedger(path string, tasks bool, newUnits []Unit, newGroups 
 	if tasks {
 		lw.replace(SheetInfo, func() { lw.infoSheet(p) })
 		lw.replace(SheetTasks, func() { lw.taskSheet(p) })
+		lw.replace(SheetNotices, func() { lw.noticeSheet(p) })
 	}
 	for _, u := range newUnits {
 		lw.appendRow(SheetUnits, unitHeaders, unitRow(u))

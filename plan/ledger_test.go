@@ -114,9 +114,14 @@ func readLedger(t *testing.T, path string) *Plan {
 	return p
 }
 
+// assertSameJSON compares a plan with the one read back from its ledger. Import notices are
+// not part of the plan a ledger reads back (ReadLedgerNotices reads them; see
+// TestLedgerNotices).
 func assertSameJSON(t *testing.T, want, got *Plan) {
 	t.Helper()
-	w, g := marshalPlan(t, want), marshalPlan(t, got)
+	plain := *want
+	plain.Notices = nil
+	w, g := marshalPlan(t, &plain), marshalPlan(t, got)
 	if !bytes.Equal(w, g) {
 		t.Errorf("JSON differs after the round trip:\n%s", firstDiff(string(w), string(g)))
 	}
@@ -563,5 +568,46 @@ func TestReadLedgerErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLedgerNotices: the import notices are written to the 导入提示 sheet, read back by
+// ReadLedgerNotices and raised by Check with their kind; a reimport replaces them.
+func TestLedgerNotices(t *testing.T) {
+	p, path := writeReferenceLedger(t)
+	if len(p.Notices) == 0 {
+		t.Fatal("the reference plan has no import notices to test with")
+	}
+	got, err := ReadLedgerNotices(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(p.Notices) {
+		t.Fatalf("read %d notices, want %d", len(got), len(p.Notices))
+	}
+	for i, n := range got {
+		w := p.Notices[i]
+		if n.Kind != w.Kind || n.Reason != w.Reason || n.Item != w.Item || n.Text != w.Text || n.Line() != w.Line() {
+			t.Errorf("notice %d read back as %+v, want %+v", i, n, w)
+		}
+	}
+	q := readLedger(t, path)
+	q.Notices = got
+	raised := 0
+	for _, f := range q.Check() {
+		if f.Rule == RuleImportSkipped && f.Sheet == SheetNotices {
+			raised++
+		}
+	}
+	if raised != len(got) {
+		t.Errorf("Check raised %d import findings, want %d", raised, len(got))
+	}
+	// A reimport of a plan without notices empties the sheet.
+	q.Notices = nil
+	if err := q.UpdateLedger(path, true, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := ReadLedgerNotices(path); err != nil || len(again) != 0 {
+		t.Errorf("after a reimport without notices: %d notices, err %v", len(again), err)
 	}
 }

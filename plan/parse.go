@@ -5,55 +5,112 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Parse reads a plan document: UTF-8 or GB18030 text, or .docx (see DocumentText). name is the
-// file's name, for messages and the ledger's record of its source.
+// Parse reads a plan document: UTF-8 or GB18030 text, a .docx (its paragraphs and its tables,
+// see DocumentText) or an .xlsx whose sheets hold a 任务分工表. name is the file's name, for
+// messages and the ledger's record of its source. An error is an *ImportError.
 func Parse(name string, data []byte) (*Plan, error) {
-	text, _, err := DocumentText(name, data)
-	if err != nil {
-		return nil, err
+	var lines []srcLine
+	if isWorkbook(data) {
+		ls, err := workbookLines(name, data)
+		if err != nil {
+			return nil, &ImportError{File: name, Err: err}
+		}
+		lines = ls
+	} else {
+		text, format, err := DocumentText(name, data)
+		if err != nil {
+			return nil, &ImportError{File: name, Err: err}
+		}
+		lines = textLines(text, format == FormatDocx)
 	}
-	p, err := ParseText(text)
+	p, err := parseLines(lines)
 	if err != nil {
-		return nil, fmt.Errorf("%s：%w", name, err)
+		return nil, &ImportError{File: name, Err: fmt.Errorf("%s：%w", name, err)}
 	}
 	p.Source = filepath.Base(name)
 	return p, nil
 }
+
+// ImportError is why a plan document could not be imported, with where when that is known.
+// Its message is Chinese and names the file.
+type ImportError struct {
+	File string
+	At   Location // zero when the whole document is at fault
+	Err  error
+}
+
+func (e *ImportError) Error() string { return e.Err.Error() }
+func (e *ImportError) Unwrap() error { return e.Err }
 
 // ErrNoTasks is returned for a document in which no task with a unit bracket was found.
 var ErrNoTasks = errors.New("没有找到任何任务：" + noTasksHint)
 
 const noTasksHint = "任务后应有括号注明单位，例如“（牵头单位：区司法局；责任单位：各镇乡街道；完成时限：2023年）”或“（商务部负责）”。请确认选择的是行动计划正文"
 
+// srcLine is one line of a plan document as the parser reads it, with where it stands.
+type srcLine struct {
+	text string
+	at   Location
+}
+
+// textLines splits a document's text into lines, numbered from 1 (paragraphs for a .docx).
+func textLines(text string, paragraphs bool) []srcLine {
+	raw := strings.Split(text, "\n")
+	lines := make([]srcLine, len(raw))
+	for i, l := range raw {
+		lines[i] = srcLine{text: l, at: Location{Line: i + 1, Paragraph: paragraphs}}
+	}
+	return lines
+}
+
 // ParseText reads a plan from its text, one paragraph a line. The structure it understands:
 // parts (一、), sections (（一）), numbered groups (1.) and tasks (1.1, or a group that is
 // itself a task), each task followed by one or more unit brackets, on its own line or at the
-// end of the task's text. It also proposes the default unit registry and group definitions.
+// end of the task's text, or by lines of labels (牵头单位：…). Lines of cells joined by tabs
+// are read as a table (see tableLine). It also proposes the default unit registry and group
+// definitions, and lists in Notices every numbered item that did not become a task.
 func ParseText(text string) (*Plan, error) {
-	text = strings.ToValidUTF8(text, "\ufffd")
-	ps := &parser{}
-	lines := strings.Split(text, "\n")
+	return parseLines(textLines(text, false))
+}
+
+// parseLines is ParseText on located lines.
+func parseLines(lines []srcLine) (*Plan, error) {
+	ps := &parser{seqs: map[string]int{}}
+	plain := make([]string, len(lines))
+	for i := range lines {
+		lines[i].text = strings.ToValidUTF8(lines[i].text, "\ufffd")
+		plain[i] = lines[i].text
+	}
 	for i := 0; i < len(lines); i++ {
-		if strings.Contains(lines[i], "\t") && ps.tableLine(lines[i]) {
+		ps.at, ps.order = lines[i].at, i
+		if lines[i].at.Sheet != ps.sheet {
+			// A new sheet of a workbook: its table has a header of its own.
+			ps.closeTask()
+			ps.sheet, ps.table = lines[i].at.Sheet, nil
+		}
+		if strings.Contains(lines[i].text, "\t") && ps.tableLine(lines[i].text) {
 			continue
 		}
-		line := cleanLine(lines[i])
+		line := cleanLine(lines[i].text)
 		if line == "" {
 			continue
 		}
 		// A unit bracket wrapped over several lines: join until it closes.
 		for j := 0; j < 4 && i+1 < len(lines) && hasOpenUnitBracket(line); j++ {
 			i++
-			line += cleanLine(lines[i])
+			line += cleanLine(lines[i].text)
 		}
 		ps.line(line)
 	}
 	ps.closeTask()
+	text := strings.Join(plain, "\n")
 	if len(ps.tasks) == 0 {
 		switch {
 		case strings.TrimSpace(strings.Map(invisibleToSpace, text)) == "":
@@ -64,13 +121,14 @@ func ParseText(text string) (*Plan, error) {
 		return nil, ErrNoTasks
 	}
 	p := &Plan{
-		Title:     findTitle(lines),
+		Title:     findTitle(plain),
 		DocNumber: findDocNumber(text),
-		Issued:    findIssued(lines),
+		Issued:    findIssued(plain),
 	}
 	ps.year = planYear(p.Title)
 	p.Tasks = ps.finish()
-	p.Units, p.Groups = defaultRegistry(p.Tasks, strings.Contains(text, "怀柔"))
+	p.Units, p.Groups = defaultRegistry(p.Tasks)
+	p.Notices = ps.notices(p.Tasks)
 	return p, nil
 }
 
@@ -101,6 +159,19 @@ var (
 	reGroupID    = regexp.MustCompile(`^(\d{1,3})[.．、]\s*`)
 	reSubItem    = regexp.MustCompile(`^[（(](\d{1,3})[）)]\s*`)
 	reHeadingEnd = regexp.MustCompile(`[。；;]`)
+	// reMetaLine is a numbered line of a web page's metadata ("1. [索引号]…"), not an item.
+	reMetaLine = regexp.MustCompile(`^\d{1,2}[.．、]\s*[\[【][^\]】]{2,10}[\]】]`)
+)
+
+// itemKind is what kind of numbered item a rawTask is.
+type itemKind int
+
+const (
+	itemTask    itemKind = iota // 1.1, or a table row
+	itemPart                    // 一、
+	itemSection                 // （一）
+	itemGroup                   // 1.
+	itemSub                     // （1）
 )
 
 // rawTask is a numbered item while the parser reads it; it becomes a task once a unit bracket
@@ -116,17 +187,44 @@ type rawTask struct {
 	subs   []*rawTask
 	marker string // a sub-item's own marker as written, e.g. （1）
 	isSub  bool   // a （1） item with no numbered parent
+
+	kind                          itemKind
+	label                         string   // the item's number as written: 三、 （二） 1. 1.1
+	at                            Location // where it starts
+	order                         int      // its line's index, for notices in document order
+	partSeq, sectionSeq, groupSeq int      // which part, section and group it sits in
+	groupNo                       string   // the number of the group it sits in
+}
+
+// skipped is a numbered item that did not become a task, kept until the end of the document
+// shows whether tasks sit under it (a heading) or not.
+type skipped struct {
+	item   *rawTask
+	reason SkipReason
 }
 
 type parser struct {
 	part, section, group string
 	partNo, sectionNo    string
+	groupNo              string
 	cur                  *rawTask
 	tasks                []*rawTask
 	unnumbered           int
 	items                int          // numbered items seen, tasks or not
 	table                *tableLayout // the header of the table being read, if any
+	sheet                string       // the workbook sheet being read
 	year                 string       // the year of a plan for one year, for 6月底前
+
+	at                            Location // where the line being read stands
+	order                         int      // its index
+	partSeq, sectionSeq, groupSeq int
+	skips                         []skipped
+	notes                         []Notice       // gaps, ambiguous ids, ignored columns
+	noteOrder                     []int          // the line index of each note
+	seqs                          map[string]int // the last number seen at each level, for gaps
+	lastID                        string         // the last task or group number, for ambiguous ids
+	carried                       bracketRules   // rules a bracket said hold for the items after it (下同)
+	labelTarget                   *rawTask       // the item the last label line (牵头单位：…) went to
 }
 
 // target is the item that text and brackets go to: the open sub-item, else the open item.
@@ -138,6 +236,26 @@ func (ps *parser) target() *rawTask {
 }
 
 func (ps *parser) line(line string) {
+	if reMetaLine.MatchString(line) {
+		return
+	}
+	labelled := ps.labelTarget != nil && ps.labelTarget == ps.target()
+	ps.labelTarget = nil
+	if t := ps.target(); t != nil && reLabelLine.MatchString(line) {
+		// 牵头单位：区发改局 on a line of its own, after the task: one bracket with the label
+		// lines that follow it.
+		ub := parseLabelled(line)
+		ps.applyRules(&ub)
+		if labelled && len(t.brackets) > 0 {
+			t.brackets[len(t.brackets)-1].merge(ub)
+		} else {
+			t.text = append(t.text, t.pending...)
+			t.pending = nil
+			t.brackets = append(t.brackets, ub)
+		}
+		ps.labelTarget = t
+		return
+	}
 	rest, brackets := splitBrackets(line)
 	// Numbering may be typed with full-width digits (１．, １.１, （１）).
 	num := halfWidthNumbering(rest)
@@ -147,38 +265,56 @@ func (ps *parser) line(line string) {
 	case rePart.MatchString(rest):
 		ps.closeTask()
 		m := rePart.FindStringSubmatch(rest)
+		ps.partSeq++
 		ps.part, ps.partNo = headingOf(rest), m[1]
-		ps.section, ps.sectionNo, ps.group = "", "", ""
-		if len(brackets) > 0 {
-			ps.open(m[1], rest[len(m[0]):])
-		}
+		ps.section, ps.sectionNo, ps.group, ps.groupNo = "", "", "", ""
+		ps.numbered("part", "", cnNumber(m[1]), m[1]+"、")
+		ps.open(m[1], rest[len(m[0]):])
+		ps.cur.kind, ps.cur.label = itemPart, m[1]+"、"
+		ps.items--
 	case reSection.MatchString(rest):
 		ps.closeTask()
 		m := reSection.FindStringSubmatch(rest)
-		ps.section, ps.sectionNo, ps.group = headingOf(rest), m[1], ""
+		ps.sectionSeq++
+		ps.section, ps.sectionNo, ps.group, ps.groupNo = headingOf(rest), m[1], "", ""
+		ps.numbered("section", strconv.Itoa(ps.partSeq), cnNumber(m[1]), "（"+m[1]+"）")
 		// A section may itself be a task (ministry style): keep it as a candidate. Its id is
 		// qualified with the part's number only if the numbering restarts in each part.
 		ps.open("（"+m[1]+"）", rest[len(m[0]):])
+		ps.cur.kind, ps.cur.label = itemSection, "（"+m[1]+"）"
 	case reTaskID.MatchString(num):
 		ps.closeTask()
 		m := reTaskID.FindStringSubmatch(num)
-		ps.open(strings.ReplaceAll(m[1], "．", "."), num[len(m[0]):])
+		id, text := ps.readID(strings.ReplaceAll(m[1], "．", "."), num[len(m[0]):], m[0] == m[1])
+		if !strings.Contains(id, ".") {
+			ps.openGroup(id, text, id+"."+text)
+			break
+		}
+		dot := strings.LastIndex(id, ".")
+		n, _ := strconv.Atoi(id[dot+1:])
+		ps.numbered("task", id[:dot], n, id)
+		ps.open(id, text)
+		ps.lastID = id
 	case reGroupID.MatchString(num):
 		ps.closeTask()
 		m := reGroupID.FindStringSubmatch(num)
-		ps.group = headingOf(rest)
-		// A group with no sub-items is itself a task: keep it as a candidate.
-		ps.open(m[1], num[len(m[0]):])
+		ps.openGroup(m[1], num[len(m[0]):], rest)
 	case reSubItem.MatchString(num):
 		m := reSubItem.FindStringSubmatch(num)
 		marker, text := "（"+m[1]+"）", strings.TrimSpace(num[len(m[0]):])
-		if ps.cur == nil || ps.cur.isSub {
+		n, _ := strconv.Atoi(m[1])
+		if ps.cur == nil || ps.cur.isSub || ps.cur.kind == itemPart {
 			ps.closeTask()
+			ps.numbered("sub", "", n, marker)
 			ps.open(marker, text)
-			ps.cur.isSub = true
+			ps.cur.isSub, ps.cur.kind, ps.cur.label = true, itemSub, marker
 			break
 		}
-		sub := &rawTask{id: ps.cur.id + marker, part: ps.cur.part, section: ps.cur.section, group: ps.cur.group, marker: marker}
+		ps.numbered("sub", ps.cur.id, n, marker)
+		ps.items++
+		sub := &rawTask{id: ps.cur.id + marker, part: ps.cur.part, section: ps.cur.section, group: ps.cur.group, marker: marker,
+			kind: itemSub, label: ps.cur.id + marker, at: ps.at, order: ps.order,
+			partSeq: ps.cur.partSeq, sectionSeq: ps.cur.sectionSeq, groupSeq: ps.cur.groupSeq, groupNo: ps.cur.groupNo}
 		if text != "" {
 			sub.text = append(sub.text, text)
 		}
@@ -186,7 +322,7 @@ func (ps *parser) line(line string) {
 	default:
 		t := ps.target()
 		switch {
-		case t == nil && len(brackets) > 0:
+		case t == nil && len(brackets) > 0 && hasUnits(brackets):
 			ps.unnumbered++
 			ps.open(fmt.Sprintf("未编号%d", ps.unnumbered), rest)
 		case t == nil:
@@ -197,10 +333,43 @@ func (ps *parser) line(line string) {
 			t.text = append(t.text, rest)
 		}
 	}
-	if t := ps.target(); len(brackets) > 0 && t != nil {
+	t := ps.target()
+	for _, b := range brackets {
+		ps.applyRules(&b)
+		if !b.hasUnits() && b.deadline == "" {
+			continue // a bracket that only states rules (排在第一位的为牵头单位，下同)
+		}
+		if t == nil {
+			continue
+		}
 		t.text = append(t.text, t.pending...)
 		t.pending = nil
-		t.brackets = append(t.brackets, brackets...)
+		t.brackets = append(t.brackets, b)
+	}
+}
+
+// openGroup opens a numbered group (1.), which is itself a task if no sub-item follows. line
+// is the group's line as written, for its heading.
+func (ps *parser) openGroup(id, text, line string) {
+	n, _ := strconv.Atoi(id)
+	ps.numbered("group", "", n, id+".")
+	ps.groupSeq++
+	ps.group, ps.groupNo = headingOf(line), id
+	// A group with no sub-items is itself a task: keep it as a candidate.
+	ps.open(id, text)
+	ps.cur.kind, ps.cur.label = itemGroup, id+"."
+	ps.lastID = id
+}
+
+// applyRules records the rules a bracket states, or gives it those a bracket before it said
+// hold for the items after it (下同), until another bracket states rules of its own.
+func (ps *parser) applyRules(b *unitBracket) {
+	switch {
+	case b.rules.set && b.rules.carry:
+		ps.carried = b.rules
+	case b.rules.set:
+	case ps.carried.carry:
+		b.rules = ps.carried
 	}
 }
 
@@ -217,7 +386,8 @@ func halfWidthNumbering(s string) string {
 
 func (ps *parser) open(id, text string) {
 	ps.items++
-	ps.cur = &rawTask{id: id, part: ps.part, section: ps.section, group: ps.group}
+	ps.cur = &rawTask{id: id, part: ps.part, section: ps.section, group: ps.group, label: id,
+		at: ps.at, order: ps.order, partSeq: ps.partSeq, sectionSeq: ps.sectionSeq, groupSeq: ps.groupSeq, groupNo: ps.groupNo}
 	if text = strings.TrimSpace(text); text != "" {
 		ps.cur.text = append(ps.cur.text, text)
 	}
@@ -225,51 +395,305 @@ func (ps *parser) open(id, text string) {
 
 // closeTask ends the open item: it is a task if a bracket attached to it. An item with
 // （1）（2）… sub-items is one task when only its last sub-item carries a bracket (the bracket
-// covers the whole list); when several do, each sub-item with a bracket is a task.
+// covers the whole list); when several do, each sub-item with a bracket is a task. Every
+// numbered item that does not become a task is kept as skipped, to be reported unless tasks
+// turn out to sit under it.
 func (ps *parser) closeTask() {
 	rt := ps.cur
 	ps.cur = nil
+	ps.labelTarget = nil
 	if rt == nil {
 		return
 	}
 	var bracketed []*rawTask
 	for _, s := range rt.subs {
-		if len(s.brackets) > 0 {
+		if s.hasUnits() {
 			bracketed = append(bracketed, s)
 		}
 	}
 	switch {
 	case len(bracketed) == 0:
-		// Sub-items after the item's own bracket, or none at all: text not kept, as for any
-		// text after a task's bracket.
-	case len(bracketed) == 1 && bracketed[0] == rt.subs[len(rt.subs)-1] && len(rt.brackets) == 0:
+		// Sub-items after the item's own bracket, or none at all: not tasks.
+		reason := SkipNoUnits
+		if rt.hasUnits() {
+			reason = SkipAfterBracket
+		}
+		for _, s := range rt.subs {
+			ps.skip(s, reason)
+		}
+	case len(bracketed) == 1 && bracketed[0] == rt.subs[len(rt.subs)-1] && !rt.hasUnits():
 		// （1）…；（2）…。（牵头单位：…）: one task, the list is its text.
 		rt.text = append(rt.text, rt.pending...)
 		for _, s := range rt.subs {
 			rt.text = append(rt.text, s.marker+strings.Join(s.text, ""))
 		}
-		rt.brackets = bracketed[0].brackets
+		rt.brackets = append(rt.brackets, bracketed[0].brackets...)
 	default:
-		if len(rt.brackets) > 0 {
+		if rt.hasUnits() {
 			ps.tasks = append(ps.tasks, rt)
 		}
 		// Each sub-item with a bracket is a task; sub-items without one before it are part
-		// of its text.
-		var lead []string
+		// of its text, those after the last one are not tasks.
+		var lead []*rawTask
 		for _, s := range rt.subs {
-			if len(s.brackets) == 0 {
-				lead = append(lead, s.marker+strings.Join(s.text, ""))
+			if !s.hasUnits() {
+				lead = append(lead, s)
 				continue
 			}
-			s.text = append(lead, s.text...)
+			var text []string
+			for _, l := range lead {
+				text = append(text, l.marker+strings.Join(l.text, ""))
+			}
+			s.text = append(text, s.text...)
 			lead = nil
 			ps.tasks = append(ps.tasks, s)
 		}
+		for _, s := range lead {
+			ps.skip(s, SkipAfterBracket)
+		}
 		return
 	}
-	if len(rt.brackets) > 0 {
+	if rt.hasUnits() {
 		ps.tasks = append(ps.tasks, rt)
+		return
 	}
+	ps.skip(rt, SkipNoUnits)
+}
+
+// hasUnits reports whether a bracket of the item names a unit.
+func (rt *rawTask) hasUnits() bool { return hasUnits(rt.brackets) }
+
+func hasUnits(bs []unitBracket) bool {
+	for _, b := range bs {
+		if b.hasUnits() {
+			return true
+		}
+	}
+	return false
+}
+
+// reUnitish is a parenthesis that looks like a unit bracket: it says who is in charge.
+var reUnitish = regexp.MustCompile(`[（(〔【\[][^）)〕】\]]*(负责|牵头|单位|部门|配合|落实|会同|协办|责任)[^）)〕】\]]*[）)〕】\]]`)
+
+// skip records a numbered item that is not a task, with why.
+func (ps *parser) skip(rt *rawTask, reason SkipReason) {
+	text := strings.Join(append(append([]string(nil), rt.text...), rt.pending...), "")
+	if reason == SkipNoUnits && reUnitish.MatchString(text) {
+		reason = SkipUnreadBracket
+	}
+	ps.skips = append(ps.skips, skipped{rt, reason})
+}
+
+// note records a notice about the line being read.
+func (ps *parser) note(n Notice) {
+	if n.At == (Location{}) {
+		n.At = ps.at
+	}
+	ps.notes = append(ps.notes, n)
+	ps.noteOrder = append(ps.noteOrder, ps.order)
+}
+
+// notices returns the import notices in document order: the skipped items that no task sits
+// under (headings with tasks under them are the plan's structure, not losses) and the notes.
+func (ps *parser) notices(tasks []Task) []Notice {
+	under := map[[2]int]bool{}
+	for _, rt := range ps.tasks {
+		under[[2]int{int(itemPart), rt.partSeq}] = true
+		under[[2]int{int(itemSection), rt.sectionSeq}] = true
+		if rt.kind != itemGroup {
+			under[[2]int{int(itemGroup), rt.groupSeq}] = true
+		}
+	}
+	type ordered struct {
+		n     Notice
+		order int
+	}
+	var all []ordered
+	for _, s := range ps.skips {
+		rt := s.item
+		switch rt.kind {
+		case itemPart:
+			if under[[2]int{int(itemPart), rt.partSeq}] {
+				continue
+			}
+		case itemSection:
+			if under[[2]int{int(itemSection), rt.sectionSeq}] {
+				continue
+			}
+		case itemGroup:
+			if under[[2]int{int(itemGroup), rt.groupSeq}] {
+				continue
+			}
+		}
+		text := strings.Join(rt.text, "")
+		if text == "" && len(rt.pending) > 0 {
+			text = strings.Join(rt.pending, "")
+		}
+		all = append(all, ordered{Notice{Kind: NoticeSkipped, Reason: s.reason, At: rt.at, Item: rt.label,
+			Text: textStart(text), Message: skipMessage(s.reason)}, rt.order})
+	}
+	for i, n := range ps.notes {
+		all = append(all, ordered{n, ps.noteOrder[i]})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].order < all[j].order })
+	out := make([]Notice, len(all))
+	for i, o := range all {
+		out[i] = o.n
+	}
+	return out
+}
+
+// numbered checks an item's number against the last one at its level under the same parent
+// and notes a gap (一、二、四). A number that starts again at 1 is a new list.
+func (ps *parser) numbered(level, parent string, n int, label string) {
+	if n <= 0 {
+		return
+	}
+	key := level + "|" + parent
+	last, seen := ps.seqs[key]
+	ps.seqs[key] = n
+	// Sections may number on across parts: （三） in part 二 after （二） in part 一.
+	across, acrossSeen := ps.seqs[level+"|*"]
+	ps.seqs[level+"|*"] = n
+	if n == 1 || seen && n <= last+1 || seen && n <= last || acrossSeen && n == across+1 {
+		return
+	}
+	from := 1
+	if seen {
+		from = last + 1
+	}
+	missing := numberLabel(level, parent, from)
+	if n-1 > from {
+		missing += "”至“" + numberLabel(level, parent, n-1)
+	}
+	ps.note(Notice{Kind: NoticeNumberGap, Item: label,
+		Message: fmt.Sprintf("编号不连续：“%s”之前缺少“%s”", label, missing)})
+}
+
+// numberLabel writes number n as the level numbers it: 三、 （三） 3. 2.3 （3）.
+func numberLabel(level, parent string, n int) string {
+	switch level {
+	case "part":
+		return cnNumeral(n) + "、"
+	case "section":
+		return "（" + cnNumeral(n) + "）"
+	case "task":
+		return parent + "." + strconv.Itoa(n)
+	case "sub":
+		return "（" + strconv.Itoa(n) + "）"
+	case "row":
+		return strconv.Itoa(n)
+	}
+	return strconv.Itoa(n) + "."
+}
+
+var cnDigits = []rune("〇一二三四五六七八九")
+
+// cnNumber reads a Chinese numeral from 一 to 九十九, or returns 0.
+func cnNumber(s string) int {
+	r := []rune(s)
+	digit := func(c rune) int {
+		for i, d := range cnDigits {
+			if d == c {
+				return i
+			}
+		}
+		return -1
+	}
+	switch {
+	case len(r) == 1 && r[0] == '十':
+		return 10
+	case len(r) == 1:
+		return max(digit(r[0]), 0)
+	case len(r) == 2 && r[0] == '十':
+		return 10 + max(digit(r[1]), 0)
+	case len(r) == 2 && r[1] == '十':
+		return max(digit(r[0]), 0) * 10
+	case len(r) == 3 && r[1] == '十':
+		return max(digit(r[0]), 0)*10 + max(digit(r[2]), 0)
+	}
+	return 0
+}
+
+// cnNumeral writes n from 1 to 99 as a Chinese numeral.
+func cnNumeral(n int) string {
+	switch {
+	case n < 10:
+		return string(cnDigits[n])
+	case n == 10:
+		return "十"
+	case n < 20:
+		return "十" + string(cnDigits[n-10])
+	case n%10 == 0:
+		return string(cnDigits[n/10]) + "十"
+	}
+	return string(cnDigits[n/10]) + "十" + string(cnDigits[n%10])
+}
+
+// readID decides where an item's number ends when its digits run into its text: 11.121人才
+// is 11.1 + 21人才… or 11 + 121人才…, and the number the neighbours lead one to expect
+// decides. Such a reading is noted, so that the office checks it.
+func (ps *parser) readID(id, text string, runsOn bool) (string, string) {
+	dot := strings.LastIndex(id, ".")
+	last := id[dot+1:]
+	if !runsOn || len(last) < 2 || text == "" || !startsWithHan(text) {
+		return id, text
+	}
+	expect := ps.expectedIDs()
+	if expect[id] {
+		return id, text
+	}
+	type reading struct{ id, text string }
+	var found []reading
+	for k := len(last) - 1; k >= 1; k-- {
+		if cand := id[:dot+1] + last[:k]; expect[cand] {
+			found = append(found, reading{cand, last[k:] + text})
+		}
+	}
+	if expect[id[:dot]] {
+		found = append(found, reading{id[:dot], last + text})
+	}
+	if len(found) != 1 {
+		ps.note(Notice{Kind: NoticeAmbiguousID, Item: id, Text: textStart(text),
+			Message: fmt.Sprintf("编号“%s”与前一项“%s”不衔接，数字可能连着正文，已按“%s”读取", id, orNone(ps.lastID), id)})
+		return id, text
+	}
+	ps.note(Notice{Kind: NoticeAmbiguousID, Item: found[0].id, Text: textStart(found[0].text),
+		Message: fmt.Sprintf("原文“%s%s”的编号与正文相连，按前一项“%s”读作编号“%s”、正文“%s”", id, textStart(text), orNone(ps.lastID), found[0].id, textStart(found[0].text))})
+	return found[0].id, found[0].text
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "（无）"
+	}
+	return s
+}
+
+func startsWithHan(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Han, r)
+}
+
+// expectedIDs are the numbers that may follow the last task or group number: its next
+// sibling, its first child, the next group and that group's first child.
+func (ps *parser) expectedIDs() map[string]bool {
+	out := map[string]bool{}
+	last := ps.lastID
+	if last == "" {
+		out["1"], out["1.1"] = true, true
+		return out
+	}
+	parts := strings.Split(last, ".")
+	top, _ := strconv.Atoi(parts[0])
+	out[last+".1"] = true
+	out[strconv.Itoa(top+1)] = true
+	out[strconv.Itoa(top+1)+".1"] = true
+	if len(parts) > 1 {
+		n, _ := strconv.Atoi(parts[len(parts)-1])
+		out[strings.Join(parts[:len(parts)-1], ".")+"."+strconv.Itoa(n+1)] = true
+	}
+	return out
 }
 
 // headingOf returns a heading's own words: the line up to its first full stop.
@@ -280,8 +704,13 @@ func headingOf(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// finish turns the raw tasks into tasks: it merges each task's brackets, completes short unit
-// names, and makes ids unique when the plan restarts its numbering in each section.
+// finish turns the raw tasks into tasks: it completes short unit names, merges each task's
+// brackets, and makes ids unique when the plan restarts its numbering in each section.
+//
+// Several brackets in one task (甲…（A负责），乙…（B负责）) each belong to the sentence
+// before them; the task keeps its number and the union of their units: every bracket's leads
+// lead (the second bracket's lead is never made a mere partner), and the other units are
+// responsible. Reports then go to each lead for the whole task.
 func (ps *parser) finish() []Task {
 	known := map[string]bool{}
 	for _, rt := range ps.tasks {
@@ -294,38 +723,54 @@ func (ps *parser) finish() []Task {
 	tasks := make([]Task, 0, len(ps.tasks))
 	for _, rt := range ps.tasks {
 		t := Task{ID: rt.id, Part: rt.part, Section: rt.section, Group: rt.group, Text: strings.Join(rt.text, "")}
-		var deadlines, others, main []string
-		labelledLead, support := false, false
+		if rt.groupNo != "" && rt.id != rt.groupNo && !strings.HasPrefix(rt.id, rt.groupNo+".") && !strings.HasPrefix(rt.id, rt.groupNo+"（") {
+			t.Group = "" // the group heading before it is not this task's
+		}
+		var deadlines, others, scopes []string
 		for _, b := range rt.brackets {
-			t.Lead = appendUnique(t.Lead, completeShortNames(b.lead, known)...)
-			t.Responsible = appendUnique(t.Responsible, completeShortNames(b.resp, known)...)
-			main = appendUnique(main, completeShortNames(b.main, known)...)
+			b.lead = completeShortNames(b.lead, known)
+			b.resp = completeShortNames(b.resp, known)
+			b.main = completeShortNames(b.main, known)
+			lead, resp := b.roles()
+			t.Lead = appendUnique(t.Lead, lead...)
+			t.Responsible = appendUnique(t.Responsible, resp...)
 			if b.deadline != "" {
 				deadlines = append(deadlines, b.deadline)
 			}
-			labelledLead = labelledLead || b.hasLead
-			support = support || b.hasSupport
 			others = append(others, b.other...)
+			scopes = append(scopes, b.scope...)
 		}
-		switch {
-		case labelledLead || len(t.Lead) > 0 || len(t.Responsible) == 0:
-		case support && len(main) > 0:
-			// 负责单位：A、B；配合单位：C — the units in charge lead, the others assist.
-			t.Lead = main
-			t.Responsible = removeAll(t.Responsible, main)
-		default:
-			// No unit is named as lead: the first one listed leads.
-			t.Lead, t.Responsible = t.Responsible[:1], t.Responsible[1:]
-		}
+		t.Responsible = removeAll(t.Responsible, leadsOnly(t.Lead, rt.brackets))
 		if len(others) > 0 {
-			// Other parts of the bracket (适用范围：…) stay with the task's text.
+			// Other parts of the bracket (适用范围：…, 备注：…) stay with the task's text.
 			t.Text += "（" + strings.Join(others, "；") + "）"
 		}
+		t.Scope = strings.Join(scopes, "；")
 		t.Deadline = mergeDeadlines(deadlines, ps.year)
 		tasks = append(tasks, t)
 	}
 	qualifyDuplicateIDs(tasks)
 	return tasks
+}
+
+// leadsOnly returns the leads that no bracket names as responsible too (牵头单位、责任单位:
+// the same units lead and are responsible, and stay in both lists).
+func leadsOnly(leads []string, brackets []unitBracket) []string {
+	both := map[string]bool{}
+	for _, b := range brackets {
+		if b.leadResp {
+			for _, n := range b.lead {
+				both[n] = true
+			}
+		}
+	}
+	var out []string
+	for _, n := range leads {
+		if !both[n] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // removeAll returns list without the names in drop.
@@ -499,36 +944,116 @@ func appendUnique(list []string, names ...string) []string {
 	return list
 }
 
-// unitBracket is what one parenthetical (or one table row) says about a task's units and
-// deadline.
+// unitBracket is what one parenthetical (or one table row, or a task's label lines) says about
+// a task's units and deadline.
 type unitBracket struct {
 	lead, resp []string
 	main       []string // responsible units under a 负责/责任 label (resp holds them too)
 	hasLead    bool     // a lead label (牵头单位) or a 牵头 clause was present
 	hasSupport bool     // a 配合/协办 label or clause was present
+	leadResp   bool     // 牵头单位、责任单位: the leads are responsible too
 	deadline   string
-	other      []string // other labelled parts, e.g. 适用范围：…
+	other      []string // other labelled parts and notes, e.g. 备注：…; kept in the task's text
+	scope      []string // 适用范围：…
+	rules      bracketRules
+}
+
+// bracketRules are what a bracket says about its units rather than naming them:
+// 排在第一位的部门为牵头部门 (the first listed leads) and 下同 (so for the items after it, until
+// another bracket says otherwise).
+type bracketRules struct {
+	set        bool // the bracket states a rule
+	firstLeads bool // the first unit listed leads
+	carry      bool // 下同
+}
+
+// reRuleText is a clause that states a rule about the units, not a unit.
+var reRuleText = regexp.MustCompile(`第一位|第一个|首位|列第一|排第一|为牵头|为主办|下同|以下同|不再.{0,4}分工|汇总单位`)
+
+var reFirstLeads = regexp.MustCompile(`第一|首位|为牵头|为主办|汇总单位`)
+
+// rule reads a rule clause into the bracket's rules and reports whether it was one.
+func (r *bracketRules) rule(c string) bool {
+	if !reRuleText.MatchString(c) {
+		return false
+	}
+	r.set = true
+	if strings.Contains(c, "下同") {
+		r.carry = true
+	}
+	if reFirstLeads.MatchString(c) {
+		r.firstLeads = true
+	}
+	return true
+}
+
+func (ub unitBracket) hasUnits() bool { return len(ub.lead)+len(ub.resp) > 0 }
+
+// merge adds what another bracket says (the next label line of the same task).
+func (ub *unitBracket) merge(o unitBracket) {
+	ub.lead = append(ub.lead, o.lead...)
+	ub.resp = append(ub.resp, o.resp...)
+	ub.main = append(ub.main, o.main...)
+	ub.hasLead = ub.hasLead || o.hasLead
+	ub.hasSupport = ub.hasSupport || o.hasSupport
+	ub.leadResp = ub.leadResp || o.leadResp
+	switch {
+	case ub.deadline == "":
+		ub.deadline = o.deadline
+	case o.deadline != "":
+		ub.deadline += "；" + o.deadline
+	}
+	ub.other = append(ub.other, o.other...)
+	ub.scope = append(ub.scope, o.scope...)
+	if o.rules.set {
+		ub.rules = o.rules
+	}
+}
+
+// roles says which of the bracket's units lead and which are responsible. A lead label or
+// clause says it; without one, the units in charge (负责) lead when others assist (配合),
+// unless the plan's rule is that the first listed leads; otherwise the first unit leads.
+func (ub unitBracket) roles() (lead, resp []string) {
+	lead, resp = ub.lead, ub.resp
+	switch {
+	case ub.hasLead || len(lead) > 0 || len(resp) == 0:
+	case ub.hasSupport && len(ub.main) > 0 && !ub.rules.firstLeads:
+		// 负责单位：A、B；配合单位：C — the units in charge lead, the others assist.
+		lead = ub.main
+		resp = removeAll(resp, ub.main)
+	default:
+		// No unit is named as lead: the first one listed leads.
+		lead, resp = resp[:1], resp[1:]
+	}
+	return lead, resp
 }
 
 // labelRole is what a label (牵头单位, 配合单位, 完成时限…) says its list is.
 type labelRole int
 
 const (
-	roleOther    labelRole = iota // 适用范围, 备注…
-	roleLead                      // 牵头单位, 牵头部门, 主责单位
+	roleOther    labelRole = iota // 备注, 牵头领导…
+	roleLead                      // 牵头单位, 牵头部门, 主责单位, 牵头责任单位
 	roleLeadResp                  // 牵头单位、责任单位: the units lead and are responsible
 	roleMain                      // 责任单位, 负责单位, 负责部门: responsible
 	roleSupport                   // 配合单位, 协办单位: responsible, assisting
 	roleDeadline                  // 完成时限, 时间节点
+	roleScope                     // 适用范围
 )
 
 var supportPrefixes = []string{"配合", "协办", "协同", "协助", "协作", "参与", "参加"}
 
+var reLeadRespLabel = regexp.MustCompile(`^牵头(单位|部门)?[、和及与/]责任`)
+
 // classifyLabel says what a bracket label or table column header stands for.
 func classifyLabel(label string) labelRole {
-	unitLabel := strings.HasSuffix(label, "单位") || strings.HasSuffix(label, "部门")
+	unitLabel := strings.HasSuffix(label, "单位") || strings.HasSuffix(label, "部门") || strings.HasSuffix(label, "主体")
 	switch {
-	case strings.HasPrefix(label, "牵头") && strings.Contains(label, "责任"):
+	case strings.HasSuffix(label, "领导") || strings.HasSuffix(label, "责任人") || strings.HasSuffix(label, "联系人"):
+		return roleOther // 牵头领导: a person, not a unit
+	case strings.Contains(label, "范围") || label == "适用对象":
+		return roleScope
+	case reLeadRespLabel.MatchString(label):
 		return roleLeadResp
 	case strings.HasPrefix(label, "牵头") || strings.HasPrefix(label, "主责") || label == "主办单位":
 		return roleLead
@@ -542,50 +1067,132 @@ func classifyLabel(label string) labelRole {
 	return roleOther
 }
 
-// add records a labelled list in the bracket.
+// add records a labelled list in the bracket. A list's value may end with words that say who
+// leads (市人力社保局、市农业农村局分别牵头), join a lead and its partners (甲会同有关部门),
+// or hold sentences after the units (…负责。具体任务均涉及相关市（州），不再做分工，下同。):
+// those are read as such, and no clause becomes a unit.
 func (ub *unitBracket) add(role labelRole, value, clause string) {
 	switch role {
-	case roleLeadResp:
-		units := SplitUnits(value)
-		ub.lead = append(ub.lead, units...)
-		ub.resp = append(ub.resp, units...)
-		ub.hasLead = true
-	case roleLead:
-		ub.lead = append(ub.lead, SplitUnits(value)...)
-		ub.hasLead = true
-	case roleMain:
-		units := SplitUnits(value)
-		ub.resp = append(ub.resp, units...)
-		ub.main = append(ub.main, units...)
-	case roleSupport:
-		ub.resp = append(ub.resp, SplitUnits(value)...)
-		ub.hasSupport = true
 	case roleDeadline:
 		if ub.deadline == "" {
 			ub.deadline = value
 		} else if value != "" {
 			ub.deadline += "；" + value
 		}
-	default:
+		return
+	case roleScope:
+		if value != "" {
+			ub.scope = append(ub.scope, value)
+			ub.other = append(ub.other, clause)
+		}
+		return
+	case roleOther:
 		if clause != "" {
 			ub.other = append(ub.other, clause)
 		}
+		return
+	}
+	list, notes := splitSentences(value)
+	for _, n := range notes {
+		if !ub.rules.rule(n) {
+			ub.other = append(ub.other, n)
+		}
+	}
+	if strings.HasSuffix(list, "分别牵头") || strings.HasSuffix(list, "共同牵头") {
+		role = roleLead
+	}
+	if before, after, ok := strings.Cut(list, "会同"); ok && role != roleLeadResp {
+		// 甲会同有关部门: 甲 leads, the others assist.
+		ub.lead = append(ub.lead, ub.units(before)...)
+		ub.resp = append(ub.resp, ub.units(after)...)
+		ub.hasLead = true
+		return
+	}
+	units := ub.units(list)
+	switch role {
+	case roleLeadResp:
+		ub.lead = append(ub.lead, units...)
+		ub.resp = append(ub.resp, units...)
+		ub.hasLead, ub.leadResp = true, true
+	case roleLead:
+		ub.lead = append(ub.lead, units...)
+		ub.hasLead = true
+	case roleMain:
+		ub.resp = append(ub.resp, units...)
+		ub.main = append(ub.main, units...)
+	case roleSupport:
+		ub.resp = append(ub.resp, units...)
+		ub.hasSupport = true
 	}
 }
 
+// units splits a list of units; items that are clauses, not names, go to the bracket's rules
+// or notes.
+func (ub *unitBracket) units(list string) []string {
+	var out []string
+	for _, u := range SplitUnits(list) {
+		switch {
+		case looksLikeUnit(u):
+			out = append(out, u)
+		case ub.rules.rule(u):
+		default:
+			ub.other = append(ub.other, u)
+		}
+	}
+	return out
+}
+
+// splitSentences separates a labelled value's unit list from the sentences after it (after a
+// 。), and from rule parentheses inside it: 市卫生健康委（除标注“分别牵头”外，列第一位为牵头
+// 或汇总单位，下同） is the unit and a rule.
+func splitSentences(value string) (list string, notes []string) {
+	value, notes = cutRuleParens(value)
+	if i := strings.IndexAny(value, "。"); i >= 0 {
+		for _, c := range splitTopLevel(value[i:], "。，,；;") {
+			if c = strings.TrimSpace(c); c != "" {
+				notes = append(notes, c)
+			}
+		}
+		value = value[:i]
+	}
+	return value, notes
+}
+
+// cutRuleParens removes the parentheses inside s that state rules, returning their clauses.
+func cutRuleParens(s string) (string, []string) {
+	var notes []string
+	for {
+		m := reRuleParen.FindStringSubmatchIndex(s)
+		if m == nil {
+			return s, notes
+		}
+		notes = append(notes, splitTopLevel(s[m[2]:m[3]], "，,；;。")...)
+		s = s[:m[0]] + s[m[1]:]
+	}
+}
+
+var reRuleParen = regexp.MustCompile(`[（(]([^（()）]*(?:第一位|第一个|首位|列第一|排第一|为牵头|下同|不再.{0,4}分工)[^（()）]*)[）)]`)
+
+// bracket delimiters: （）, (), 〔〕, 【】 and [].
+const (
+	openBrackets  = "（(〔【["
+	closeBrackets = "）)〕】]"
+)
+
 // splitBrackets separates a line's unit brackets from its text. Other parentheses (（党组）,
-// （2020—2025年）) stay in the text.
+// （2020—2025年）) stay in the text. A bracket that only states rules (排在第一位的为牵头单位，
+// 下同) is returned too, and leaves the text.
 func splitBrackets(line string) (rest string, brackets []unitBracket) {
 	var b strings.Builder
 	depth, start, last := 0, 0, 0
 	for i, r := range line {
-		switch r {
-		case '（', '(':
+		switch {
+		case strings.ContainsRune(openBrackets, r):
 			if depth == 0 {
 				start = i
 			}
 			depth++
-		case '）', ')':
+		case strings.ContainsRune(closeBrackets, r):
 			if depth == 0 {
 				continue
 			}
@@ -613,13 +1220,13 @@ func runeLenAt(s string, i int) int {
 func hasOpenUnitBracket(line string) bool {
 	depth, start := 0, -1
 	for i, r := range line {
-		switch r {
-		case '（', '(':
+		switch {
+		case strings.ContainsRune(openBrackets, r):
 			if depth == 0 {
 				start = i
 			}
 			depth++
-		case '）', ')':
+		case strings.ContainsRune(closeBrackets, r):
 			if depth > 0 {
 				depth--
 			}
@@ -628,45 +1235,30 @@ func hasOpenUnitBracket(line string) bool {
 	return depth > 0 && start >= 0 && reKnownLabel.MatchString(line[start:])
 }
 
-const knownLabels = `牵头单位[、和及与/]责任单位|牵头及责任单位|牵头单位|牵头部门|主责单位|主办单位|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|协办单位|协办部门|协同单位|协同部门|参与单位|完成时限|完成时间|完成期限|时间节点|时间要求|时限`
+const knownLabels = `牵头单位[、和及与/]责任单位|牵头及责任单位|牵头责任单位|协同责任单位|主要责任单位|责任主体|牵头单位|牵头部门|主责单位|主办单位|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|协办单位|协办部门|协同单位|协同部门|参与单位|完成时限|完成时间|完成期限|时间节点|时间要求|时限`
 
 var (
-	reKnownLabel   = regexp.MustCompile(`(` + knownLabels + `)\s*[:：]`)
-	reClauseLabel  = regexp.MustCompile(`^\s*(` + knownLabels + `|[\p{Han}]{2,8})\s*[:：]\s*(.*)$`)
-	reMinistryTail = regexp.MustCompile(`(按职责分工负责|分别负责|共同负责|负责落实|负责|牵头|配合|参与)$`)
+	reKnownLabel  = regexp.MustCompile(`(` + knownLabels + `)\s*[:：]`)
+	reClauseLabel = regexp.MustCompile(`^\s*(` + knownLabels + `|[\p{Han}]{2,8})\s*[:：]\s*(.*)$`)
+	// reLabelLine is a line of its own that labels a task's units, leader or deadline.
+	reLabelLine    = regexp.MustCompile(`^(` + knownLabels + `|牵头(?:负责)?领导|分管(?:市|区|县|省)?领导|责任领导)\s*[:：]`)
+	reMinistryTail = regexp.MustCompile(`(按职责分工负责|按职责分工落实|按职责负责|分别负责|共同负责|负责落实|牵头负责|分别牵头|共同牵头|分别落实|负责|牵头|配合|参与|落实)$`)
 )
 
 // parseUnitBracket reads a parenthetical's content. It is a unit bracket when it has a known
-// label (牵头单位：, 责任单位：, 完成时限：…) or is in ministry style (商务部、海关总署负责).
+// label (牵头单位：, 责任单位：, 完成时限：…) or is in ministry style (商务部、海关总署负责,
+// 甲会同有关部门负责, 甲牵头，乙、丙配合). A bracket that states only rules (排在第一位的部门
+// 为牵头部门，下同) is one too, with no units.
 func parseUnitBracket(s string) (unitBracket, bool) {
-	var ub unitBracket
 	s = strings.TrimSpace(s)
 	if reKnownLabel.MatchString(s) {
-		s = separateLabels(s)
-		var clauses []string
-		for _, c := range splitTopLevel(s, "；;") {
-			if c = strings.TrimSpace(c); c == "" {
-				continue
-			}
-			if !reClauseLabel.MatchString(c) && len(clauses) > 0 {
-				clauses[len(clauses)-1] += "、" + c // a list that went on past a semicolon
-				continue
-			}
-			clauses = append(clauses, c)
-		}
-		for _, c := range clauses {
-			m := reClauseLabel.FindStringSubmatch(c)
-			if m == nil {
-				continue
-			}
-			label, value := m[1], strings.TrimSpace(m[2])
-			ub.add(classifyLabel(label), value, c)
-		}
-		return ub, len(ub.lead)+len(ub.resp) > 0 || ub.deadline != ""
+		ub := parseLabelled(s)
+		return ub, ub.hasUnits() || ub.deadline != ""
 	}
+	var ub unitBracket
 	// Ministry style: 国家发展改革委牵头，商务部、海关总署按职责分工负责，2024年底前完成.
-	clauses := splitTopLevel(s, "，,；;")
-	if len(clauses) == 0 || len(clauses) > 4 {
+	clauses := splitTopLevel(s, "，,；;。")
+	if len(clauses) == 0 || len(clauses) > 6 {
 		return ub, false
 	}
 	for _, c := range clauses {
@@ -675,42 +1267,111 @@ func parseUnitBracket(s string) (unitBracket, bool) {
 			ub.add(roleDeadline, c, c)
 			continue
 		}
-		tail := reMinistryTail.FindString(c)
-		if tail == "" {
-			return unitBracket{}, false
+		if m := reClauseLabel.FindStringSubmatch(c); m != nil {
+			if role := classifyLabel(m[1]); role == roleScope || role == roleOther {
+				ub.add(role, strings.TrimSpace(m[2]), c)
+				continue
+			}
 		}
-		units := SplitUnits(strings.TrimSuffix(c, tail))
+		tail := reMinistryTail.FindString(c)
+		if tail == "" && ub.rules.rule(c) {
+			continue
+		}
+		body := strings.TrimSuffix(c, tail)
+		if tail == "" {
+			if !strings.Contains(c, "会同") {
+				return unitBracket{}, false
+			}
+			tail = "负责" // 乙会同有关部门
+		}
+		var lead, others []string
+		if before, after, ok := strings.Cut(body, "会同"); ok {
+			lead, others = SplitUnits(before), SplitUnits(after)
+		} else {
+			others = SplitUnits(body)
+		}
+		units := append(append([]string(nil), lead...), others...)
 		if len(units) == 0 {
 			return unitBracket{}, false
 		}
 		for _, u := range units {
-			if n := utf8.RuneCountInString(u); n < 2 || n > 30 || strings.ContainsAny(u, "。：:“”") {
+			if n := utf8.RuneCountInString(u); n < 2 || n > 30 || !looksLikeUnit(u) {
 				return unitBracket{}, false
 			}
 		}
-		switch tail {
-		case "牵头":
-			ub.lead = append(ub.lead, units...)
+		switch {
+		case len(lead) > 0:
+			ub.lead = append(ub.lead, lead...)
+			ub.resp = append(ub.resp, others...)
 			ub.hasLead = true
-		case "配合", "参与":
-			ub.resp = append(ub.resp, units...)
+		case strings.Contains(tail, "牵头"):
+			ub.lead = append(ub.lead, others...)
+			ub.hasLead = true
+		case tail == "配合" || tail == "参与":
+			ub.resp = append(ub.resp, others...)
 			ub.hasSupport = true
 		default:
-			ub.resp = append(ub.resp, units...)
-			ub.main = append(ub.main, units...)
+			ub.resp = append(ub.resp, others...)
+			ub.main = append(ub.main, others...)
 		}
 	}
-	return ub, len(ub.lead)+len(ub.resp) > 0
+	return ub, ub.hasUnits() || ub.rules.set
 }
 
-// separateLabels puts a semicolon before every known label that does not start a clause, so
+// parseLabelled reads labelled clauses (牵头单位：区司法局；责任单位：各镇乡街道；完成时限：
+// 2023年), in a bracket or on a task's label lines.
+func parseLabelled(s string) unitBracket {
+	var ub unitBracket
+	s, notes := cutRuleParens(strings.TrimSpace(s))
+	for _, n := range notes {
+		ub.rules.rule(n)
+	}
+	s = separateLabels(s)
+	var clauses []string
+	for _, c := range splitTopLevel(s, "；;") {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if !reClauseLabel.MatchString(c) && len(clauses) > 0 {
+			if ub.rules.rule(c) {
+				continue
+			}
+			clauses[len(clauses)-1] += "、" + c // a list that went on past a semicolon
+			continue
+		}
+		clauses = append(clauses, c)
+	}
+	for _, c := range clauses {
+		m := reClauseLabel.FindStringSubmatch(c)
+		if m == nil {
+			if !ub.rules.rule(c) {
+				ub.other = append(ub.other, c)
+			}
+			continue
+		}
+		label, value := m[1], strings.TrimSpace(m[2])
+		ub.add(classifyLabel(label), strings.TrimRight(value, "。"), c)
+	}
+	return ub
+}
+
+// reAnyLabel is a clause label after a comma or space inside a bracket (，适用范围：).
+var reAnyLabel = regexp.MustCompile(`[，,\s]\s*[\p{Han}]{2,8}\s*[:：]`)
+
+// separateLabels puts a semicolon before every label that does not start a clause, so
 // that 牵头单位：区司法局，责任单位：各单位 and 牵头单位：区司法局 责任单位：各单位 read like
-// 牵头单位：区司法局；责任单位：各单位.
+// 牵头单位：区司法局；责任单位：各单位, and 牵头单位：X，适用范围：A、B does not make A a unit.
 func separateLabels(s string) string {
 	var b strings.Builder
 	last := 0
-	for _, m := range reKnownLabel.FindAllStringIndex(s, -1) {
-		if m[0] == 0 {
+	starts := reKnownLabel.FindAllStringIndex(s, -1)
+	for _, m := range reAnyLabel.FindAllStringIndex(s, -1) {
+		_, n := utf8.DecodeRuneInString(s[m[0]:])
+		starts = append(starts, []int{m[0] + n, m[1]})
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i][0] < starts[j][0] })
+	for _, m := range starts {
+		if m[0] == 0 || m[0] < last {
 			continue
 		}
 		before := strings.TrimRightFunc(s[last:m[0]], unicode.IsSpace)
@@ -732,9 +1393,9 @@ func splitTopLevel(s, seps string) []string {
 	depth, last := 0, 0
 	for i, r := range s {
 		switch {
-		case r == '（' || r == '(':
+		case strings.ContainsRune(openBrackets, r):
 			depth++
-		case (r == '）' || r == ')') && depth > 0:
+		case strings.ContainsRune(closeBrackets, r) && depth > 0:
 			depth--
 		case depth == 0 && strings.ContainsRune(seps, r):
 			out = append(out, s[last:i])
@@ -759,19 +1420,31 @@ var (
 	reDateLine  = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$`)
 )
 
-// findTitle returns the plan's title: a line of its own that names a plan (…行动计划), else the
-// first 《…》, else the first line.
+// reProvenance is a line of a web page or a document's header that is not the title:
+// 来源：…, 发布时间：…, 索引号, 当前位置.
+var reProvenance = regexp.MustCompile(`^[\[【]?(来源|信息来源|文章来源|发布时间|发布日期|发布机构|成文日期|时间|日期|作者|浏览|点击|字号|索引号|分享|当前位置|您的位置|首页|打印|关闭)|来源[:：]|发布时间|浏览次数|点击量`)
+
+// findTitle returns the plan's title: a line of its own that names a plan (…行动计划), joined
+// with the line before it when the title is set on two lines; else the first 《…》; else the
+// first line that is not provenance (来源：…, 发布时间).
 func findTitle(lines []string) string {
-	quoted, first := "", ""
+	quoted, first, prev := "", "", ""
 	for _, l := range lines {
 		l = cleanLine(l)
 		if l == "" {
+			continue
+		}
+		if reProvenance.MatchString(l) || reMetaLine.MatchString(l) {
+			prev = ""
 			continue
 		}
 		if first == "" {
 			first = l
 		}
 		if reTitleLine.MatchString(l) {
+			if prev != "" && !reTitleLine.MatchString(prev) && reTitleLine.MatchString(prev+l) {
+				return prev + l
+			}
 			return l
 		}
 		if m := reQuoted.FindStringSubmatch(l); m != nil && quoted == "" {
@@ -780,12 +1453,20 @@ func findTitle(lines []string) string {
 		if rePart.MatchString(l) {
 			break
 		}
+		prev = ""
+		if reTitleFragment.MatchString(l) && !reDateLine.MatchString(l) && !reDocNumber.MatchString(l) {
+			prev = l
+		}
 	}
 	if quoted != "" {
-		return quoted
+		return joinCJKSpaces(quoted)
 	}
 	return first
 }
+
+// reTitleFragment is a line that may be the first line of a title set on two lines: short,
+// with no sentence punctuation.
+var reTitleFragment = regexp.MustCompile(`^[\p{Han}“”"「」（）()0-9—\-]{4,40}$`)
 
 func findDocNumber(text string) string {
 	m := reDocNumber.FindStringSubmatch(text)
@@ -823,169 +1504,4 @@ func findIssued(lines []string) string {
 		}
 	}
 	return ""
-}
-
-// tableLayout is the header of a plan written as a table (序号, 任务, 牵头单位, 责任单位,
-// 完成时限…), whose rows DocumentText gives as lines of cells joined by tabs.
-type tableLayout struct {
-	id        int // column of 序号, or -1
-	text      []int
-	group     int // column of a category (类别, 领域), or -1
-	units     []int
-	roles     []labelRole // the role of each column in units
-	deadline  int         // or -1
-	lastGroup string      // a category cell merged over several rows is empty after its first
-	auto      int         // row count, for ids when there is no 序号 column
-}
-
-var (
-	tableIDHeaders  = []string{"序号", "编号", "序", "任务编号", "任务序号"}
-	categoryHeaders = []string{"类别", "领域", "重点领域", "任务类别", "工作类别", "项目类别", "板块", "方面", "专项", "类型"}
-	reTextHeader    = regexp.MustCompile(`任务|措施|举措|事项|内容|工作要点|目标任务`)
-)
-
-// tableCells splits a table row into its cells, each cleaned.
-func tableCells(line string) []string {
-	cells := strings.Split(line, "\t")
-	for i, c := range cells {
-		cells[i] = cleanLine(c)
-	}
-	return cells
-}
-
-// tableHeader reads a header row: it needs a task column and a unit column.
-func tableHeader(cells []string) *tableLayout {
-	if len(cells) < 3 {
-		return nil
-	}
-	tl := &tableLayout{id: -1, group: -1, deadline: -1}
-	for i, c := range cells {
-		h := strings.TrimRight(NormalizeUnitName(c), ":：")
-		if h == "" || utf8.RuneCountInString(h) > 12 {
-			continue
-		}
-		role := classifyLabel(h)
-		switch {
-		case contains(tableIDHeaders, h):
-			tl.id = i
-		case contains(categoryHeaders, h):
-			tl.group = i
-		case role == roleDeadline:
-			if tl.deadline < 0 {
-				tl.deadline = i
-			}
-		case role != roleOther:
-			tl.units = append(tl.units, i)
-			tl.roles = append(tl.roles, role)
-		case reTextHeader.MatchString(h) && !strings.Contains(h, "来源") && !strings.Contains(h, "依据"):
-			tl.text = append(tl.text, i)
-		}
-	}
-	if len(tl.text) == 0 || len(tl.units) == 0 {
-		return nil
-	}
-	return tl
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// tableLine reads a line holding tabs: a table's header row, or one of its rows while a table is
-// open. It returns false when the line is to be read as ordinary text (a row with only one
-// filled cell, such as a merged 一、… heading row, or tabs outside a table).
-func (ps *parser) tableLine(line string) bool {
-	cells := tableCells(line)
-	if tl := tableHeader(cells); tl != nil {
-		ps.closeTask()
-		ps.table = tl
-		return true
-	}
-	tl := ps.table
-	if tl == nil {
-		return false
-	}
-	filled := 0
-	for _, c := range cells {
-		if c != "" {
-			filled++
-		}
-	}
-	if filled <= 1 {
-		return false
-	}
-	cell := func(i int) string {
-		if i >= 0 && i < len(cells) {
-			return cells[i]
-		}
-		return ""
-	}
-	var text strings.Builder
-	for _, i := range tl.text {
-		// A text cell's paragraphs arrive joined by a space (see DocumentText): Chinese
-		// prose needs none.
-		c := joinCJKSpaces(cell(i))
-		if c == "" {
-			continue
-		}
-		if text.Len() > 0 && !strings.ContainsAny(lastRune(text.String()), "。；;：:，,！？") {
-			text.WriteString("：")
-		}
-		text.WriteString(c)
-	}
-	var ub unitBracket
-	for k, i := range tl.units {
-		ub.add(tl.roles[k], cell(i), "")
-		if tl.roles[k] == roleLead || tl.roles[k] == roleLeadResp {
-			ub.hasLead = true // the table has a lead column, even where a cell is empty
-		}
-	}
-	ub.add(roleDeadline, cell(tl.deadline), "")
-	if text.Len() == 0 && len(ub.lead)+len(ub.resp) == 0 {
-		return true // an empty or spacer row
-	}
-	tl.auto++
-	id := strings.TrimRight(halfWidthNumbering(cell(tl.id)), ".．、 ")
-	switch {
-	case tl.id < 0:
-		id = fmt.Sprint(tl.auto)
-	case id == "":
-		ps.unnumbered++
-		id = fmt.Sprintf("未编号%d", ps.unnumbered)
-	}
-	ps.closeTask()
-	ps.open(id, text.String())
-	if tl.group >= 0 {
-		if g := cell(tl.group); g != "" {
-			tl.lastGroup = g
-		}
-		ps.cur.group = tl.lastGroup
-	}
-	ps.cur.brackets = []unitBracket{ub}
-	ps.closeTask()
-	return true
-}
-
-func lastRune(s string) string {
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return string(r)
-}
-
-// joinCJKSpaces removes the spaces between two Chinese characters or punctuation marks,
-// keeping those around Latin words and numbers.
-func joinCJKSpaces(s string) string {
-	r := []rune(s)
-	var b strings.Builder
-	for i, c := range r {
-		if c == ' ' && i > 0 && i+1 < len(r) && r[i-1] >= 0x2E80 && r[i+1] >= 0x2E80 {
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }

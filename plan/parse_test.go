@@ -25,6 +25,13 @@ func dumpPlan(p *Plan) string {
 		fmt.Fprintf(&b, "%s | %s | %s | %s | %s | %s | %s | %s | %s | %s\n",
 			t.ID, t.Part, t.Section, t.Group, strings.Join(t.Lead, "、"), strings.Join(t.Responsible, "、"),
 			t.Deadline.Text, t.Deadline.Kind, t.Deadline.Due, abbreviate(t.Text))
+		if t.Scope != "" {
+			fmt.Fprintf(&b, "  scope: %s\n", t.Scope)
+		}
+	}
+	fmt.Fprintf(&b, "notices: %d\n", len(p.Notices))
+	for _, n := range p.Notices {
+		fmt.Fprintf(&b, "  %s | %s\n", n.Kind, n.Line())
 	}
 	return b.String()
 }

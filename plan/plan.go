@@ -36,6 +36,11 @@ type Plan struct {
 	Tasks  []Task
 	Units  []Unit  // the unit registry, in the office's order
 	Groups []Group // group phrases and what they stand for
+
+	// Notices say how the document was read: numbered items that did not become tasks, gaps
+	// in the numbering, ignored table columns. Parse sets them; the ledger keeps them on its
+	// 导入提示 sheet (ReadLedgerNotices).
+	Notices []Notice
 }
 
 // Office is the office that runs the reporting: units send their templates to it.
@@ -65,6 +70,10 @@ type Task struct {
 	Section string // （一）落实政府机构职责，更好发挥政府职能作用
 	Group   string // 1.推进政府机构职能优化协同高效
 	Text    string // the task's full text, paragraph breaks joined
+
+	// Scope is what the plan says the task applies to (适用范围：…), if it says. The ledger
+	// keeps it in the text, where the plan wrote it.
+	Scope string
 
 	// Lead and Responsible hold unit names as the plan writes them, after normalisation;
 	// group phrases (各镇乡街道…) stay as they are. Expansion to registry units is Assignments.

@@ -13,9 +13,9 @@ import (
 
 func parseReference(t testing.TB) *Plan {
 	t.Helper()
-	p, err := Parse(ReferenceName, Reference)
+	p, err := ParseReference()
 	if err != nil {
-		t.Fatalf("Parse(%s): %v", ReferenceName, err)
+		t.Fatalf("ParseReference: %v", err)
 	}
 	return p
 }

@@ -35,10 +35,18 @@ const (
 	CatStreet       = "街道"
 	CatCoordination = "议事协调机构"
 	CatOther        = "其他"
+
+	// Bodies above the district, each level a category of its own: a district plan names
+	// them (团市委, 市规划和自然资源委怀柔分局), and in a city, provincial or national plan
+	// they are the plan's own departments.
+	CatCentral    = "中央和国家机关" // 财政部, 税务总局, 国家发展改革委
+	CatProvincial = "省级单位"    // 省发展改革委, 团省委
+	CatMunicipal  = "市级单位"    // 市发改委, 团市委, 市规划自然资源委顺义分局
 )
 
 // Categories lists the unit categories in the order the ledger offers them.
-var Categories = []string{CatPartyDept, CatGovDept, CatJudicial, CatTown, CatTownship, CatStreet, CatCoordination, CatOther}
+var Categories = []string{CatPartyDept, CatGovDept, CatJudicial, CatTown, CatTownship, CatStreet, CatCoordination, CatOther,
+	CatMunicipal, CatProvincial, CatCentral}
 
 func isCategory(s string) bool {
 	for _, c := range Categories {
@@ -47,27 +55,6 @@ func isCategory(s string) bool {
 		}
 	}
 	return false
-}
-
-// huairouTowns are Huairou district's 16 towns, townships and streets (镇乡街道), which the
-// reference plan names only as 各镇乡街道.
-var huairouTowns = []Unit{
-	{Name: "泉河街道", Category: CatStreet},
-	{Name: "龙山街道", Category: CatStreet},
-	{Name: "怀柔镇", Category: CatTown},
-	{Name: "雁栖镇", Category: CatTown},
-	{Name: "庙城镇", Category: CatTown},
-	{Name: "北房镇", Category: CatTown},
-	{Name: "杨宋镇", Category: CatTown},
-	{Name: "桥梓镇", Category: CatTown},
-	{Name: "怀北镇", Category: CatTown},
-	{Name: "汤河口镇", Category: CatTown},
-	{Name: "渤海镇", Category: CatTown},
-	{Name: "九渡河镇", Category: CatTown},
-	{Name: "琉璃庙镇", Category: CatTown},
-	{Name: "宝山镇", Category: CatTown},
-	{Name: "长哨营满族乡", Category: CatTownship},
-	{Name: "喇叭沟门满族乡", Category: CatTownship},
 }
 
 // InferCategory guesses a unit's category from its name. The office corrects it in the ledger.
@@ -83,6 +70,12 @@ func InferCategory(name string) string {
 		return CatCoordination
 	case strings.Contains(name, "法院") || strings.Contains(name, "检察院"):
 		return CatJudicial
+	case isCentralBody(name):
+		return CatCentral
+	case isProvincialBody(name):
+		return CatProvincial
+	case isMunicipalBody(name):
+		return CatMunicipal
 	case hasAnyPrefix(name, partyPrefixes):
 		return CatPartyDept
 	case hasAnyPrefix(name, congressPrefixes) || strings.HasSuffix(name, "协会"):
@@ -93,8 +86,42 @@ func InferCategory(name string) string {
 	return CatOther
 }
 
-// partyPrefixes start the names of Party bodies (区委编办, 市委宣传部, 区纪委区监委).
-var partyPrefixes = []string{"区委", "中共", "区纪委", "市委", "县委", "省委", "市纪委", "县纪委"}
+// partyPrefixes start the names of Party bodies (区委编办, 区纪委区监委, 中共北京市怀柔区委).
+var partyPrefixes = []string{"区委", "中共", "区纪委", "县委", "县纪委"}
+
+// centralPrefixes start the names of central and national bodies.
+var centralPrefixes = []string{"国务院", "国家", "中央", "全国", "中共中央", "最高人民"}
+
+// reCentralSuffix ends the name of a ministry or national administration written without a
+// place (财政部, 税务总局, 海关总署, 人民银行).
+var reCentralSuffix = regexp.MustCompile(`(部|总局|总署|署|人民银行|银保监会|证监会|金融监管总局)$`)
+
+// placeWords mark a local body: a name holding one is not a ministry.
+const placeWords = "区县市省镇乡街州盟旗"
+
+// isCentralBody reports whether a name is a central or national body: 国家发展改革委, 国务院
+// 办公厅, 财政部, 税务总局, 海关总署.
+func isCentralBody(name string) bool {
+	if hasAnyPrefix(name, centralPrefixes) {
+		return true
+	}
+	return reCentralSuffix.MatchString(name) && !strings.ContainsAny(strings.ReplaceAll(name, "市场", ""), placeWords)
+}
+
+// isProvincialBody reports whether a name is a provincial body: 省发展改革委, 省委宣传部, 团省委.
+func isProvincialBody(name string) bool {
+	return strings.HasPrefix(name, "省") || strings.HasPrefix(name, "团省委") || strings.HasPrefix(name, "中共") && strings.HasSuffix(name, "省委")
+}
+
+// isMunicipalBody reports whether a name is a city's body: 市发改委, 市委编办, 团市委, 市规划
+// 自然资源委顺义分局 (a municipal body's district branch is the city's). 市场监管… is a word,
+// not the city.
+func isMunicipalBody(name string) bool {
+	if strings.HasPrefix(name, "市场") {
+		return false
+	}
+	return strings.HasPrefix(name, "市") || strings.HasPrefix(name, "团市委")
+}
 
 // congressPrefixes start the names of people's congresses and CPPCC bodies.
 var congressPrefixes = []string{"区人大", "区政协", "市人大", "市政协", "县人大", "县政协"}
@@ -152,14 +179,48 @@ func SplitUnits(list string) []string {
 			out = append(out, n)
 		}
 	}
-	return out
+	return completeSharedSuffix(out)
+}
+
+// rePlaceName is a bare place name: 黄埔区, 南沙区, 顺义区 (no body named).
+var rePlaceName = regexp.MustCompile(`^\p{Han}{1,6}(区|县|市|镇|乡|街道|新区)$`)
+
+// completeSharedSuffix gives bare place names the body word of the list's next name that has
+// one: 黄埔区、南沙区政府 means 黄埔区政府 and 南沙区政府, not a unit named 黄埔区.
+func completeSharedSuffix(names []string) []string {
+	for i := len(names) - 2; i >= 0; i-- {
+		n := names[i]
+		if !rePlaceName.MatchString(n) || strings.HasPrefix(n, "各") {
+			continue
+		}
+		next := names[i+1]
+		for _, suf := range areaBodySuffixes {
+			if place, ok := strings.CutSuffix(next, suf); ok && rePlaceName.MatchString(place) {
+				names[i] = n + suf
+				break
+			}
+		}
+	}
+	return names
+}
+
+// reClauseWords are words of a sentence, not of a body's name: a list item that holds one is
+// a clause (具体任务均涉及相关市州人民政府, 不再做分工, 适用范围：…), never a unit.
+var reClauseWords = regexp.MustCompile(`[：:。]|涉及|不再|均由|适用|范围|下同|以下同|为牵头|第一位|首位|列第一|按照|根据|其中|具体任务|分工如下|除标注|视情|另行|汇总单位`)
+
+// looksLikeUnit reports whether a list item can be a unit name or group phrase: not empty, at
+// most 40 characters, and not a clause.
+func looksLikeUnit(n string) bool {
+	return n != "" && utf8.RuneCountInString(n) <= 40 && !reClauseWords.MatchString(n)
 }
 
 // bareAreaTypes are the kinds of area or body a distributive 各 may range over.
-var bareAreaTypes = []string{"区", "县", "市", "镇", "乡", "乡镇", "镇乡", "街道", "街乡", "镇街", "县（市）", "县(市)", "县（市、区）", "县(市、区)", "县（区）", "县(区)", "县市区", "市（区）", "市(区)", "开发区", "园区", "部门", "单位"}
+var bareAreaTypes = []string{"区", "县", "市", "镇", "乡", "乡镇", "镇乡", "街道", "街乡", "镇街", "县（市）", "县(市)", "县（市、区）", "县(市、区)", "县（区）", "县(区)", "县市区", "市（区）", "市(区)", "开发区", "园区", "部门", "单位",
+	"县级市", "地区", "区县", "区（县）", "区(县)", "市（州）", "市(州)", "市州", "州", "盟", "旗", "设区的市", "地级市", "地市", "县（市、区、特区）",
+	"有关部门", "有关单位", "相关部门", "相关单位", "直属机构", "委办局", "管委会", "乡镇街道", "镇乡街道", "社区", "村", "村（社区）"}
 
 // areaBodySuffixes may follow a bare area type: 各区、县（市）人民政府.
-var areaBodySuffixes = []string{"人民政府", "政府", "党委", "党（工）委", "党(工)委", "办事处", "管委会"}
+var areaBodySuffixes = []string{"人民政府", "政府", "党委", "党（工）委", "党(工)委", "办事处", "管委会", "党委和政府", "党委、政府"}
 
 // isBareAreaType reports whether s is a bare area type (镇, 街道, 县（市）), possibly followed by
 // the word for its government (县（市）人民政府, 街道办事处).

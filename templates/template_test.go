@@ -27,7 +27,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 func referencePlan(t testing.TB) *plan.Plan {
 	t.Helper()
-	p, err := plan.Parse(plan.ReferenceName, plan.Reference)
+	p, err := plan.ParseReference()
 	if err != nil {
 		t.Fatal(err)
 	}

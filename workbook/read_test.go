@@ -30,7 +30,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	p, err := plan.Parse(plan.ReferenceName, plan.Reference)
+	p, err := plan.ParseReference()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,7 +350,7 @@ func TestIdentityRules(t *testing.T) {
 	good := fx.filled(t, "宝山镇", nil)
 	name := "2023Q2_宝山镇_任务进展报送表.xlsx"
 	ctxWith := func(edit func(p *plan.Plan)) *Context {
-		p, err := plan.Parse(plan.ReferenceName, plan.Reference)
+		p, err := plan.ParseReference()
 		if err != nil {
 			t.Fatal(err)
 		}

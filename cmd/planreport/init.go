@@ -6,23 +6,24 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"planreport/plan"
 )
 
-const initUsage = `用法：planreport init [目录] [--plan 计划文件]
+const initUsage = `用法：planreport init [目录] [--plan 计划文件] [--registry 名册]
 
 创建工作目录（默认为当前目录）：读取行动计划，生成计划台账 plan.xlsx。此后每个报送
 周期在该目录中运行 planreport templates 等命令，不必再输入文件路径。
 
-不指定 --plan 时，使用内置的参考计划《“十四五”时期怀柔区法治政府建设行动计划》。
-计划文件可以是 .docx 或 UTF-8 / GBK 文本。目录中已有 plan.xlsx 时不会覆盖；
+不指定 --plan 时，使用内置的参考计划《“十四五”时期怀柔区法治政府建设行动计划》，
+并加入怀柔区 16 个镇乡街道（内置名册 huairou）。计划文件可以是 .docx、.xlsx（任务分工表）
+或 UTF-8 / GBK 文本。--registry 把计划中没有逐一写出的单位加入单位表（如各镇乡街道），
+见 planreport plan import --help。目录中已有 plan.xlsx 时不会覆盖；
 要用新计划更新台账，请运行 planreport plan import 计划文件 -o 目录/plan.xlsx。
 `
 
 func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("init", initUsage, stdout)
-	planFile := fs.String("plan", "", "行动计划文件（.docx 或文本）；默认使用内置参考计划")
+	planFile := fs.String("plan", "", "行动计划文件（.docx、.xlsx 或文本）；默认使用内置参考计划")
+	registry := fs.String("registry", "", "单位名册：内置名册的名称（huairou）或名册文件")
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
@@ -38,15 +39,7 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("检查 %s：%w", w.ledger(), err)
 	}
-	name, data := plan.ReferenceName, plan.Reference
-	if *planFile != "" {
-		var err error
-		name = *planFile
-		if data, err = readLimited(name, 64<<20); err != nil {
-			return err
-		}
-	}
-	p, err := plan.Parse(name, data)
+	p, err := importPlan(*planFile, *registry)
 	if err != nil {
 		return err
 	}

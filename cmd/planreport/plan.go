@@ -45,27 +45,41 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return usagef("plan：未知子命令 %q", args[0])
 }
 
-const planImportUsage = `用法：planreport plan import [计划文件] [-o plan.xlsx] [--json] [--force]
+const planImportUsage = `用法：planreport plan import [计划文件] [-o plan.xlsx] [--registry 名册] [--json] [--force]
 
 读取行动计划文档，生成计划台账（Excel 工作簿）。此后台账是各项工作的依据：
 请在 Excel/WPS 中补充单位联系人、为“区政府有关部门”等分组指定成员单位，再运行
 planreport plan check 检查。
 
-计划文件可以是 .docx，或 UTF-8 / GBK(GB18030) 编码的文本文件，编码自动识别。
-不指定计划文件时，导入内置的参考计划《“十四五”时期怀柔区法治政府建设行动计划》。
+计划文件可以是 .docx（正文或任务分工表）、.xlsx（任务分工表），或 UTF-8 / GBK(GB18030)
+编码的文本文件，编码自动识别。不指定计划文件时，导入内置的参考计划
+《“十四五”时期怀柔区法治政府建设行动计划》及怀柔区 16 个镇乡街道（内置名册 huairou）。
 
-任务后应有括号注明单位和时限，例如：
+任务后应有括号或单独成行的标注注明单位和时限，例如：
   （牵头单位：区司法局；责任单位：各镇乡街道；完成时限：2023年）
   （商务部、海关总署负责）            —— 未注明牵头时，排在首位的单位牵头
+  （国家发展改革委会同有关部门负责）  —— “会同”之前的单位牵头
+  牵头单位：区发改局                  —— 任务下一行起的标注行
+任务分工表按表头识别列（序号、工作任务、牵头单位、责任单位/配合单位、完成时限），
+合并单元格按其内容重复读取；不认识的列会在导入提示中列出。
+
+导入后列出未作为任务导入的编号条目（标题、说明，或括号无法识别的条目）、编号不连续
+之处等“导入提示”，这些提示也保存在台账的「导入提示」表中，plan check 会再次列出。
+
+--registry 名册：把计划中没有逐一写出的单位加入单位表，如各镇乡街道。可写内置名册的
+名称（huairou：怀柔区 16 个镇乡街道），或名册文件：文本文件，每行一个单位，
+单位名称后可加制表符或逗号和类别（如“泉河街道,街道”）。计划文本本身不会自动带入任何名册。
+--json 时失败也在标准输出写一个 JSON 对象 {"error": {"message", "file", "line", "sheet", "cell"}}。
 
 台账已存在时，重新导入只替换任务，保留办公室在单位表、分组表中的所有编辑
 （联系人、类别、别名、成员单位等），计划中新出现的单位和分组追加在表末。
 加 --force 则按新计划重建台账，原台账另存为 <台账名>.bak.xlsx。
 `
 
-func runPlanImport(args []string, stdout, stderr io.Writer) error {
+func runPlanImport(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("plan import", planImportUsage, stdout)
 	out := fs.StringP("output", "o", "plan.xlsx", "台账文件路径")
+	registry := fs.String("registry", "", "单位名册：内置名册的名称（huairou）或名册文件")
 	asJSON := fs.Bool("json", false, "以 JSON 格式输出导入结果（供脚本使用）")
 	force := fs.Bool("force", false, "重建台账，不保留原台账中的单位表和分组表编辑")
 	if done, err := parseFlags(fs, args); done {
@@ -74,15 +88,15 @@ func runPlanImport(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 1 {
 		return usagef("plan import：只能指定一个计划文件")
 	}
-	name, data := plan.ReferenceName, plan.Reference
-	if fs.NArg() == 1 {
-		name = fs.Arg(0)
-		var err error
-		if data, err = readLimited(name, 64<<20); err != nil {
-			return err
-		}
+	file := fs.Arg(0)
+	if *asJSON {
+		defer func() {
+			if err != nil {
+				writeJSONError(stdout, err, file)
+			}
+		}()
 	}
-	p, err := plan.Parse(name, data)
+	p, err := importPlan(file, *registry)
 	if err != nil {
 		return err
 	}
@@ -119,14 +133,10 @@ func runPlanImport(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		return writeJSON(stdout, p.JSON())
 	}
-	unnamed := 0
-	for _, g := range p.Groups {
-		if !g.Named() {
-			unnamed++
-		}
+	fmt.Fprintln(stdout, p.Summary())
+	for _, n := range p.Notices {
+		fmt.Fprintf(stdout, "  %s\n", n.Line())
 	}
-	fmt.Fprintf(stdout, "已导入《%s》（%s）：%d 项任务，%d 个单位，%d 个分组（其中 %d 个待指定成员单位），%d 条分工。\n",
-		p.Title, p.Source, len(p.Tasks), len(p.Units), len(p.Groups), unnamed, len(p.Assignments()))
 	if exists && !*force {
 		fmt.Fprintf(stdout, "已保留原台账单位表、分组表中的 %d 行编辑，新增 %d 行。\n", kept, added)
 	}
@@ -159,6 +169,9 @@ func runPlanShow(args []string, stdout io.Writer) error {
 	}
 	p, err := workbook.ReadLedger(path)
 	if err != nil {
+		return err
+	}
+	if p.Notices, err = plan.ReadLedgerNotices(path); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -207,6 +220,9 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if p.Notices, err = plan.ReadLedgerNotices(path); err != nil {
+		return err
+	}
 	findings := p.Check()
 	if saved, err := plan.ReadLedgerAssignments(path); err == nil && !sameAssignments(saved, p.Assignments()) {
 		findings = append(findings, plan.Finding{Severity: plan.SeverityWarning, Rule: plan.RuleAssignmentsStale,
@@ -222,21 +238,29 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 			Ledger   string         `json:"ledger"`
 			Errors   int            `json:"errors"`
 			Warnings int            `json:"warnings"`
+			Notices  int            `json:"notices"`
 			Findings []plan.Finding `json:"findings"`
-		}{path, errs, warns, findings}); err != nil {
+		}{path, errs, warns, countNotices(findings), findings}); err != nil {
 			return err
 		}
 	} else {
 		for _, f := range findings {
 			label := "提醒"
-			if f.Severity == plan.SeverityError {
+			switch f.Severity {
+			case plan.SeverityError:
 				label = "错误"
+			case plan.SeverityNotice:
+				label = "提示"
 			}
 			fmt.Fprintf(stdout, "%s  %s「%s」表 %s：%s\n      处理方法：%s\n", label, path, f.Sheet, f.Cell, f.Message, f.Hint)
 		}
-		if len(findings) == 0 {
+		notices := countNotices(findings)
+		switch {
+		case len(findings) == 0:
 			fmt.Fprintf(stdout, "%s：未发现问题（%d 项任务，%d 个单位）。\n", path, len(p.Tasks), len(p.Units))
-		} else {
+		case notices > 0:
+			fmt.Fprintf(stdout, "\n%s：%d 个错误，%d 个提醒，另有 %d 条提示（导入时未作为任务的条目等）。\n", path, errs, warns, notices)
+		default:
 			fmt.Fprintf(stdout, "\n%s：%d 个错误，%d 个提醒。\n", path, errs, warns)
 		}
 	}
@@ -300,15 +324,27 @@ func sameAssignments(a []plan.Assignment, b []plan.Assignment) bool {
 	return true
 }
 
+// countFindings counts the errors and warnings; notices (how the document was read) are
+// counted apart, by countNotices.
 func countFindings(fs []plan.Finding) (errs, warns int) {
 	for _, f := range fs {
-		if f.Severity == plan.SeverityError {
+		switch f.Severity {
+		case plan.SeverityError:
 			errs++
-		} else {
+		case plan.SeverityWarning:
 			warns++
 		}
 	}
 	return errs, warns
+}
+
+func countNotices(fs []plan.Finding) (n int) {
+	for _, f := range fs {
+		if f.Severity == plan.SeverityNotice {
+			n++
+		}
+	}
+	return n
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -316,6 +352,54 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// importPlan parses the plan file the user named, or the shipped reference plan with its
+// district's registry when none is named, and adds the registry named by --registry.
+func importPlan(file, registry string) (*plan.Plan, error) {
+	var p *plan.Plan
+	if file == "" {
+		var err error
+		if p, err = plan.ParseReference(); err != nil {
+			return nil, err
+		}
+	} else {
+		data, err := readLimited(file, 64<<20)
+		if err != nil {
+			return nil, err
+		}
+		if p, err = plan.Parse(file, data); err != nil {
+			return nil, err
+		}
+	}
+	if registry != "" {
+		r, err := plan.LoadRegistry(registry)
+		if err != nil {
+			return nil, err
+		}
+		p.AddRegistry(r)
+	}
+	return p, nil
+}
+
+// writeJSONError writes a failed import as JSON on stdout: the Chinese message, the file and,
+// when known, where in it.
+func writeJSONError(w io.Writer, err error, file string) {
+	type location struct {
+		Message string `json:"message"`
+		File    string `json:"file"`
+		Line    int    `json:"line,omitempty"`
+		Sheet   string `json:"sheet,omitempty"`
+		Cell    string `json:"cell,omitempty"`
+	}
+	e := location{Message: err.Error(), File: file}
+	var ie *plan.ImportError
+	if errors.As(err, &ie) {
+		e.File, e.Line, e.Sheet, e.Cell = ie.File, ie.At.Line, ie.At.Sheet, ie.At.Cell
+	}
+	writeJSON(w, struct {
+		Error location `json:"error"`
+	}{e})
 }
 
 // readLimited reads a file the user named, refusing one larger than limit.
