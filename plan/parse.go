@@ -153,10 +153,10 @@ func cleanLine(s string) string {
 }
 
 var (
-	rePart       = regexp.MustCompile(`^([一二三四五六七八九十]+)[、.．]\s*`)
+	rePart       = regexp.MustCompile(`^([一二三四五六七八九十]+)[、.．﹒]\s*`)
 	reSection    = regexp.MustCompile(`^[（(]([一二三四五六七八九十]+)[）)]\s*`)
-	reTaskID     = regexp.MustCompile(`^(\d{1,3}(?:[.．]\d{1,3})+)(?:[.．、](?:\s|$)|[.．、]?\s*)`)
-	reGroupID    = regexp.MustCompile(`^(\d{1,3})[.．、]\s*`)
+	reTaskID     = regexp.MustCompile(`^(\d{1,3}(?:[.．﹒]\d{1,3})+)(?:[.．、﹒](?:\s|$)|[.．、﹒]?\s*)`)
+	reGroupID    = regexp.MustCompile(`^(\d{1,3})[.．、﹒]\s*`)
 	reSubItem    = regexp.MustCompile(`^[（(](\d{1,3})[）)]\s*`)
 	reHeadingEnd = regexp.MustCompile(`[。；;]`)
 	// reMetaLine is a numbered line of a web page's metadata ("1. [索引号]…"), not an item.
@@ -285,7 +285,7 @@ func (ps *parser) line(line string) {
 	case reTaskID.MatchString(num):
 		ps.closeTask()
 		m := reTaskID.FindStringSubmatch(num)
-		id, text := ps.readID(strings.ReplaceAll(m[1], "．", "."), num[len(m[0]):], m[0] == m[1])
+		id, text := ps.readID(strings.NewReplacer("．", ".", "﹒", ".").Replace(m[1]), num[len(m[0]):], m[0] == m[1])
 		if !strings.Contains(id, ".") {
 			ps.openGroup(id, text, id+"."+text)
 			break
@@ -377,7 +377,7 @@ func (ps *parser) applyRules(b *unitBracket) {
 // １．１ reads as 1.1. The rest of the line is left as written.
 func halfWidthNumbering(s string) string {
 	for i, r := range s {
-		if !(r >= '０' && r <= '９' || r >= '0' && r <= '9' || strings.ContainsRune("．.、（()）", r)) {
+		if !(r >= '０' && r <= '９' || r >= '0' && r <= '9' || strings.ContainsRune("．.、﹒（()）", r)) {
 			return toHalfWidthDigits(s[:i]) + s[i:]
 		}
 	}
@@ -1413,22 +1413,22 @@ func splitTopLevel(s, seps string) []string {
 }
 
 var (
-	reTitleLine = regexp.MustCompile(`^[“"「]?[\p{Han}“”"「」（）()0-9—\-]{4,60}(计划|方案|规划|要点|意见|措施|清单|分工)$`)
+	reTitleLine = regexp.MustCompile(`^[“"「]?[\p{Han}“”"「」（）()《》〈〉0-9—\-]{4,60}(计划|方案|规划|要点|意见|措施|清单|分工|分解)([（(][^（()）]{1,20}[）)])?$`)
 	reQuoted    = regexp.MustCompile(`《([^《》]{4,80})》`)
 	reDocNumber = regexp.MustCompile(`([\p{Han}]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号`)
-	reIssuedTag = regexp.MustCompile(`(?:发布日期|成文日期|印发日期)\]?\s*[:：]?\s*(\d{4})-(\d{1,2})-(\d{1,2})`)
+	reIssuedTag = regexp.MustCompile(`(?:发布日期|成文日期|印发日期|发文日期)\]?\s*[:：]?\s*(\d{4})-(\d{1,2})-(\d{1,2})`)
 	reDateLine  = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$`)
 )
 
 // reProvenance is a line of a web page or a document's header that is not the title:
 // 来源：…, 发布时间：…, 索引号, 当前位置.
-var reProvenance = regexp.MustCompile(`^[\[【]?(来源|信息来源|文章来源|发布时间|发布日期|发布机构|成文日期|时间|日期|作者|浏览|点击|字号|索引号|分享|当前位置|您的位置|首页|打印|关闭)|来源[:：]|发布时间|浏览次数|点击量`)
+var reProvenance = regexp.MustCompile(`^>>|>>|返回首页|^[\[【]?(来源|信息来源|文章来源|发布时间|发布日期|发布机构|成文日期|时间|日期|作者|浏览|点击|字号|索引号|分享|当前位置|您的位置|首页|打印|关闭)|来源[:：]|发布时间|浏览次数|点击量`)
 
 // findTitle returns the plan's title: a line of its own that names a plan (…行动计划), joined
 // with the line before it when the title is set on two lines; else the first 《…》; else the
 // first line that is not provenance (来源：…, 发布时间).
 func findTitle(lines []string) string {
-	quoted, first, prev := "", "", ""
+	quoted, first, prev, issued := "", "", "", ""
 	for _, l := range lines {
 		l = cleanLine(l)
 		if l == "" {
@@ -1442,10 +1442,15 @@ func findTitle(lines []string) string {
 			first = l
 		}
 		if reTitleLine.MatchString(l) {
-			if prev != "" && !reTitleLine.MatchString(prev) && reTitleLine.MatchString(prev+l) {
+			// The second line of a title set on two lines is its short end (任务分解和责任
+			// 分工方案); a longer line is a title of its own.
+			if prev != "" && utf8.RuneCountInString(l) <= 14 && !reTitleLine.MatchString(prev) && reTitleLine.MatchString(prev+l) {
 				return prev + l
 			}
 			return l
+		}
+		if m := reIssuing.FindStringSubmatch(l); m != nil && issued == "" && reTitleLine.MatchString(strings.Trim(m[1], "《》 ")) {
+			issued = strings.Trim(m[1], "《》 ")
 		}
 		if m := reQuoted.FindStringSubmatch(l); m != nil && quoted == "" {
 			quoted = m[1]
@@ -1458,22 +1463,36 @@ func findTitle(lines []string) string {
 			prev = l
 		}
 	}
-	if quoted != "" {
+	switch {
+	case issued != "":
+		return joinCJKSpaces(issued)
+	case quoted != "":
 		return joinCJKSpaces(quoted)
 	}
 	return first
 }
 
+// reIssuing is the line of a notice that issues the plan: 关于印发X的通知.
+var reIssuing = regexp.MustCompile(`关于印发(.{4,80})的通知$`)
+
 // reTitleFragment is a line that may be the first line of a title set on two lines: short,
 // with no sentence punctuation.
 var reTitleFragment = regexp.MustCompile(`^[\p{Han}“”"「」（）()0-9—\-]{4,40}$`)
 
+// findDocNumber returns the plan's document number (京怀发〔2021〕25号): the first one on a
+// short line of its own, as a document's header or a web page's metadata gives it. Numbers of
+// the documents a plan cites (根据《…》（国发〔2012〕39号）) stand in longer lines.
 func findDocNumber(text string) string {
-	m := reDocNumber.FindStringSubmatch(text)
-	if m == nil {
-		return ""
+	for _, l := range strings.Split(text, "\n") {
+		l = cleanLine(l)
+		if utf8.RuneCountInString(l) > 40 {
+			continue
+		}
+		if m := reDocNumber.FindStringSubmatch(l); m != nil {
+			return m[1] + "〔" + m[2] + "〕" + m[3] + "号"
+		}
 	}
-	return m[1] + "〔" + m[2] + "〕" + m[3] + "号"
+	return ""
 }
 
 // findIssued returns the issue date from a 发布日期 tag, or a date line of its own (the

@@ -179,6 +179,15 @@ func (ps *parser) tableLine(line string) bool {
 	if text.Len() == 0 && !ub.hasUnits() {
 		return true // an empty or spacer row
 	}
+	if idCell := halfWidthNumbering(cell(tl.id)); !ub.hasUnits() && (reSection.MatchString(idCell) || rePart.MatchString(idCell+"、")) && cnNumber(strings.Trim(idCell, "（()）、")) > 0 {
+		// A heading row: （一）| 加强战略科技力量建设。
+		sep := ""
+		if rePart.MatchString(idCell+"、") && !strings.HasSuffix(idCell, "、") {
+			sep = "、"
+		}
+		ps.line(idCell + sep + text.String())
+		return true
+	}
 	tl.auto++
 	id := strings.TrimRight(halfWidthNumbering(cell(tl.id)), ".．、 ")
 	switch {

@@ -108,16 +108,19 @@ func isCentralBody(name string) bool {
 	return reCentralSuffix.MatchString(name) && !strings.ContainsAny(strings.ReplaceAll(name, "市场", ""), placeWords)
 }
 
-// isProvincialBody reports whether a name is a provincial body: 省发展改革委, 省委宣传部, 团省委.
+// isProvincialBody reports whether a name is a provincial body: 省发展改革委, 省委宣传部, 团省委,
+// and a 厅 written without its 省 (商务厅): cities and districts have no 厅 but their
+// government's 办公厅, which names its place.
 func isProvincialBody(name string) bool {
-	return strings.HasPrefix(name, "省") || strings.HasPrefix(name, "团省委") || strings.HasPrefix(name, "中共") && strings.HasSuffix(name, "省委")
+	return strings.HasPrefix(name, "省") || strings.HasPrefix(name, "团省委") || strings.HasPrefix(name, "中共") && strings.HasSuffix(name, "省委") ||
+		strings.HasSuffix(name, "厅") && !strings.ContainsAny(name, placeWords)
 }
 
 // isMunicipalBody reports whether a name is a city's body: 市发改委, 市委编办, 团市委, 市规划
-// 自然资源委顺义分局 (a municipal body's district branch is the city's). 市场监管… is a word,
-// not the city.
+// 自然资源委顺义分局 (a municipal body's district branch is the city's). 市场监管… and 市政局
+// (municipal works) are words, not the city.
 func isMunicipalBody(name string) bool {
-	if strings.HasPrefix(name, "市场") {
+	if strings.HasPrefix(name, "市场") || strings.HasPrefix(name, "市政") && !strings.HasPrefix(name, "市政府") {
 		return false
 	}
 	return strings.HasPrefix(name, "市") || strings.HasPrefix(name, "团市委")
@@ -153,7 +156,7 @@ func NormalizeUnitName(s string) string {
 	return s
 }
 
-var reUnitTail = regexp.MustCompile(`(按职责分工负责|按职责分工|分别负责|负责落实|共同负责|负责|牵头|配合|等有关部门|等相关部门|等相关单位|等有关单位|等部门|等单位|等)$`)
+var reUnitTail = regexp.MustCompile(`(按职责分工负责|按职责分工落实|按职责分工|分别负责|负责落实|共同负责|分别牵头|共同牵头|牵头负责|负责|牵头|配合|分别|等有关部门|等相关部门|等相关单位|等有关单位|等部门|等单位|等)$`)
 
 // SplitUnits splits a list of unit names on 、，, (not inside parentheses: 各县（市、区） is
 // one name) and normalises each one. Names that share a distributive 各 (各镇、街道 means 各镇 and
