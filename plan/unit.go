@@ -189,14 +189,14 @@ func SplitUnits(list string) []string {
 var rePlaceName = regexp.MustCompile(`^\p{Han}{1,6}(区|县|市|镇|乡|街道|新区)$`)
 
 // completeSharedSuffix gives bare place names the body word of the list's next name that has
-// one: 黄埔区、南沙区政府 means 黄埔区政府 and 南沙区政府, not a unit named 黄埔区.
+// one: 黄埔区、南沙区政府 means 黄埔区政府 and 南沙区政府, not a unit named 黄埔区. (A
+// distributive 各 list keeps its group phrases as written: 各区、各县（市）人民政府.)
 func completeSharedSuffix(names []string) []string {
 	for i := len(names) - 2; i >= 0; i-- {
-		n := names[i]
+		n, next := names[i], names[i+1]
 		if !rePlaceName.MatchString(n) || strings.HasPrefix(n, "各") {
 			continue
 		}
-		next := names[i+1]
 		for _, suf := range areaBodySuffixes {
 			if place, ok := strings.CutSuffix(next, suf); ok && rePlaceName.MatchString(place) {
 				names[i] = n + suf
