@@ -266,9 +266,9 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("registry %q, want %q", got, want)
 	}
 	for text, want := range map[string]string{
-		"东城街道\n东城街道\n":   "与第 1 行重复",
+		"东城街道\n东城街道\n": "与第 1 行重复",
 		"东城街道,街道,多余\n": "多于两项",
-		"# 空\n":         "没有任何单位",
+		"# 空\n":        "没有任何单位",
 	} {
 		if _, err := ParseRegistry("名册.txt", []byte(text)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseRegistry(%q) = %v, want %q", text, err, want)
