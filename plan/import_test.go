@@ -1,12 +1,15 @@
 package plan
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // taskLine is a task as "id | lead | responsible", for the tests below.
@@ -228,6 +231,47 @@ func TestImportErrors(t *testing.T) {
 		if !errors.As(err, &ie) || ie.File != name || !strings.Contains(err.Error(), name) || !hasHan(err.Error()) {
 			t.Errorf("%s: %v, want an ImportError naming the file", name, err)
 		}
+	}
+}
+
+// TestWorkbookLimits: a sheet far larger than any plan is refused, naming the sheet; a workbook
+// without a task table says what its header needs.
+func TestWorkbookLimits(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= maxSheetRows+1; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(cell, []any{r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var big bytes.Buffer
+	if err := f.Write(&big); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Parse("大表.xlsx", big.Bytes())
+	var ie *ImportError
+	if !errors.As(err, &ie) || ie.At.Sheet != "Sheet1" || !strings.Contains(err.Error(), "超过 20000 行") {
+		t.Errorf("a sheet of %d rows: %v (at %+v)", maxSheetRows+1, err, ie)
+	}
+
+	g := excelize.NewFile()
+	defer g.Close()
+	g.SetCellValue("Sheet1", "A1", "联系人")
+	g.SetCellValue("Sheet1", "B1", "电话")
+	var small bytes.Buffer
+	if err := g.Write(&small); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse("通讯录.xlsx", small.Bytes()); !errors.Is(err, ErrNoTasks) || !strings.Contains(err.Error(), "须有一行表头") {
+		t.Errorf("a workbook without a task table: %v", err)
 	}
 }
 

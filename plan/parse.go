@@ -17,10 +17,16 @@ import (
 // messages and the ledger's record of its source. An error is an *ImportError.
 func Parse(name string, data []byte) (*Plan, error) {
 	var lines []srcLine
-	if isWorkbook(data) {
+	workbook := isWorkbook(data)
+	if workbook {
 		ls, err := workbookLines(name, data)
 		if err != nil {
-			return nil, &ImportError{File: name, Err: err}
+			ie := &ImportError{File: name, Err: err}
+			var se *sheetError
+			if errors.As(err, &se) {
+				ie.At = se.at
+			}
+			return nil, ie
 		}
 		lines = ls
 	} else {
@@ -31,6 +37,9 @@ func Parse(name string, data []byte) (*Plan, error) {
 		lines = textLines(text, format == FormatDocx)
 	}
 	p, err := parseLines(lines)
+	if err != nil && workbook && errors.Is(err, ErrNoTasks) {
+		return nil, &ImportError{File: name, Err: fmt.Errorf("%s：%w。%s", name, err, noTableHint)}
+	}
 	if err != nil {
 		return nil, &ImportError{File: name, Err: fmt.Errorf("%s：%w", name, err)}
 	}
@@ -53,6 +62,8 @@ func (e *ImportError) Unwrap() error { return e.Err }
 var ErrNoTasks = errors.New("没有找到任何任务：" + noTasksHint)
 
 const noTasksHint = "任务后应有括号注明单位，例如“（牵头单位：区司法局；责任单位：各镇乡街道；完成时限：2023年）”或“（商务部负责）”。请确认选择的是行动计划正文"
+
+const noTableHint = "Excel 文件中的任务分工表须有一行表头，至少含任务列（如“工作任务”“具体举措”）和单位列（如“牵头单位”“责任单位”），表头下每行一项任务"
 
 // srcLine is one line of a plan document as the parser reads it, with where it stands.
 type srcLine struct {

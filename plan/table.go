@@ -301,7 +301,7 @@ func workbookLines(name string, data []byte) (lines []srcLine, err error) {
 	for _, sheet := range f.GetSheetList() {
 		rows, err := sheetRows(f, sheet)
 		if err != nil {
-			return nil, fmt.Errorf("%s：工作表「%s」：%w", name, sheet, err)
+			return nil, &sheetError{at: Location{Sheet: sheet}, err: fmt.Errorf("%s：工作表「%s」：%w", name, sheet, err)}
 		}
 		for r, row := range rows {
 			lines = append(lines, srcLine{text: workbookRow(row), at: Location{Sheet: sheet, Cell: "A" + strconv.Itoa(r+1)}})
@@ -309,6 +309,15 @@ func workbookLines(name string, data []byte) (lines []srcLine, err error) {
 	}
 	return lines, nil
 }
+
+// sheetError is a workbook error located on a sheet.
+type sheetError struct {
+	at  Location
+	err error
+}
+
+func (e *sheetError) Error() string { return e.err.Error() }
+func (e *sheetError) Unwrap() error { return e.err }
 
 // workbookRow joins a row's cells with tabs; a row whose filled cells all hold one value (a
 // heading merged across) is that value alone.
