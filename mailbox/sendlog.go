@@ -1,15 +1,9 @@
 package mailbox
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -68,83 +62,38 @@ func attachmentSums(m Message) []AttachmentSum {
 	return out
 }
 
-// sendLog is an open send log.
+// sendLog is an open send log, with each key's last entry.
 type sendLog struct {
-	path string
-	f    *os.File
-	// last is each key's last entry; resends counts the "sending" entries with Resend set.
+	*journal
 	last map[string]SendEntry
 }
 
-// openSendLog reads the log at path, creating it (and its folder) when missing, and opens
-// it for appending. A last line cut off by a crash is passed over: it was either a "sending"
-// never acted on (the message goes now) or an outcome, whose message then counts as unknown.
+// openSendLog reads the log at path and opens it for appending.
 func openSendLog(path string) (*sendLog, error) {
-	l := &sendLog{path: path, last: map[string]SendEntry{}}
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, &mailError{ErrLog, fmt.Sprintf("读取发送记录 %s：%v", path, err)}
-	}
-	// A last line without its line end was cut off by a crash: it goes.
-	if i := bytes.LastIndexByte(data, '\n'); i+1 < len(data) {
-		data = data[:i+1]
-		if err := os.Truncate(path, int64(len(data))); err != nil {
-			return nil, &mailError{ErrLog, fmt.Sprintf("修复发送记录 %s：%v", path, err)}
-		}
-	}
-	for n, line := range bytes.Split(bytes.TrimSuffix(data, []byte("\n")), []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
+	l := &sendLog{last: map[string]SendEntry{}}
+	j, err := openJournal(path, "发送记录", func(line []byte) error {
 		var e SendEntry
 		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, &mailError{ErrLog, fmt.Sprintf("发送记录 %s 第 %d 行无法读取（%v）：该文件由程序维护，请勿手工修改；如已改动，请恢复原样", path, n+1, err)}
+			return err
 		}
 		l.last[e.Key] = e
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, &mailError{ErrLog, fmt.Sprintf("无法创建发送记录所在的文件夹 %s：%v", filepath.Dir(path), err)}
-	}
-	l.f, err = os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		return nil
+	})
 	if err != nil {
-		return nil, &mailError{ErrLog, fmt.Sprintf("无法写入发送记录 %s：%v", path, err)}
+		return nil, err
 	}
+	l.journal = j
 	return l, nil
 }
 
-// add appends e and syncs it to disk before it returns.
+// add appends e, synced, and notes it as its key's last entry.
 func (l *sendLog) add(e SendEntry) error {
-	line, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	if _, err := l.f.Write(append(line, '\n')); err != nil {
-		return &mailError{ErrLog, fmt.Sprintf("无法写入发送记录 %s：%v；为免重复发送，已停止发送", l.path, err)}
-	}
-	if err := l.f.Sync(); err != nil {
-		return &mailError{ErrLog, fmt.Sprintf("无法保存发送记录 %s：%v；为免重复发送，已停止发送", l.path, err)}
+	if err := l.journal.add(e); err != nil {
+		return &mailError{ErrLog, err.Error() + "；为免重复发送，已停止发送"}
 	}
 	l.last[e.Key] = e
 	return nil
 }
 
-func (l *sendLog) close() error { return l.f.Close() }
-
 // ReadSendLog returns every entry of a send log, oldest first: for a report of what was sent.
-func ReadSendLog(path string) ([]SendEntry, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []SendEntry
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		var e SendEntry
-		if json.Unmarshal(line, &e) == nil && e.Key != "" {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
+func ReadSendLog(path string) ([]SendEntry, error) { return readJournal[SendEntry](path) }
