@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-imap/client"
 	"golang.org/x/text/encoding/htmlindex"
 
+	"planreport/internal/filekind"
 	"planreport/plan"
 )
 
@@ -364,20 +365,6 @@ func saveRaw(path string, raw []byte) error {
 	})
 }
 
-// irrelevant are extensions of files that are certainly not returns (as the inbox package
-// skips them unread); any other name, and no name, is worth downloading.
-var irrelevant = map[string]bool{}
-
-func init() {
-	for _, e := range strings.Fields(`.pdf .ofd .doc .docx .docm .dot .dotx .wps .wpt .odt .rtf .txt .md
-		.ppt .pptx .pps .ppsx .pot .potx .dps .odp .htm .html .mht .xml .json .js .css .log .ini .cfg
-		.jpg .jpeg .png .gif .bmp .tif .tiff .webp .heic .svg .ico .emf .wmf .psd .ai .dwg .dxf
-		.mp3 .mp4 .wav .amr .m4a .avi .mov .wmv .mkv .flv .exe .dll .msi .bat .cmd .lnk .url .apk .jar
-		.vcf .ics .p7s .p7m .asc .sig .cer .crt .db .tmp .bak`) {
-		irrelevant[e] = true
-	}
-}
-
 // relevantParts reads a message's structure: the names of its attachments, and whether one
 // of them may be a return (a workbook, an archive, an attached email, or a file whose kind
 // only its bytes can tell).
@@ -400,8 +387,7 @@ func relevantParts(bs *imap.BodyStructure) (names []string, relevant bool) {
 		case !ok: // a name in a charset we cannot read: look at the bytes
 			relevant = true
 		case name != "":
-			ext := strings.ToLower(filepath.Ext(name))
-			if !irrelevant[ext] {
+			if !filekind.NotReturn(strings.ToLower(filepath.Ext(name))) {
 				relevant = true
 			}
 		case namelessCandidate(mt):
@@ -449,18 +435,14 @@ func quoteParam(v string) string {
 	return v
 }
 
-// namelessCandidate tells the content types worth a look when a part has no file name (as
-// the inbox package reads them).
+// namelessCandidate tells the content types worth a download when a part has no file name:
+// the inbox's, and the forms it reads by type (TNEF, CSV).
 func namelessCandidate(ct string) bool {
 	switch ct {
-	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		"application/vnd.ms-excel", "application/vnd.ms-excel.sheet.macroenabled.12",
-		"application/zip", "application/x-zip-compressed", "application/x-zip",
-		"application/octet-stream", "application/kset", "application/x-excel", "application/excel",
-		"application/ms-tnef", "text/csv", "text/comma-separated-values":
+	case "application/ms-tnef", "text/csv", "text/comma-separated-values":
 		return true
 	}
-	return false
+	return filekind.NamelessCandidate(ct)
 }
 
 func sizeText(n int64) string {
