@@ -432,3 +432,41 @@ func sameAsDraft(t *testing.T, who string, got, draft []byte) {
 		t.Errorf("%s: X-Unsent arrived", who)
 	}
 }
+
+func TestSendOutcomeUnknown(t *testing.T) {
+	s := needServers(t)
+	set := s.settings(s.account(t))
+	set.SMTP.Port = s.slowPort
+	to := s.account(t)
+	m := unitMessage("宝山镇", to, 0)
+	log := filepath.Join(t.TempDir(), SendLogName)
+	// The server has the whole message and waits before it answers; then it dies. Whether
+	// the message went, the program cannot know.
+	killed := make(chan int, 1)
+	go func() {
+		time.Sleep(slowReply / 2)
+		killed <- s.killSMTPSessions(t)
+	}()
+	res, err := Send(context.Background(), set, testPassword, []Message{m}, SendOptions{Log: log})
+	if n := <-killed; n == 0 {
+		t.Fatal("no smtpd process to kill")
+	}
+	if err != nil || res[0].Status != StatusUnconfirmed || !strings.Contains(res[0].Problem, "已全部交给服务器") || !strings.Contains(res[0].Problem, "--resend 宝山镇") {
+		t.Fatalf("%v %+v", err, res)
+	}
+	// The rerun does not send it by itself; --resend does.
+	set.SMTP.Port = s.smtpPort
+	res, err = Send(context.Background(), set, testPassword, []Message{m}, SendOptions{Log: log})
+	if err != nil || res[0].Status != StatusUnconfirmed {
+		t.Fatalf("rerun: %v %+v", err, res)
+	}
+	res, err = Send(context.Background(), set, testPassword, []Message{m}, SendOptions{Log: log, Resend: []string{"宝山镇"}})
+	if err != nil || res[0].Status != StatusSent {
+		t.Fatalf("resend: %v %+v", err, res)
+	}
+	s.settle(t)
+	s.delivered(t, to, 1)
+	if got := sends(t, log); got["宝山镇"] != 2 {
+		t.Errorf("attempts %v, want 2", got)
+	}
+}

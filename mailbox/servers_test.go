@@ -45,6 +45,7 @@ type servers struct {
 	imapPort, imapsPort  int // plain (and STARTTLS), implicit TLS
 	smtpPort, smtpsPort  int // plain (and STARTTLS), implicit TLS
 	throttlePort         int // SMTP with a rate limit of throttleLimit messages a throttleUnit
+	slowPort             int // SMTP that waits slowReply after a message's last byte before it answers
 	fingerprint          string
 	doveConf, postConf   string
 	dovecot              *exec.Cmd
@@ -54,6 +55,7 @@ type servers struct {
 }
 
 const (
+	slowReply     = 3 * time.Second
 	throttleLimit = 3
 	throttleUnit  = 2 * time.Second
 )
@@ -133,7 +135,7 @@ func startServers() {
 		srvErr = err
 		return
 	}
-	for _, p := range []*int{&s.imapPort, &s.imapsPort, &s.smtpPort, &s.smtpsPort, &s.throttlePort} {
+	for _, p := range []*int{&s.imapPort, &s.imapsPort, &s.smtpPort, &s.smtpsPort, &s.throttlePort, &s.slowPort} {
 		if *p, err = freePort(); err != nil {
 			srvErr = err
 			return
@@ -364,10 +366,12 @@ smtpd_tls_security_level = may
 smtpd_recipient_restrictions = check_recipient_access regexp:%[1]s/postfix/access, permit_sasl_authenticated, reject
 smtpd_client_event_limit_exceptions =
 anvil_rate_time_unit = %[2]ds
-`, d, int(throttleUnit/time.Second))
+slow_end_of_data = sleep %[3]d
+`, d, int(throttleUnit/time.Second), int(slowReply/time.Second))
 	master := fmt.Sprintf(`127.0.0.1:%d inet n - n - - smtpd
 127.0.0.1:%d inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
 127.0.0.1:%d inet n - n - - smtpd -o smtpd_client_message_rate_limit=%d
+127.0.0.1:%d inet n - n - - smtpd -o smtpd_end_of_data_restrictions=$slow_end_of_data
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -389,7 +393,7 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-`, s.smtpPort, s.smtpsPort, s.throttlePort, throttleLimit)
+`, s.smtpPort, s.smtpsPort, s.throttlePort, throttleLimit, s.slowPort)
 	for name, text := range map[string]string{"main.cf": main, "master.cf": master, "access": accessRules} {
 		if err := os.WriteFile(filepath.Join(conf, name), []byte(text), 0o644); err != nil {
 			return err
@@ -407,7 +411,7 @@ func (s *servers) postfixStart() error {
 		log, _ := os.ReadFile(filepath.Join(s.dir, "postfix.log"))
 		return fmt.Errorf("postfix start: %v\n%s\n%s", err, out, log)
 	}
-	for _, p := range []int{s.smtpPort, s.smtpsPort, s.throttlePort} {
+	for _, p := range []int{s.smtpPort, s.smtpsPort, s.throttlePort, s.slowPort} {
 		if err := waitPort(p); err != nil {
 			log, _ := os.ReadFile(filepath.Join(s.dir, "postfix.log"))
 			return fmt.Errorf("postfix did not start: %v\n%s", err, log)
@@ -429,6 +433,34 @@ func (s *servers) postfixStop() {
 		c.Close()
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// killSMTPSessions kills, by their process IDs, the smtpd processes of our Postfix: every SMTP
+// session it has open ends at once, as a crash of the server would end it.
+func (s *servers) killSMTPSessions(t testing.TB) int {
+	t.Helper()
+	pidText, err := os.ReadFile(filepath.Join(s.dir, "queue", "pid", "master.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	master := strings.TrimSpace(string(pidText))
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	killed := 0
+	for _, st := range stats {
+		data, err := os.ReadFile(st)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …
+		f := strings.Fields(string(data))
+		if len(f) > 3 && f[1] == "(smtpd)" && f[3] == master {
+			pid, _ := strconv.Atoi(f[0])
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				killed++
+			}
+		}
+	}
+	return killed
 }
 
 func (s *servers) stop() {
