@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,13 +22,28 @@ type journal struct {
 // openJournal opens the journal at path for appending, creating it and its folder, and
 // returns its lines. A line that is not JSON stops everything: the file was edited by hand.
 func openJournal(path, what string, each func(line []byte) error) (*journal, error) {
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, &mailError{ErrLog, fmt.Sprintf("无法创建%s所在的文件夹 %s：%v", what, filepath.Dir(path), err)}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, &mailError{ErrLog, fmt.Sprintf("无法写入%s %s：%v", what, path, err)}
+	}
+	// One run at a time per log: two at once could both send the same message.
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, &mailError{ErrLog, fmt.Sprintf("另一个 planreport 正在使用%s %s（%v）：请等它结束后再运行", what, path, err)}
+	}
+	j := &journal{path: path, what: what, f: f}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		f.Close()
 		return nil, &mailError{ErrLog, fmt.Sprintf("读取%s %s：%v", what, path, err)}
 	}
 	if i := bytes.LastIndexByte(data, '\n'); i+1 < len(data) {
 		data = data[:i+1]
-		if err := os.Truncate(path, int64(len(data))); err != nil {
+		if err := f.Truncate(int64(len(data))); err != nil {
+			f.Close()
 			return nil, &mailError{ErrLog, fmt.Sprintf("修复%s %s：%v", what, path, err)}
 		}
 	}
@@ -36,17 +52,11 @@ func openJournal(path, what string, each func(line []byte) error) (*journal, err
 			continue
 		}
 		if err := each(line); err != nil {
+			f.Close()
 			return nil, &mailError{ErrLog, fmt.Sprintf("%s %s 第 %d 行无法读取（%v）：该文件由程序维护，请勿手工修改；如已改动，请恢复原样", what, path, n+1, err)}
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, &mailError{ErrLog, fmt.Sprintf("无法创建%s所在的文件夹 %s：%v", what, filepath.Dir(path), err)}
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, &mailError{ErrLog, fmt.Sprintf("无法写入%s %s：%v", what, path, err)}
-	}
-	return &journal{path: path, what: what, f: f}, nil
+	return j, nil
 }
 
 // add appends v as one line and syncs it.

@@ -67,7 +67,7 @@ func Send(ctx context.Context, s Settings, pw Password, msgs []Message, o SendOp
 	if o.Log == "" {
 		return nil, errors.New("mailbox.Send: no send log")
 	}
-	log, err := openSendLog(o.Log)
+	log, err := openSendLog(o.Log, o.DryRun)
 	if err != nil {
 		return nil, err
 	}

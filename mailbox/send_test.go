@@ -70,8 +70,8 @@ func TestSendAndRerun(t *testing.T) {
 	if !strings.Contains(res[3].Problem, "没有填写邮箱地址") {
 		t.Errorf("no address: %q", res[3].Problem)
 	}
-	if entries, _ := ReadSendLog(log); len(entries) != 0 {
-		t.Fatalf("a dry run wrote %d log entries", len(entries))
+	if _, err := os.Stat(log); err == nil {
+		t.Fatal("a dry run wrote the send log")
 	}
 
 	var progress []string
@@ -468,5 +468,23 @@ func TestSendOutcomeUnknown(t *testing.T) {
 	s.delivered(t, to, 1)
 	if got := sends(t, log); got["宝山镇"] != 2 {
 		t.Errorf("attempts %v, want 2", got)
+	}
+}
+
+func TestSendOneRunAtATime(t *testing.T) {
+	log := filepath.Join(t.TempDir(), SendLogName)
+	other, err := openSendLog(log, false) // another run holds the log
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := Settings{SMTP: Server{Host: "127.0.0.1", Port: 1, TLS: TLSNone}, IMAP: Server{Host: "127.0.0.1", Port: 1, TLS: TLSNone}, Account: "a@example.gov.cn"}
+	_, err = Send(context.Background(), set, "pw", []Message{unitMessage("宝山镇", "bs@example.gov.cn", 0)}, SendOptions{Log: log})
+	if !errors.Is(err, ErrLog) || !strings.Contains(err.Error(), "另一个 planreport 正在使用发送记录") {
+		t.Errorf("a second run: %v", err)
+	}
+	other.close()
+	_, err = Send(context.Background(), set, "pw", []Message{unitMessage("宝山镇", "bs@example.gov.cn", 0)}, SendOptions{Log: log})
+	if !errors.Is(err, ErrConnect) {
+		t.Errorf("after the first run ended: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -68,9 +69,20 @@ type sendLog struct {
 	last map[string]SendEntry
 }
 
-// openSendLog reads the log at path and opens it for appending.
-func openSendLog(path string) (*sendLog, error) {
+// openSendLog reads the log at path and opens it for appending; readOnly only reads it (a
+// dry run writes nothing).
+func openSendLog(path string, readOnly bool) (*sendLog, error) {
 	l := &sendLog{last: map[string]SendEntry{}}
+	if readOnly {
+		entries, err := ReadSendLog(path)
+		if err != nil {
+			return nil, &mailError{ErrLog, fmt.Sprintf("读取发送记录 %s：%v", path, err)}
+		}
+		for _, e := range entries {
+			l.last[e.Key] = e
+		}
+		return l, nil
+	}
 	j, err := openJournal(path, "发送记录", func(line []byte) error {
 		var e SendEntry
 		if err := json.Unmarshal(line, &e); err != nil {
@@ -93,6 +105,12 @@ func (l *sendLog) add(e SendEntry) error {
 	}
 	l.last[e.Key] = e
 	return nil
+}
+
+func (l *sendLog) close() {
+	if l.journal != nil {
+		l.journal.close()
+	}
 }
 
 // ReadSendLog returns every entry of a send log, oldest first: for a report of what was sent.
