@@ -110,12 +110,18 @@ func Fetch(ctx context.Context, s Settings, pw Password, o FetchOptions) (*Fetch
 	defer stop()
 
 	res := &FetchResult{Folder: folder}
+	fail := func(err error) error {
+		if ctx.Err() != nil {
+			return fmt.Errorf("已中止收信；已收取的邮件均已保存并记录：%w", ctx.Err())
+		}
+		return imapProblem(err, addr, pw)
+	}
 	mbox, err := c.Select(folder, !o.MarkSeen)
 	if err != nil {
 		if isIMAPNo(err) {
 			return res, &mailError{ErrFolder, fmt.Sprintf("收信服务器 %s 上没有文件夹“%s”（%v）：请检查 %s 中的 folder；planreport mail test 会列出邮箱中的文件夹", addr, folder, err, SettingsName)}
 		}
-		return res, imapProblem(err, addr, pw)
+		return res, fail(err)
 	}
 	uv := mbox.UidValidity
 	res.UIDValidity = uv
@@ -132,7 +138,7 @@ func Fetch(ctx context.Context, s Settings, pw Password, o FetchOptions) (*Fetch
 	crit.Uid.AddRange(from, 0)
 	uids, err := c.UidSearch(crit)
 	if err != nil {
-		return res, imapProblem(err, addr, pw)
+		return res, fail(err)
 	}
 	var todo []uint32
 	last := log.checked[uv]
@@ -156,7 +162,7 @@ func Fetch(ctx context.Context, s Settings, pw Password, o FetchOptions) (*Fetch
 		batch := todo[start:min(start+200, len(todo))]
 		msgs, err := fetchStructures(c, batch)
 		if err != nil {
-			return res, imapProblem(err, addr, pw)
+			return res, fail(err)
 		}
 		for _, m := range msgs {
 			res.Examined++
@@ -189,9 +195,19 @@ func Fetch(ctx context.Context, s Settings, pw Password, o FetchOptions) (*Fetch
 				}
 				continue
 			}
+			if known, ok := log.sameEnvelope(entry); ok {
+				// The same message (Message-ID, sender, subject and date) saved before under
+				// another UID: a copy, or the folder renumbered with its messages re-encoded.
+				entry.Event, entry.File, entry.SHA256 = eventKnown, known.File, known.SHA256
+				if err := log.add(entry); err != nil {
+					return res, err
+				}
+				res.Known++
+				continue
+			}
 			raw, err := fetchBody(c, m.Uid)
 			if err != nil {
-				return res, imapProblem(err, addr, pw)
+				return res, fail(err)
 			}
 			res.Downloaded++
 			sum := sha256.Sum256(raw)
@@ -219,7 +235,7 @@ func Fetch(ctx context.Context, s Settings, pw Password, o FetchOptions) (*Fetch
 				seq := new(imap.SeqSet)
 				seq.AddNum(m.Uid)
 				if err := c.UidStore(seq, imap.FormatFlagsOp(imap.AddFlags, true), []any{imap.SeenFlag}, nil); err != nil {
-					return res, imapProblem(err, addr, pw)
+					return res, fail(err)
 				}
 			}
 			res.Saved = append(res.Saved, f)

@@ -393,18 +393,22 @@ func TestFetchUIDValidityChanged(t *testing.T) {
 	}
 	first := res.UIDValidity
 	// The folder is made anew (as a server migration does): new UIDVALIDITY, the same
-	// messages under other UIDs, and one new.
+	// messages under other UIDs (one with a header the migration added, one twice), and one new.
 	if err := c.Delete(folder); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1100 * time.Millisecond) // Dovecot takes the UIDVALIDITY from the clock
-	s.put(t, c, folder, arrival, raws[3], raws[2], raws[1], raws[0])
+	migrated := append([]byte("X-Migrated: yes\r\n"), raws[1]...)
+	s.put(t, c, folder, arrival, raws[3], raws[2], migrated, raws[0], raws[0])
 	if st := mailboxStatus(t, c, folder); st.UidValidity == first {
 		t.Fatalf("UIDVALIDITY %d did not change", first)
 	}
 	res, err = Fetch(context.Background(), set, testPassword, o)
-	if err != nil || !res.UIDValidityChanged || len(res.Saved) != 1 || res.Known != 3 {
-		t.Fatalf("after the change: saved %d, known %d, changed %v (%v)", len(res.Saved), res.Known, res.UIDValidityChanged, err)
+	if err != nil || !res.UIDValidityChanged || len(res.Saved) != 1 || res.Known != 4 || res.Downloaded != 1 {
+		t.Fatalf("after the change: saved %d, known %d, downloaded %d, changed %v (%v)", len(res.Saved), res.Known, res.Downloaded, res.UIDValidityChanged, err)
+	}
+	if _, ok := savedFiles(t, o.Dir)[sumOf(raws[3])]; !ok {
+		t.Error("the new message was not saved")
 	}
 	if saved := savedFiles(t, o.Dir); len(saved) != 4 {
 		t.Errorf("%d files for 4 messages", len(saved))

@@ -18,8 +18,8 @@ const (
 
 // FetchEntry is one line of the fetch log (JSON lines, appended and synced). A message is
 // known by its folder, UIDVALIDITY and UID; when the server changes the folder's
-// UIDVALIDITY (the UIDs then mean other messages), by its Message-ID and the SHA-256 of the
-// whole message.
+// UIDVALIDITY (the UIDs then mean other messages), or copies it under another UID, by its
+// Message-ID with its sender, subject and date, or else by the SHA-256 of the whole message.
 type FetchEntry struct {
 	Time        time.Time `json:"time"`
 	Event       string    `json:"event"`
@@ -42,14 +42,14 @@ type fetchLog struct {
 	checked map[uint32]uint32          // UIDVALIDITY → every UID up to this one looked at
 	done    map[uint32]map[uint32]bool // UIDVALIDITY → UIDs saved or known
 	large   map[uint32]map[uint32]bool // UIDVALIDITY → UIDs too large, not yet saved
-	ids     map[string][]string        // Message-ID → SHA-256s of the messages saved with it
+	ids     map[string][]FetchEntry    // Message-ID → the messages saved with it
 	sums    map[string]string          // SHA-256 → the file saved
 	seen    bool                       // the folder has entries
 }
 
 func openFetchLog(path, folder string) (*fetchLog, error) {
 	l := &fetchLog{folder: folder, checked: map[uint32]uint32{}, done: map[uint32]map[uint32]bool{},
-		large: map[uint32]map[uint32]bool{}, ids: map[string][]string{}, sums: map[string]string{}}
+		large: map[uint32]map[uint32]bool{}, ids: map[string][]FetchEntry{}, sums: map[string]string{}}
 	j, err := openJournal(path, "收信记录", func(line []byte) error {
 		var e FetchEntry
 		if err := json.Unmarshal(line, &e); err != nil {
@@ -67,14 +67,10 @@ func openFetchLog(path, folder string) (*fetchLog, error) {
 
 // note takes in one entry.
 func (l *fetchLog) note(e FetchEntry) {
-	if e.Event == eventSaved || e.Event == eventKnown {
-		if e.SHA256 != "" {
-			if e.MessageID != "" {
-				l.ids[e.MessageID] = append(l.ids[e.MessageID], e.SHA256)
-			}
-			if _, ok := l.sums[e.SHA256]; !ok || e.File != "" {
-				l.sums[e.SHA256] = e.File
-			}
+	if e.Event == eventSaved {
+		l.sums[e.SHA256] = e.File
+		if e.MessageID != "" {
+			l.ids[e.MessageID] = append(l.ids[e.MessageID], e)
 		}
 	}
 	if e.Folder != l.folder {
@@ -100,6 +96,20 @@ func (l *fetchLog) note(e FetchEntry) {
 	case eventChecked:
 		l.checked[e.UIDValidity] = max(l.checked[e.UIDValidity], e.UID)
 	}
+}
+
+// sameEnvelope returns the message saved before that has e's Message-ID, sender, subject and
+// date, if there is one.
+func (l *fetchLog) sameEnvelope(e FetchEntry) (FetchEntry, bool) {
+	if e.MessageID == "" {
+		return FetchEntry{}, false
+	}
+	for _, s := range l.ids[e.MessageID] {
+		if s.From == e.From && s.Subject == e.Subject && s.Date.Equal(e.Date) {
+			return s, true
+		}
+	}
+	return FetchEntry{}, false
 }
 
 // add appends e, synced, and takes it in.

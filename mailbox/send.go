@@ -233,7 +233,7 @@ func Send(ctx context.Context, s Settings, pw Password, msgs []Message, o SendOp
 					outcome.Refused = append(outcome.Refused, RefusedAddress{Address: a, Reply: scrub(lastLine(sendErr), pw)})
 				}
 			}
-			if temporary {
+			if temporary && code >= 400 {
 				tempInARow++
 			} else {
 				tempInARow = 0
@@ -331,6 +331,8 @@ func sendProblem(err error, code int, temporary, broken bool, addr string) strin
 	var se *gomail.SendError
 	rcpt := errors.As(err, &se) && se.Reason == gomail.ErrSMTPRcptTo
 	switch {
+	case code == 552 || strings.Contains(reply, "5.3.4") || strings.Contains(reply, "too big"):
+		return fmt.Sprintf("邮件超过发信服务器允许的大小（%s）：请压缩附件、分几封发送，或请邮件服务器管理员调高上限", reply)
 	case rcpt && !temporary:
 		return fmt.Sprintf("发信服务器拒收此收件人（%s）：请核对计划台账「单位」表中的电子邮箱，改正后再次运行", reply)
 	case code == 421:

@@ -488,3 +488,32 @@ func TestSendOneRunAtATime(t *testing.T) {
 		t.Errorf("after the first run ended: %v", err)
 	}
 }
+
+func TestSendThirtyAttachments(t *testing.T) {
+	s := needServers(t)
+	set := s.settings(s.account(t))
+	to := s.account(t)
+	m := Message{Kind: "反馈", Unit: "宝山镇", To: to, Subject: "30 个附件", Body: "见附件。"}
+	for i := range 30 {
+		m.Attachments = append(m.Attachments, Attachment{Name: fmt.Sprintf("第%02d号_反馈表.xlsx", i+1), Data: bytes.Repeat([]byte{byte(i)}, 10000*(i+1))})
+	}
+	// Twice as much is over Postfix's limit (10 MB): refused, and said so.
+	big := m
+	big.Unit, big.Attachments = "怀北镇", append(append([]Attachment(nil), m.Attachments...), m.Attachments...)
+	res, err := Send(context.Background(), set, testPassword, []Message{m, big}, SendOptions{Log: filepath.Join(t.TempDir(), SendLogName)})
+	if err != nil || res[0].Status != StatusSent {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if r := res[1]; r.Status != StatusFailed || r.Code != 552 || r.Temporary || !strings.Contains(r.Problem, "超过发信服务器允许的大小") {
+		t.Errorf("too big: %+v", r)
+	}
+	got := parse(t, bytes.ReplaceAll(s.delivered(t, to, 1)[0], []byte("\r\n"), []byte("\n")))
+	if len(got.names) != 30 {
+		t.Fatalf("%d attachments arrived", len(got.names))
+	}
+	for _, a := range m.Attachments {
+		if !bytes.Equal(got.attachments[a.Name], a.Data) {
+			t.Errorf("%s arrived changed", a.Name)
+		}
+	}
+}
