@@ -206,6 +206,9 @@ func Fetch(ctx context.Context, s Settings, pw Password, o FetchOptions) (*Fetch
 				continue
 			}
 			raw, err := fetchBody(c, m.Uid)
+			if errors.Is(err, errGone) {
+				continue // deleted or moved by someone since the search: nothing to fetch
+			}
 			if err != nil {
 				return res, fail(err)
 			}
@@ -337,6 +340,9 @@ func fetchStructures(c *client.Client, uids []uint32) ([]*imap.Message, error) {
 	return out, nil
 }
 
+// errGone is a message no longer in the folder when its body is asked for.
+var errGone = errors.New("message gone")
+
 // fetchBody downloads one whole message, without setting \Seen.
 func fetchBody(c *client.Client, uid uint32) ([]byte, error) {
 	seq := new(imap.SeqSet)
@@ -355,7 +361,7 @@ func fetchBody(c *client.Client, uid uint32) ([]byte, error) {
 		return nil, err
 	}
 	if raw == nil {
-		return nil, fmt.Errorf("the server sent no body for UID %d", uid)
+		return nil, errGone
 	}
 	return raw, nil
 }

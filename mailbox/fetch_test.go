@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"planreport/inbox"
@@ -488,5 +489,49 @@ func TestFetchLoginTLSFolder(t *testing.T) {
 				t.Errorf("saved %v", saved)
 			}
 		})
+	}
+}
+
+func TestFetchMessageDeletedMeanwhile(t *testing.T) {
+	s := needServers(t)
+	office := s.account(t)
+	c := s.imapClient(t, office)
+	var raws [][]byte
+	for i := range 3 {
+		raws = append(raws, email(fmt.Sprintf("u%d@example.gov.cn", i), fmt.Sprintf("单位%d报送", i), arrival, attach(fmt.Sprintf("单位%d报送表.xlsx", i), workbook(t, "x", i))))
+	}
+	s.put(t, c, "INBOX", arrival, raws...)
+	o := fetchOpts(t)
+	// Someone deletes the second message in the mail client while the first is being saved.
+	o.Progress = func(f Fetched) {
+		if f.UID != 1 {
+			return
+		}
+		if _, err := c.Select("INBOX", false); err != nil {
+			t.Fatal(err)
+		}
+		seq := new(imap.SeqSet)
+		seq.AddNum(2)
+		if err := c.UidStore(seq, imap.FormatFlagsOp(imap.AddFlags, true), []any{imap.DeletedFlag}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Expunge(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The run goes on. Dovecot still serves the deleted message to a session that has not
+	// yet been told of the deletion, so it may be saved too; either way, once.
+	res, err := Fetch(context.Background(), s.settings(office), testPassword, o)
+	if err != nil || len(res.Saved) < 2 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	saved := savedFiles(t, o.Dir)
+	if _, ok := saved[sumOf(raws[2])]; !ok || len(saved) != len(res.Saved) {
+		t.Errorf("saved %v", saved)
+	}
+	t.Logf("%d of 3 saved", len(res.Saved))
+	o.Progress = nil
+	if res, err := Fetch(context.Background(), s.settings(office), testPassword, o); err != nil || len(res.Saved) != 0 {
+		t.Errorf("rerun: %+v %v", res, err)
 	}
 }
