@@ -94,6 +94,15 @@ func workbook(t testing.TB, unit string, version int) []byte {
 	return b.Bytes()
 }
 
+// unitReturns are n messages from units, each with its workbook.
+func unitReturns(t testing.TB, n int) [][]byte {
+	var raws [][]byte
+	for i := range n {
+		raws = append(raws, email(fmt.Sprintf("u%d@example.gov.cn", i), fmt.Sprintf("单位%d报送", i), arrival, attach(fmt.Sprintf("单位%d报送表.xlsx", i), workbook(t, "x", i))))
+	}
+	return raws
+}
+
 var (
 	issued  = time.Date(2024, 1, 2, 9, 0, 0, 0, cst) // the period's templates went out
 	before  = issued.AddDate(0, 0, -20)
@@ -251,11 +260,8 @@ func TestFetchAmongThousands(t *testing.T) {
 		}
 		s.put(t, c, "INBOX", at, raw)
 	}
-	var relevant [][]byte
-	for i := range 5 {
-		relevant = append(relevant, email(fmt.Sprintf("u%d@example.gov.cn", i), fmt.Sprintf("单位%d报送", i), arrival, attach(fmt.Sprintf("单位%d报送表.xlsx", i), workbook(t, "x", i))))
-		s.put(t, c, "INBOX", arrival, relevant[i])
-	}
+	relevant := unitReturns(t, 5)
+	s.put(t, c, "INBOX", arrival, relevant...)
 	t.Logf("appended %d messages in %v", unrelated+5, time.Since(start))
 	c.Logout()
 
@@ -281,10 +287,7 @@ func TestFetchDroppedAndArriving(t *testing.T) {
 	s := needServers(t)
 	office := s.account(t)
 	c := s.imapClient(t, office)
-	var raws [][]byte
-	for i := range 6 {
-		raws = append(raws, email(fmt.Sprintf("u%d@example.gov.cn", i), fmt.Sprintf("单位%d报送", i), arrival, attach(fmt.Sprintf("单位%d报送表.xlsx", i), workbook(t, "x", i))))
-	}
+	raws := unitReturns(t, 6)
 	s.put(t, c, "INBOX", arrival, raws[:5]...)
 	o := fetchOpts(t)
 	// The server drops the session after the second message saved; a message arrives after
@@ -380,10 +383,7 @@ func TestFetchUIDValidityChanged(t *testing.T) {
 	office := s.account(t)
 	c := s.imapClient(t, office)
 	folder := "报送"
-	var raws [][]byte
-	for i := range 4 {
-		raws = append(raws, email(fmt.Sprintf("u%d@example.gov.cn", i), fmt.Sprintf("单位%d报送", i), arrival, attach(fmt.Sprintf("单位%d报送表.xlsx", i), workbook(t, "x", i))))
-	}
+	raws := unitReturns(t, 4)
 	s.put(t, c, folder, arrival, raws[:3]...)
 	set := s.settings(office)
 	set.Folder = folder
@@ -496,10 +496,7 @@ func TestFetchMessageDeletedMeanwhile(t *testing.T) {
 	s := needServers(t)
 	office := s.account(t)
 	c := s.imapClient(t, office)
-	var raws [][]byte
-	for i := range 3 {
-		raws = append(raws, email(fmt.Sprintf("u%d@example.gov.cn", i), fmt.Sprintf("单位%d报送", i), arrival, attach(fmt.Sprintf("单位%d报送表.xlsx", i), workbook(t, "x", i))))
-	}
+	raws := unitReturns(t, 3)
 	s.put(t, c, "INBOX", arrival, raws...)
 	o := fetchOpts(t)
 	// Someone deletes the second message in the mail client while the first is being saved.
