@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/textproto"
 	"slices"
 	"strings"
@@ -97,7 +98,11 @@ func Send(ctx context.Context, s Settings, pw Password, msgs []Message, o SendOp
 		}
 		resend := slices.Contains(o.Resend, m.Unit)
 		last, logged := log.last[key]
+		_, fromErr := mail.ParseAddress(headerValue(m.From))
 		switch {
+		case fromErr != nil:
+			r.Status = StatusFailed
+			r.Problem = fmt.Sprintf("发件地址“%s”格式不正确，未发送：请改正计划台账「计划」表中办公室的电子邮箱，或清空它以使用 %s 中的 from", headerValue(m.From), SettingsName)
 		case err != nil:
 			r.Status = StatusNoAddress
 			r.Problem = fmt.Sprintf("%s（%s）%s，未发送：请在计划台账「单位」表填写该单位的电子邮箱", m.Unit, m.Kind, err)

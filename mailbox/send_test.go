@@ -517,3 +517,21 @@ func TestSendThirtyAttachments(t *testing.T) {
 		}
 	}
 }
+
+func TestSendRefusesBadAddresses(t *testing.T) {
+	// Nothing to send: no connection is made (the server's port is closed).
+	set := Settings{SMTP: Server{Host: "127.0.0.1", Port: 1, TLS: TLSNone}, IMAP: Server{Host: "127.0.0.1", Port: 1, TLS: TLSNone}, Account: "fzb@example.gov.cn"}
+	badFrom := unitMessage("渤海镇", "bh@example.gov.cn", 1)
+	badFrom.From = "区委依法治区办\nBcc: x@example.gov.cn"
+	badTo := unitMessage("宝山镇", "宝山镇办公室", 2)
+	noTo := unitMessage("怀北镇", "", 3)
+	res, err := Send(context.Background(), set, "pw", []Message{badFrom, badTo, noTo}, SendOptions{Log: filepath.Join(t.TempDir(), SendLogName)})
+	if err != nil || statuses(res) != "渤海镇:failed 宝山镇:no-address 怀北镇:no-address" {
+		t.Fatalf("%s %v", statuses(res), err)
+	}
+	for i, w := range []string{"发件地址“区委依法治区办 Bcc: x@example.gov.cn”格式不正确", "邮箱地址“宝山镇办公室”格式不正确", "没有填写邮箱地址"} {
+		if !strings.Contains(res[i].Problem, w) || !strings.Contains(res[i].Problem, "未发送") {
+			t.Errorf("%s: %q", res[i].Unit, res[i].Problem)
+		}
+	}
+}
