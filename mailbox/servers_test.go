@@ -55,9 +55,9 @@ type servers struct {
 }
 
 const (
-	slowReply     = 3 * time.Second
+	slowReply     = 4 * time.Second
 	throttleLimit = 3
-	throttleUnit  = 2 * time.Second
+	throttleUnit  = 3 * time.Second
 )
 
 var (
