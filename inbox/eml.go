@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"planreport/internal/filekind"
 )
 
 var (
@@ -154,7 +156,7 @@ func (r *reader) leaf(m *message, h textproto.MIMEHeader, ct string, ctp map[str
 		name, k = "winmail.dat", kindArchive
 	case ct == "text/csv" || ct == "text/comma-separated-values":
 		name, k = "未命名附件.csv", kindSheet
-	case !namelessCandidate(ct):
+	case !filekind.NamelessCandidate(ct):
 		return // a message body, an inline picture, a signature
 	}
 	src := m.label + " 的附件"
@@ -195,18 +197,6 @@ func (r *reader) leaf(m *message, h textproto.MIMEHeader, ct string, ctp map[str
 		}
 	}
 	r.dispatch(k, name, src, label, data, m.w)
-}
-
-// namelessCandidate tells the content types worth a look when a part has no file name.
-func namelessCandidate(ct string) bool {
-	switch ct {
-	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		"application/vnd.ms-excel", "application/vnd.ms-excel.sheet.macroenabled.12",
-		"application/zip", "application/x-zip-compressed", "application/x-zip",
-		"application/octet-stream", "application/kset", "application/x-excel", "application/excel":
-		return true
-	}
-	return false
 }
 
 // transferDecoder undoes a Content-Transfer-Encoding as a stream.

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"planreport/internal/filekind"
 )
 
 // Item is one candidate workbook, or one that could not be read out of its container.
@@ -388,26 +390,12 @@ func kindOf(name string) kind {
 	case ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".msg", ".mbox":
 		return kindArchive
 	}
-	if knownOther[ext] {
+	if filekind.NotReturn(ext) {
 		return kindOther
 	}
 	// An extension we do not know, as broken clients give ("ATT00001.dat", "附件1.bin",
 	// "报送表（v1.2）"): the bytes decide.
 	return kindSniff
-}
-
-// knownOther are extensions of files that are certainly not workbooks; they are skipped
-// without being read.
-var knownOther = map[string]bool{}
-
-func init() {
-	for _, e := range strings.Fields(`.pdf .ofd .doc .docx .docm .dot .dotx .wps .wpt .odt .rtf .txt .md
-		.ppt .pptx .pps .ppsx .pot .potx .dps .odp .htm .html .mht .xml .json .js .css .log .ini .cfg
-		.jpg .jpeg .png .gif .bmp .tif .tiff .webp .heic .svg .ico .emf .wmf .psd .ai .dwg .dxf
-		.mp3 .mp4 .wav .amr .m4a .avi .mov .wmv .mkv .flv .exe .dll .msi .bat .cmd .lnk .url .apk .jar
-		.vcf .ics .p7s .p7m .asc .sig .cer .crt .db .tmp .bak`) {
-		knownOther[e] = true
-	}
 }
 
 var (

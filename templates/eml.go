@@ -1,18 +1,12 @@
 package templates
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
-	"mime"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"planreport/plan"
+	"planreport/mailbox"
 )
 
 // Draft is an email message to be sent from the office's mail client: an .eml file that
@@ -25,75 +19,19 @@ type Draft struct {
 }
 
 // Attachment is a file attached to a Draft.
-type Attachment struct {
-	Name string
-	Data []byte
+type Attachment = mailbox.Attachment
+
+// Message is the draft as the mailbox package sends it.
+func (d Draft) Message() mailbox.Message {
+	return mailbox.Message{From: d.From, To: d.To, Subject: d.Subject, Body: d.Body, Attachments: d.Attachments}
 }
 
-// WriteDraft writes d as an RFC 5322 message with MIME parts: the subject and attachment
-// names encoded for Chinese (RFC 2047 and RFC 2231), the body and attachments in base64.
-// The output is deterministic for the same draft.
+// WriteDraft writes d as an .eml draft, made by the same builder that sends messages
+// (mailbox.WriteDraft): the subject and attachment names encoded for Chinese (RFC 2047 and
+// RFC 2231), the body and attachments in base64, "X-Unsent: 1", no Date. The output is
+// deterministic for the same draft.
 func WriteDraft(path string, d Draft) error {
-	var b bytes.Buffer
-	h := sha256.New()
-	fmt.Fprint(h, d.To, d.Subject, d.Body)
-	for _, a := range d.Attachments {
-		h.Write(a.Data)
-	}
-	boundary := fmt.Sprintf("planreport-%x", h.Sum(nil)[:12])
-	if from := headerValue(d.From); from != "" {
-		fmt.Fprintf(&b, "From: %s\r\n", from)
-	}
-	fmt.Fprintf(&b, "To: %s\r\n", headerValue(d.To))
-	fmt.Fprintf(&b, "Subject: %s\r\n", mime.BEncoding.Encode("UTF-8", d.Subject))
-	b.WriteString("X-Unsent: 1\r\nMIME-Version: 1.0\r\n")
-	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n", boundary)
-	fmt.Fprintf(&b, "--%s\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n", boundary)
-	writeBase64(&b, []byte(strings.ReplaceAll(d.Body, "\n", "\r\n")))
-	for _, a := range d.Attachments {
-		a.Name = strings.Map(func(r rune) rune {
-			if r < 0x20 || r == 0x7f || r == '"' || r == '\\' {
-				return '_'
-			}
-			return r
-		}, a.Name)
-		ct := mime.TypeByExtension(filepath.Ext(a.Name))
-		if ct == "" || strings.HasSuffix(a.Name, ".xlsx") {
-			ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		}
-		encoded := mime.BEncoding.Encode("UTF-8", a.Name)
-		fmt.Fprintf(&b, "--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n", boundary, ct, encoded)
-		fmt.Fprintf(&b, "Content-Disposition: attachment; filename=\"%s\"; filename*=UTF-8''%s\r\n\r\n", encoded, url.PathEscape(a.Name))
-		writeBase64(&b, a.Data)
-	}
-	fmt.Fprintf(&b, "--%s--\r\n", boundary)
-	return plan.WriteFileAtomic(path, func(f *os.File) error {
-		_, err := f.Write(b.Bytes())
-		return err
-	})
-}
-
-// headerValue keeps a header's value on its own line: an address typed into the ledger with a
-// line break (Alt+Enter in Excel) or pasted with control characters must not start headers
-// of its own (Bcc:) in the draft.
-func headerValue(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
-			return ' '
-		}
-		return r
-	}, s))
-}
-
-func writeBase64(b *bytes.Buffer, data []byte) {
-	s := base64.StdEncoding.EncodeToString(data)
-	for len(s) > 76 {
-		b.WriteString(s[:76] + "\r\n")
-		s = s[76:]
-	}
-	if s != "" {
-		b.WriteString(s + "\r\n")
-	}
+	return mailbox.WriteDraft(path, d.Message())
 }
 
 // writeTemplateMail writes the draft that sends a unit its template.

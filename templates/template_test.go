@@ -248,8 +248,11 @@ func checkDraft(t *testing.T, path, to, attachment string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg.Header.Get("To") != to {
+	if a, err := mail.ParseAddress(msg.Header.Get("To")); err != nil || a.Address != to {
 		t.Errorf("To = %q", msg.Header.Get("To"))
+	}
+	if msg.Header.Get("X-Unsent") != "1" || msg.Header.Get("Date") != "" || msg.Header.Get("Message-Id") == "" {
+		t.Errorf("draft headers: X-Unsent %q, Date %q, Message-ID %q", msg.Header.Get("X-Unsent"), msg.Header.Get("Date"), msg.Header.Get("Message-Id"))
 	}
 	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil || !strings.Contains(subject, "宝山镇") || !strings.Contains(subject, "2024年1月8日") {

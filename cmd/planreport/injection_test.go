@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
 	"mime"
 	"mime/multipart"
 	"net/mail"
@@ -197,6 +198,13 @@ func checkPlainDraft(t *testing.T, path string) {
 		t.Fatalf("%s: %v", filepath.Base(path), err)
 	}
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err == nil && mt == "text/plain" { // a message without attachments is one plain part
+		body, _ := base64.StdEncoding.DecodeString(strings.ReplaceAll(readAll(msg.Body), "\r\n", ""))
+		if strings.Contains(string(body), "<a ") || strings.Contains(string(body), "<html") {
+			t.Errorf("%s: markup in the body", filepath.Base(path))
+		}
+		return
+	}
 	if err != nil || mt != "multipart/mixed" {
 		t.Fatalf("%s: Content-Type %q", filepath.Base(path), msg.Header.Get("Content-Type"))
 	}
@@ -221,7 +229,7 @@ func checkPlainDraft(t *testing.T, path string) {
 	}
 }
 
-func readAll(p *multipart.Part) string {
+func readAll(p io.Reader) string {
 	var b bytes.Buffer
 	b.ReadFrom(p)
 	return b.String()

@@ -36,6 +36,7 @@ func commands() []command {
 		{"collect", "收集、检查和归档各单位交回的报送表，生成反馈表", runCollect},
 		{"status", "各单位报送情况，催报", runStatus},
 		{"report", "汇总出具报告：打印版 PDF 和汇总表", runReport},
+		{"mail", "设置和检查报送用的单位邮箱（mail setup / test）", runMail},
 		{"demo", "用内置参考计划演示两个报送周期的完整流程", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}
