@@ -20,8 +20,8 @@ import (
 	"github.com/emersion/go-imap/client"
 	"golang.org/x/text/encoding/htmlindex"
 
+	"planreport/internal/atomicfile"
 	"planreport/internal/filekind"
-	"planreport/plan"
 )
 
 func init() {
@@ -381,7 +381,7 @@ func saveRaw(path string, raw []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, raw) {
 		return nil // saved by a run that stopped before it could record it
 	}
-	return plan.WriteFileAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(raw)
 		return err
 	})

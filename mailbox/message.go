@@ -19,12 +19,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"planreport/internal/atomicfile"
 	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
-
-	"planreport/plan"
 )
 
 // Message is one email from the office: a template to a unit, a reminder, a reply with a
@@ -223,7 +222,7 @@ func WriteDraft(path string, m Message) error {
 	if err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(data)
 		return err
 	})

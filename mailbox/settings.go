@@ -11,13 +11,12 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"planreport/internal/atomicfile"
 	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/term"
-
-	"planreport/plan"
 )
 
 // SettingsName is the settings file in the workspace's root folder.
@@ -132,7 +131,7 @@ func (s Settings) Save(workspace string) error {
 	if err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(SettingsPath(workspace), func(f *os.File) error {
+	return atomicfile.Write(SettingsPath(workspace), func(f *os.File) error {
 		_, err := f.Write(append(data, '\n'))
 		return err
 	})

@@ -2,14 +2,13 @@ package plan
 
 import (
 	"archive/zip"
-	"compress/flate"
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
+	"planreport/internal/xlsx"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -99,7 +98,7 @@ func (p *Plan) WriteLedger(path string) error {
 	if lw.err != nil {
 		return fmt.Errorf("生成台账 %s：%w", path, lw.err)
 	}
-	return SaveWorkbook(f, path)
+	return xlsx.Save(f, path)
 }
 
 // UpdateLedger rewrites an existing ledger in place for a re-imported plan: the 计划, 任务 and
@@ -129,46 +128,7 @@ func (p *Plan) UpdateLedger(path string, tasks bool, newUnits []Unit, newGroups 
 	if lw.err != nil {
 		return fmt.Errorf("更新台账 %s：%w", path, lw.err)
 	}
-	return SaveWorkbook(f, path)
-}
-
-// SaveWorkbook writes a workbook to path atomically (see WriteFileAtomic), compressed with
-// FastZip.
-func SaveWorkbook(f *excelize.File, path string) error {
-	f.SetZipWriter(FastZip)
-	return WriteFileAtomic(path, func(w *os.File) error {
-		_, err := f.WriteTo(w)
-		return err
-	})
-}
-
-// FastZip is a zip writer for excelize that deflates at the fastest level. Workbooks of a few
-// hundred KB of XML come out about a fifth larger than at the default level, and are
-// written in a third of the time: compressing was most of the cost of writing a template.
-func FastZip(w io.Writer) excelize.ZipWriter {
-	zw := zip.NewWriter(w)
-	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		fw, ok := fastFlate.Get().(*flate.Writer)
-		if ok {
-			fw.Reset(out)
-		} else {
-			fw, _ = flate.NewWriter(out, flate.BestSpeed)
-		}
-		return &pooledFlate{fw}, nil
-	})
-	return zw
-}
-
-// fastFlate keeps FastZip's compressors: each holds tables worth reusing from one part and
-// one workbook to the next.
-var fastFlate sync.Pool
-
-type pooledFlate struct{ *flate.Writer }
-
-func (p *pooledFlate) Close() error {
-	err := p.Writer.Close()
-	fastFlate.Put(p.Writer)
-	return err
+	return xlsx.Save(f, path)
 }
 
 func unitRow(u Unit) []any {
@@ -377,51 +337,6 @@ func (lw *ledgerWriter) table(sheet string, headers []string, widths []float64, 
 	lw.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, n), nil)
 }
 
-// WriteFileAtomic writes a file through write into a temporary file beside path, syncs it and
-// renames it over path, so readers and crashes see either the old file or the whole new one.
-func WriteFileAtomic(path string, write func(*os.File) error) error {
-	return writeAside(path, write, true)
-}
-
-// WriteFileAside is WriteFileAtomic without the sync, for a caller that syncs many files
-// together before it depends on them (the archive of a collection).
-func WriteFileAside(path string, write func(*os.File) error) error {
-	return writeAside(path, write, false)
-}
-
-func writeAside(path string, write func(*os.File) error, sync bool) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("无法在 %s 中写入文件：%w", dir, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
-	}
-	// CreateTemp makes the file private (0600); outputs are for the office's staff to open.
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
-	}
-	if sync {
-		if err = tmp.Sync(); err != nil {
-			return fmt.Errorf("写入 %s：%w", path, err)
-		}
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("无法替换 %s（文件可能正在 Excel 或 WPS 中打开，请关闭后重试）：%w", path, err)
-	}
-	return nil
-}
-
 // LedgerError is a problem with the ledger workbook's structure, located by sheet and cell.
 type LedgerError struct {
 	Path, Sheet, Cell string
@@ -443,26 +358,39 @@ func (e *LedgerError) Error() string {
 	return loc + "：" + e.Message
 }
 
-// ReadLedger reads a plan ledger workbook written by WriteLedger and perhaps edited and saved
-// by Excel, WPS or LibreOffice. (workbook.ReadLedger reads the same plan out of it faster.)
+// ReadLedger reads a plan back from its ledger workbook, as written by WriteLedger and edited
+// by the office in Excel, WPS or LibreOffice. It reads only the sheets the plan is made of,
+// with the reader every workbook goes through (internal/xlsx).
 func ReadLedger(path string) (*Plan, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	sheets, done, err := openLedger(path, SheetInfo, SheetTasks, SheetUnits, SheetGroups)
 	if err != nil {
-		return nil, LedgerOpenError(path, err)
+		return nil, err
 	}
-	defer f.Close()
-	return ParseLedger(path, excelizeSheets(f))
+	defer done()
+	return ParseLedger(path, sheets)
 }
 
-// excelizeSheets gives the sheets of a workbook opened with excelize.
-func excelizeSheets(f *excelize.File) LedgerSheets {
+// openLedger opens a ledger workbook for the named sheets; done releases it.
+func openLedger(path string, names ...string) (sheets LedgerSheets, done func(), err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, LedgerOpenError(path, err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, nil, LedgerOpenError(path, err)
+	}
+	x, err := xlsx.OpenSheets(zr, data, 256<<20, func(name string) bool { return slices.Contains(names, name) })
+	if err != nil {
+		return nil, nil, LedgerOpenError(path, err)
+	}
 	return func(name string) ([][]string, bool, error) {
-		if idx, _ := f.GetSheetIndex(name); idx < 0 {
+		if s := x.Sheet(name); s == nil || s.Part == "" {
 			return nil, false, nil
 		}
-		rows, err := f.GetRows(name)
+		rows, err := x.Rows(name)
 		return rows, true, err
-	}
+	}, x.Close, nil
 }
 
 // LedgerOpenError explains why the ledger at path could not be opened (err).
@@ -571,12 +499,12 @@ func ParseLedger(path string, sheets LedgerSheets) (*Plan, error) {
 // ReadLedgerAssignments returns the 分工 sheet as saved, to compare with what the ledger's
 // other sheets expand to now.
 func ReadLedgerAssignments(path string) ([]Assignment, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	sheets, done, err := openLedger(path, SheetAssignments)
 	if err != nil {
-		return nil, fmt.Errorf("无法打开计划台账 %s：%w", path, err)
+		return nil, err
 	}
-	defer f.Close()
-	lr := ledgerReader{sheets: excelizeSheets(f), path: path}
+	defer done()
+	lr := ledgerReader{sheets: sheets, path: path}
 	s, err := lr.sheet(SheetAssignments, assignmentHeaders[:2])
 	if err != nil {
 		return nil, err

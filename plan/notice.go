@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Location is where something stands in a plan document: a line of a text file, a paragraph
@@ -248,15 +246,15 @@ func (lw *ledgerWriter) noticeSheet(p *Plan) {
 // plan check raises them and plan show prints them. A ledger without the sheet (made before
 // it existed) has none.
 func ReadLedgerNotices(path string) ([]Notice, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
+	sheets, done, err := openLedger(path, SheetNotices)
 	if err != nil {
-		return nil, LedgerOpenError(path, err)
+		return nil, err
 	}
-	defer f.Close()
-	if idx, _ := f.GetSheetIndex(SheetNotices); idx < 0 {
+	defer done()
+	rows, ok, err := sheets(SheetNotices)
+	if !ok {
 		return nil, nil
 	}
-	rows, err := f.GetRows(SheetNotices)
 	if err != nil {
 		return nil, fmt.Errorf("读取计划台账 %s 的「%s」表：%w", path, SheetNotices, err)
 	}

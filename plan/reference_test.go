@@ -247,8 +247,8 @@ func BenchmarkParseReference(b *testing.B) {
 	}
 }
 
-// BenchmarkReadLedger reads the reference plan's ledger with excelize (ReadLedger) and, when
-// set, with OtherLedgerReader (workbook.ReadLedger, which the commands use).
+// BenchmarkReadLedger reads the reference plan's ledger with ReadLedger (internal/xlsx) and,
+// when set, with OtherLedgerReader (excelize).
 func BenchmarkReadLedger(b *testing.B) {
 	path := filepath.Join(b.TempDir(), "plan.xlsx")
 	if err := parseReference(b).WriteLedger(path); err != nil {
@@ -257,7 +257,7 @@ func BenchmarkReadLedger(b *testing.B) {
 	readers := []struct {
 		name string
 		read func(string) (*Plan, error)
-	}{{"excelize", ReadLedger}, {"workbook", OtherLedgerReader}}
+	}{{"xlsx", ReadLedger}, {"excelize", OtherLedgerReader}}
 	for _, r := range readers {
 		if r.read == nil {
 			continue

@@ -13,6 +13,7 @@ import (
 
 	"github.com/signintech/gopdf"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
@@ -25,7 +26,7 @@ func (r *Report) WritePDF(path string) error {
 	if err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 1<<20)
 		if err := d.pdf.Write(w); err != nil {
 			return fmt.Errorf("生成 PDF：%w", err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
@@ -84,7 +85,7 @@ func (r *Report) WriteWorkbook(path string) error {
 		return fmt.Errorf("生成汇总工作簿：%w", w.err)
 	}
 	// The zip goes straight into the file: excelize would build all of it in memory first.
-	return plan.WriteFileAtomic(path, func(out *os.File) error {
+	return atomicfile.Write(path, func(out *os.File) error {
 		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newWbSortedZip(out) })
 		buf, err := f.WriteToBuffer()
 		if err == nil && buf.Len() > 0 {

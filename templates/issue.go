@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
+	"planreport/internal/xlsx"
 	"planreport/plan"
 )
 
@@ -149,7 +150,7 @@ func writeIndex(path string, ts []Template, issued []Issued, o Options) error {
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	f.AutoFilter(sheet, fmt.Sprintf("A1:I%d", len(ts)+1), nil)
 	f.SetDocProps(&excelize.DocProperties{Title: o.Period.Chinese() + "模板清单", Creator: "planreport"})
-	return plan.SaveWorkbook(f, path)
+	return xlsx.Save(f, path)
 }
 
 // windowsReserved are file names Windows refuses whatever their extension (CON.xlsx too).

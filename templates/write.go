@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"planreport/internal/xlsx"
 	"planreport/plan"
 )
 
@@ -65,7 +66,7 @@ func (t *Template) Write(path string, o Options) error {
 	if idx, err := f.GetSheetIndex(SheetTasks); err == nil {
 		f.SetActiveSheet(idx)
 	}
-	return plan.SaveWorkbook(f, path)
+	return xlsx.Save(f, path)
 }
 
 type writer struct {

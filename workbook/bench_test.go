@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"planreport/internal/xlsx"
 	"sort"
 	"strings"
 	"testing"
@@ -115,20 +116,7 @@ func FuzzReadXLSX(f *testing.F) {
 		ctx.Limits = limits
 		ctx.Check("a.xlsx", data, "")
 
-		// The input as a part.
-		x := &xlsxFile{sst: []string{"a", "b"}}
-		x.parseSheet(data)
-		x.readSharedStrings(data)
-		x.relationships(data)
-		x.readWorkbook(data, map[string]string{"rId1": "xl/worksheets/sheet1.xml"})
-		x.readCustomProps(data)
-		evalArithmetic(string(data))
-
-		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-		if err != nil {
-			return
-		}
-		x, err = openXLSX(zr, data, limits.MaxUnzippedBytes)
+		x, err := xlsx.OpenBytes(data, limits.MaxUnzippedBytes)
 		if err != nil {
 			return
 		}
@@ -137,7 +125,7 @@ func FuzzReadXLSX(f *testing.F) {
 			for i, r := range rows {
 				for j := range r {
 					if f, ok := x.Formula(s, i, j); ok {
-						evalArithmetic(f)
+						xlsx.EvalArithmetic(f)
 					}
 				}
 			}

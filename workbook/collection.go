@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -186,7 +187,7 @@ func (c *Collection) writeArchive(rel string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("创建归档文件夹：%w", err)
 	}
-	if err := plan.WriteFileAside(path, func(f *os.File) error {
+	if err := atomicfile.WriteAside(path, func(f *os.File) error {
 		_, err := f.Write(data)
 		return err
 	}); err != nil {
@@ -281,7 +282,7 @@ func (c *Collection) Save() error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(filepath.Join(c.dir, StateFile), func(f *os.File) error {
+	return atomicfile.Write(filepath.Join(c.dir, StateFile), func(f *os.File) error {
 		_, err := f.Write(append(data, '\n'))
 		return err
 	})

@@ -12,7 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"planreport/plan"
+	"planreport/internal/atomicfile"
+	"planreport/internal/xlsx"
 	"planreport/templates"
 )
 
@@ -71,7 +72,7 @@ func WriteFindings(path string, c *Collection) error {
 	}
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	f.AutoFilter(sheet, fmt.Sprintf("A1:M%d", max(n-1, 2)), nil)
-	return plan.SaveWorkbook(f, path)
+	return xlsx.Save(f, path)
 }
 
 // WriteFeedback writes a unit's feedback workbook: its own returned file with every cell that
@@ -84,7 +85,7 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 	if err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(path, func(f *os.File) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(out)
 		return err
 	})
@@ -332,7 +333,7 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	}
 	f.SetActiveSheet(0) // a unit opens the list first
 	var b bytes.Buffer
-	f.SetZipWriter(plan.FastZip)
+	f.SetZipWriter(xlsx.FastZip)
 	if _, err := f.WriteTo(&b); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -160,7 +161,7 @@ func writePreviousCache(path string, cache previousCache) {
 	if err != nil {
 		return
 	}
-	plan.WriteFileAtomic(path, func(f *os.File) error {
+	atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(data)
 		return err
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
+	"planreport/internal/xlsx"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -152,7 +153,7 @@ var (
 )
 
 // open checks the file as a file and opens it; nil when it cannot be read.
-func (c *Context) open(r *Report, data []byte) *xlsxFile {
+func (c *Context) open(r *Report, data []byte) *xlsx.File {
 	ext := strings.ToLower(filepath.Ext(r.File))
 	switch {
 	case len(data) == 0:
@@ -223,13 +224,13 @@ func (c *Context) open(r *Report, data []byte) *xlsxFile {
 		r.add(Error, RuleNotXLSX, "", "", "", what, "请发送办公室下发的 .xlsx 报送表")
 		return nil
 	}
-	x, err := openXLSX(zr, data, c.Limits.MaxUnzippedBytes)
-	if errors.Is(err, errDoctype) {
+	x, err := xlsx.Open(zr, data, c.Limits.MaxUnzippedBytes)
+	if errors.Is(err, xlsx.ErrDoctype) {
 		r.add(Error, RuleCorrupt, "", "", "", "文件中含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的报送表，已拒绝读取",
 			"请在 Excel 或 WPS 中打开办公室下发的报送表填写，保存为 .xlsx 后发送")
 		return nil
 	}
-	if errors.Is(err, errXLSXTooBig) {
+	if errors.Is(err, xlsx.ErrTooBig) {
 		// The zip understated its sizes: it expands beyond the limit when read.
 		bomb(uint64(c.Limits.MaxUnzippedBytes))
 		return nil
@@ -258,7 +259,7 @@ func isEncryptedOOXML(data []byte) bool {
 
 // identify tells whose and which workbook it is: from the hidden identification, else by a
 // unit name in the file name or on the instructions sheet.
-func (c *Context) identify(r *Report, x *xlsxFile, name, sender string) {
+func (c *Context) identify(r *Report, x *xlsx.File, name, sender string) {
 	idRows, _ := x.Rows(templates.SheetID)
 	id, ok := templates.ParseIdentity(idRows, x.Props())
 	if ok {
@@ -331,7 +332,7 @@ func (c *Context) identify(r *Report, x *xlsxFile, name, sender string) {
 
 // guessUnit finds the reporting unit named in the file name or, when f is not nil, on the
 // instructions sheet.
-func (c *Context) guessUnit(name string, x *xlsxFile) string {
+func (c *Context) guessUnit(name string, x *xlsx.File) string {
 	if u := c.unitInName(name); u != "" {
 		return c.reporter[u]
 	}
@@ -425,7 +426,7 @@ func (c *Context) indexNames() {
 
 // findTaskSheet returns the task sheet's name and its header row (0-based), or "" when no
 // sheet has the task headers.
-func findTaskSheet(x *xlsxFile) (string, int, [][]string) {
+func findTaskSheet(x *xlsx.File) (string, int, [][]string) {
 	sheets := x.SheetList()
 	sort.SliceStable(sheets, func(i, j int) bool { return sheets[i] == templates.SheetTasks && sheets[j] != templates.SheetTasks })
 	for _, s := range sheets {
@@ -450,7 +451,7 @@ func cellName(col, row int) string {
 }
 
 // readTasks checks the task sheet's structure against the issued template and reads each row.
-func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
+func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 	sheet, hdr, rows := findTaskSheet(x)
 	if sheet == "" {
 		r.add(Error, RuleSheetMissing, templates.SheetTasks, "", "", "找不到「任务进展」工作表（或表头“任务编号”）",
@@ -559,7 +560,7 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 			if h == templates.ColID || asIssued {
 				continue
 			}
-			if !sameWords(returned[i], locked[i]) {
+			if !sameText(returned[i], locked[i]) {
 				r.add(Error, RuleLockedEdited, sheet, cellName(col[h], n+1), id, fmt.Sprintf("任务 %s 的“%s”被修改", id, h),
 					"锁定的任务信息不能修改，请恢复原文（可从下发的报送表中复制）")
 			}
@@ -572,7 +573,7 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 		// the saved value is taken.
 		value := func(h string) string {
 			if formula, ok := x.Formula(sheet, n, col[h]); ok {
-				if calc, ok := evalArithmetic(formula); ok {
+				if calc, ok := xlsx.EvalArithmetic(formula); ok {
 					return calc
 				}
 				if calc, ok := x.Calc(sheet, cellName(col[h], n+1)); ok {
@@ -608,7 +609,7 @@ func (c *Context) readTasks(r *Report, x *xlsxFile, t *templates.Template) {
 func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, percent, sheet string, col map[string]int) {
 	at := func(h string) string { return cellName(col[h], e.Row) }
 	id := e.Task
-	switch s, synonym, ok := readStatus(status); {
+	switch s, synonym, ok := normalizeStatus(status); {
 	case status == "":
 		r.add(Error, RuleStatusEmpty, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 未填写完成状态", id), "请从下拉列表选择完成状态")
 	case !ok:
@@ -629,7 +630,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 		}
 	}
 	if percent != "" {
-		n, normalized, ok := readPercent(percent)
+		n, normalized, ok := parsePercent(percent)
 		switch {
 		case !ok:
 			r.add(Error, RulePercentInvalid, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”不是 0–100 的整数", id, percent),
@@ -658,7 +659,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 	case mayBePlaceholder(e.Progress) && isPlaceholder(e.Progress):
 		r.add(Warning, RulePlaceholder, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展只写了“%s”", id, e.Progress),
 			"请写明本期开展的具体工作")
-	case t.PrevProgress != "" && sameWords(e.Progress, t.PrevProgress):
+	case t.PrevProgress != "" && sameText(e.Progress, t.PrevProgress):
 		r.add(Warning, RuleUnchanged, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展与上期完全相同", id),
 			"请写明本期的新进展")
 	}
@@ -680,7 +681,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 }
 
 // readFiller reads who filled the workbook; missing names are a warning.
-func (c *Context) readFiller(r *Report, x *xlsxFile) {
+func (c *Context) readFiller(r *Report, x *xlsx.File) {
 	rows, err := x.Rows(templates.SheetFiller)
 	if err != nil {
 		return
@@ -711,42 +712,6 @@ func (c *Context) readFiller(r *Report, x *xlsxFile) {
 	}
 }
 
-// sameWords is sameText without allocating: whether two texts are the same once every white
-// space character (as strings.Fields sees them) is removed.
-func sameWords(a, b string) bool {
-	if a == b {
-		return true
-	}
-	i, j := skipSpace(a, 0), skipSpace(b, 0)
-	for i < len(a) && j < len(b) {
-		_, n := utf8.DecodeRuneInString(a[i:])
-		_, m := utf8.DecodeRuneInString(b[j:])
-		if a[i:i+n] != b[j:j+m] {
-			return false
-		}
-		i, j = skipSpace(a, i+n), skipSpace(b, j+m)
-	}
-	return i == len(a) && j == len(b)
-}
-
-func skipSpace(s string, i int) int {
-	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c != ' ' && (c < '\t' || c > '\r') {
-				return i
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !unicode.IsSpace(r) {
-			return i
-		}
-		i += n
-	}
-	return i
-}
-
 // The rules read every row's cells; these spare the common cases the general readers'
 // allocations (width.Narrow, strings.Fields), with the same results.
 
@@ -758,34 +723,6 @@ func compactNarrow(s string) string {
 		}
 	}
 	return s // ASCII without spaces: unchanged
-}
-
-// readStatus is normalizeStatus, which a status word typed as it is passes unchanged.
-func readStatus(s string) (status string, synonym, ok bool) {
-	for _, w := range templates.OngoingStatuses {
-		if s == w {
-			return w, false, true
-		}
-	}
-	return normalizeStatus(s)
-}
-
-// readPercent is parsePercent, which reads a whole number 0–100 written in ASCII digits as
-// that number, not normalized.
-func readPercent(s string) (n int, normalized, ok bool) {
-	if len(s) == 0 || len(s) > 3 {
-		return parsePercent(s)
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return parsePercent(s)
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	if n > 100 {
-		return 0, false, false
-	}
-	return n, false, true
 }
 
 // mayBePlaceholder is false for texts too long to be a placeholder: every placeholder has at

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 
@@ -24,6 +26,11 @@ var statusSynonyms = map[string]string{
 
 // normalizeStatus reads a status cell: the status word itself, or a synonym (synonym true).
 func normalizeStatus(s string) (status string, synonym, ok bool) {
+	for _, w := range templates.OngoingStatuses { // the word itself, as the drop-down gives it
+		if s == w {
+			return w, false, true
+		}
+	}
 	s = strings.Join(strings.Fields(width.Narrow.String(s)), "")
 	s = strings.Trim(s, "。.;；")
 	for _, w := range templates.OngoingStatuses {
@@ -40,6 +47,12 @@ func normalizeStatus(s string) (status string, synonym, ok bool) {
 // parsePercent reads a progress cell as the unit meant it: 80, 80%, ８０％, or 0.8 (a fraction
 // of one, normalized true). ok is false for anything that is not a whole number 0–100.
 func parsePercent(s string) (n int, normalized, ok bool) {
+	if n, ok := asciiPercent(s); ok { // 0–100 in ASCII digits, as most cells hold it
+		if n > 100 {
+			return 0, false, false
+		}
+		return n, false, true
+	}
 	s = strings.TrimSpace(width.Narrow.String(s))
 	if s == "" {
 		return 0, false, false
@@ -74,7 +87,52 @@ func isPlaceholder(s string) bool {
 	return placeholders[strings.ToLower(strings.Join(strings.Fields(s), ""))]
 }
 
-// sameText reports whether two texts are the same but for white space.
+// sameText reports whether two texts are the same once every white space character (as
+// strings.Fields sees them) is removed. It allocates nothing: it runs for every locked cell.
 func sameText(a, b string) bool {
-	return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "")
+	if a == b {
+		return true
+	}
+	i, j := skipSpace(a, 0), skipSpace(b, 0)
+	for i < len(a) && j < len(b) {
+		_, n := utf8.DecodeRuneInString(a[i:])
+		_, m := utf8.DecodeRuneInString(b[j:])
+		if a[i:i+n] != b[j:j+m] {
+			return false
+		}
+		i, j = skipSpace(a, i+n), skipSpace(b, j+m)
+	}
+	return i == len(a) && j == len(b)
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c != ' ' && (c < '\t' || c > '\r') {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			return i
+		}
+		i += n
+	}
+	return i
+}
+
+// asciiPercent reads 1 to 3 ASCII digits; ok is false for anything else.
+func asciiPercent(s string) (n int, ok bool) {
+	if len(s) == 0 || len(s) > 3 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }

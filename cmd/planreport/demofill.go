@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -213,7 +214,7 @@ func demoFillOne(in, out, unit string, period plan.Period, p *plan.Plan, mistake
 	f.SetCellValue(templates.SheetFiller, "B4", period.End().AddDate(0, 0, 3).Format("2006-01-02"))
 	// Saved as a unit's spreadsheet program saves it: deflated at the usual level, not at
 	// plan.SaveWorkbook's fastest (the returned files are what collect's benchmark reads).
-	return plan.WriteFileAtomic(out, func(w *os.File) error {
+	return atomicfile.Write(out, func(w *os.File) error {
 		_, err := f.WriteTo(w)
 		return err
 	})

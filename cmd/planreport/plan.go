@@ -9,8 +9,8 @@ import (
 	"os"
 	"strings"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
-	"planreport/workbook"
 )
 
 const planUsage = `用法：planreport plan <子命令> [参数]
@@ -114,7 +114,7 @@ func runPlanImport(args []string, stdout, stderr io.Writer) (err error) {
 			return err
 		}
 	case exists:
-		old, err := workbook.ReadLedger(*out)
+		old, err := plan.ReadLedger(*out)
 		if err != nil {
 			return fmt.Errorf("%w\n现有台账无法读取，未做任何修改。如要按新计划重建台账，请加 --force（原台账会另存为 %s）", err, backupName(*out))
 		}
@@ -167,7 +167,7 @@ func runPlanShow(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := workbook.ReadLedger(path)
+	p, err := plan.ReadLedger(path)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := workbook.ReadLedger(path)
+	p, err := plan.ReadLedger(path)
 	if err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func runPlanRefresh(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := workbook.ReadLedger(path)
+	p, err := plan.ReadLedger(path)
 	if err != nil {
 		return err
 	}
@@ -438,7 +438,7 @@ func copyFile(from, to string) error {
 	if err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(to, func(f *os.File) error {
+	return atomicfile.Write(to, func(f *os.File) error {
 		_, err := f.Write(data)
 		return err
 	})

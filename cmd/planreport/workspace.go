@@ -14,9 +14,9 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
-	"planreport/workbook"
 )
 
 // A workspace is a folder holding the plan ledger and one folder per reporting period:
@@ -47,7 +47,7 @@ func (w workspace) readPlan() (*plan.Plan, error) {
 	if err := w.hasPlan(); err != nil {
 		return nil, err
 	}
-	return workbook.ReadLedger(w.ledger())
+	return plan.ReadLedger(w.ledger())
 }
 
 // hasPlan says how to make the workspace's ledger when there is none.
@@ -135,7 +135,7 @@ func (w workspace) writeSettings(p plan.Period, s periodSettings) error {
 	if err != nil {
 		return err
 	}
-	return plan.WriteFileAtomic(w.settingsPath(p), func(f *os.File) error {
+	return atomicfile.Write(w.settingsPath(p), func(f *os.File) error {
 		_, err := f.Write(append(data, '\n'))
 		return err
 	})

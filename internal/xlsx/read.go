@@ -1,6 +1,4 @@
-package workbook
-
-// A minimal, fast reader of .xlsx workbooks: sheet names, cell values, custom document
+// Package xlsx is a minimal, fast reader of .xlsx workbooks: sheet names, cell values, custom document
 // properties. Checking a returned workbook needs only these, and reading them with excelize
 // (encoding/xml, the whole package parsed on open, the sheet parsed again per formula lookup)
 // cost about 9 ms a workbook (BenchmarkCheck); this reader scans the XML bytes directly and
@@ -18,6 +16,7 @@ package workbook
 //
 // Every part is read through io.LimitReader against the Limits' budget of uncompressed bytes,
 // whatever sizes the zip claims, and the cells a sheet may expand to are bounded.
+package xlsx
 
 import (
 	"archive/zip"
@@ -38,8 +37,8 @@ import (
 
 // Limits a sheet may not exceed (Excel's own): rows and columns.
 const (
-	xlsxMaxRows = 1048576
-	xlsxMaxCols = 16384
+	MaxRows = 1048576
+	MaxCols = 16384
 )
 
 // maxSheetCells bounds the cells (and rows) one sheet may expand to when padded into rows:
@@ -47,16 +46,16 @@ const (
 const maxSheetCells = 1 << 22
 
 var (
-	errXLSXTooBig     = errors.New("解压后超过大小限制")
-	errSheetNotExist  = errors.New("工作表不存在")
+	ErrTooBig         = errors.New("解压后超过大小限制")
+	ErrSheetNotExist  = errors.New("工作表不存在")
 	errNoPart         = errors.New("没有这个部件")
-	errDoctype        = errors.New("含有 XML 实体声明（DOCTYPE）")
-	errSheetTooLarge  = errors.New("工作表的单元格过多")
-	errNotSpreadsheet = errors.New("没有工作簿部件（xl/workbook.xml）")
+	ErrDoctype        = errors.New("含有 XML 实体声明（DOCTYPE）")
+	ErrSheetTooLarge  = errors.New("工作表的单元格过多")
+	ErrNotSpreadsheet = errors.New("没有工作簿部件（xl/workbook.xml）")
 )
 
-// xlsxFile is an opened workbook. It is not safe for concurrent use; Check opens one per file.
-type xlsxFile struct {
+// File is an opened workbook. It is not safe for concurrent use; Check opens one per file.
+type File struct {
 	data     []byte // the package
 	limit    int64  // Limits.MaxUnzippedBytes
 	unzipped uint64 // the package's parts, uncompressed, as the zip states
@@ -64,7 +63,7 @@ type xlsxFile struct {
 	lower    map[string]*zip.File // by lower-case name, for writers that change the case
 	budget   int64                // uncompressed bytes left to read
 
-	sheets []xlsxSheet
+	sheets []Sheet
 	sst    []string
 	props  map[string]string // custom document properties with string (vt:lpwstr) values
 	buf    []byte            // scratch for decoding text
@@ -75,11 +74,11 @@ type xlsxFile struct {
 	exTried bool
 }
 
-// xlsxSheet is one sheet as the workbook lists it.
-type xlsxSheet struct {
+// Sheet is one sheet as the workbook lists it.
+type Sheet struct {
 	Name     string
 	State    string // "", "visible", "hidden" or "veryHidden"
-	part     string // its part's name in the zip, "" when the workbook points nowhere
+	Part     string // its part's name in the zip, "" when the workbook points nowhere
 	xml      []byte // the part, read on open
 	rows     [][]string
 	formulas map[cellPos]string // cells with a formula: its text, "" for one shared from another cell
@@ -89,18 +88,18 @@ type xlsxSheet struct {
 
 type cellPos struct{ row, col int } // 0-based
 
-// openXLSX opens a workbook from a zip package's bytes. It reads the workbook, its
+// Open opens a workbook from a zip package's bytes. It reads the workbook, its
 // relationships, the shared strings, every sheet and the custom properties; it parses sheets
 // only when asked for their rows. An error means the package cannot be read as a workbook;
-// errXLSXTooBig that it expands beyond maxUnzipped.
-func openXLSX(zr *zip.Reader, data []byte, maxUnzipped int64) (*xlsxFile, error) {
-	return openXLSXSheets(zr, data, maxUnzipped, nil)
+// ErrTooBig that it expands beyond maxUnzipped.
+func Open(zr *zip.Reader, data []byte, maxUnzipped int64) (*File, error) {
+	return OpenSheets(zr, data, maxUnzipped, nil)
 }
 
-// openXLSXSheets is openXLSX reading on open only the sheets that only (when not nil) wants;
+// OpenSheets is Open reading on open only the sheets that only (when not nil) wants;
 // Rows reads another when asked for it.
-func openXLSXSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sheet string) bool) (*xlsxFile, error) {
-	x := &xlsxFile{data: data, limit: maxUnzipped, parts: make(map[string]*zip.File, len(zr.File)), lower: make(map[string]*zip.File, len(zr.File)), budget: maxUnzipped}
+func OpenSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sheet string) bool) (*File, error) {
+	x := &File{data: data, limit: maxUnzipped, parts: make(map[string]*zip.File, len(zr.File)), lower: make(map[string]*zip.File, len(zr.File)), budget: maxUnzipped}
 	for _, zf := range zr.File {
 		x.unzipped += zf.UncompressedSize64
 		name := strings.TrimPrefix(strings.ReplaceAll(zf.Name, `\`, "/"), "/")
@@ -125,7 +124,7 @@ func openXLSXSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sh
 	wb, err := x.read(wbPath)
 	if err != nil {
 		if errors.Is(err, errNoPart) {
-			return nil, errNotSpreadsheet
+			return nil, ErrNotSpreadsheet
 		}
 		return nil, err
 	}
@@ -147,17 +146,17 @@ func openXLSXSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sh
 	}
 	for i := range x.sheets {
 		s := &x.sheets[i]
-		if s.part == "" {
+		if s.Part == "" {
 			continue
 		}
 		if only != nil && !only(s.Name) {
-			if x.find(s.part) == nil {
-				s.part = ""
+			if x.find(s.Part) == nil {
+				s.Part = ""
 			}
 			continue
 		}
-		if s.xml, err = x.read(s.part); errors.Is(err, errNoPart) {
-			s.part = "" // a sheet whose part is missing: excelize leaves it out of its sheet map
+		if s.xml, err = x.read(s.Part); errors.Is(err, errNoPart) {
+			s.Part = "" // a sheet whose part is missing: excelize leaves it out of its sheet map
 		} else if err != nil {
 			return nil, err
 		}
@@ -177,7 +176,7 @@ func openXLSXSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sh
 }
 
 // find returns the zip entry of a part, matching case only when it must.
-func (x *xlsxFile) find(name string) *zip.File {
+func (x *File) find(name string) *zip.File {
 	if zf := x.parts[name]; zf != nil {
 		return zf
 	}
@@ -186,7 +185,7 @@ func (x *xlsxFile) find(name string) *zip.File {
 
 // read returns a part's bytes; errNoPart when there is no such part. The bytes are
 // the workbook's own until Close.
-func (x *xlsxFile) read(name string) ([]byte, error) {
+func (x *File) read(name string) ([]byte, error) {
 	zf := x.find(name)
 	if zf == nil {
 		return nil, errNoPart
@@ -196,7 +195,7 @@ func (x *xlsxFile) read(name string) ([]byte, error) {
 	// the size is checked against what is left of the budget.
 	size := zf.UncompressedSize64
 	if size > uint64(x.budget) {
-		return nil, errXLSXTooBig
+		return nil, ErrTooBig
 	}
 	rc, err := zf.Open()
 	if err != nil {
@@ -216,13 +215,13 @@ func (x *xlsxFile) read(name string) ([]byte, error) {
 	var probe [1]byte
 	if n, err := lr.Read(probe[:]); n != 0 || err != io.EOF {
 		if err == nil || err == io.EOF {
-			err = errXLSXTooBig
+			err = ErrTooBig
 		}
 		return nil, err
 	}
 	x.budget -= int64(size)
 	if hasDoctype(buf) {
-		return nil, errDoctype
+		return nil, ErrDoctype
 	}
 	return buf, nil
 }
@@ -258,7 +257,7 @@ func hasDoctype(b []byte) bool {
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256<<10); return &b }}
 
 // alloc returns n bytes to read a part into, from the workbook's pooled buffers.
-func (x *xlsxFile) alloc(n int) []byte {
+func (x *File) alloc(n int) []byte {
 	for _, b := range x.bufs {
 		if cap(*b)-len(*b) >= n {
 			out := (*b)[len(*b) : len(*b)+n : len(*b)+n]
@@ -286,7 +285,7 @@ func resolvePart(dir, target string) string {
 
 type relationship struct{ id, typ, target string }
 
-func (x *xlsxFile) relationships(data []byte) []relationship {
+func (x *File) relationships(data []byte) []relationship {
 	var out []relationship
 	s := scanner{b: data}
 	for {
@@ -301,7 +300,7 @@ func (x *xlsxFile) relationships(data []byte) []relationship {
 }
 
 // readWorkbook reads the sheets' names, states and parts.
-func (x *xlsxFile) readWorkbook(data []byte, targets map[string]string) error {
+func (x *File) readWorkbook(data []byte, targets map[string]string) error {
 	s := scanner{b: data}
 	root := false
 	for {
@@ -309,20 +308,20 @@ func (x *xlsxFile) readWorkbook(data []byte, targets map[string]string) error {
 		switch {
 		case kind == tagNone:
 			if !root {
-				return errNotSpreadsheet
+				return ErrNotSpreadsheet
 			}
 			return nil
 		case kind == tagEnd:
 		case string(name) == "workbook":
 			root = true
 		case string(name) == "sheet":
-			x.sheets = append(x.sheets, xlsxSheet{Name: x.attr(attrs, "name"), State: x.attr(attrs, "state"), part: targets[x.attr(attrs, "id")]})
+			x.sheets = append(x.sheets, Sheet{Name: x.attr(attrs, "name"), State: x.attr(attrs, "state"), Part: targets[x.attr(attrs, "id")]})
 		}
 	}
 }
 
 // readSharedStrings reads the shared string table.
-func (x *xlsxFile) readSharedStrings(data []byte) []string {
+func (x *File) readSharedStrings(data []byte) []string {
 	var out []string
 	s := scanner{b: data}
 	for {
@@ -350,7 +349,7 @@ func (x *xlsxFile) readSharedStrings(data []byte) []string {
 
 // richText reads a string item (<si> or <is>) up to its end tag: its <t> texts, directly or
 // in runs <r>, joined; phonetic runs <rPh> are left out.
-func (x *xlsxFile) richText(s *scanner, end string) string {
+func (x *File) richText(s *scanner, end string) string {
 	x.buf = x.buf[:0]
 	for {
 		kind, name, _ := s.next()
@@ -396,7 +395,7 @@ func (s *scanner) plainItem() (string, bool) {
 }
 
 // readCustomProps reads the custom document properties with string values.
-func (x *xlsxFile) readCustomProps(data []byte) map[string]string {
+func (x *File) readCustomProps(data []byte) map[string]string {
 	out := map[string]string{}
 	s := scanner{b: data}
 	prop := ""
@@ -422,7 +421,7 @@ func (x *xlsxFile) readCustomProps(data []byte) map[string]string {
 }
 
 // SheetList returns the sheets' names in the workbook's order, hidden ones too.
-func (x *xlsxFile) SheetList() []string {
+func (x *File) SheetList() []string {
 	out := make([]string, len(x.sheets))
 	for i, s := range x.sheets {
 		out[i] = s.Name
@@ -431,9 +430,9 @@ func (x *xlsxFile) SheetList() []string {
 }
 
 // Props returns the custom document properties with string values, by name.
-func (x *xlsxFile) Props() map[string]string { return x.props }
+func (x *File) Props() map[string]string { return x.props }
 
-func (x *xlsxFile) sheet(name string) *xlsxSheet {
+func (x *File) Sheet(name string) *Sheet {
 	for i := range x.sheets {
 		if x.sheets[i].Name == name {
 			return &x.sheets[i]
@@ -450,14 +449,14 @@ func (x *xlsxFile) sheet(name string) *xlsxSheet {
 // Rows returns a sheet's rows as excelize's GetRows does: row i is the sheet's row i+1, each
 // row ends with its last cell that has a value (or a formula), missing cells are "", and
 // trailing empty rows are left out.
-func (x *xlsxFile) Rows(sheet string) ([][]string, error) {
-	s := x.sheet(sheet)
-	if s == nil || s.part == "" {
-		return nil, errSheetNotExist
+func (x *File) Rows(sheet string) ([][]string, error) {
+	s := x.Sheet(sheet)
+	if s == nil || s.Part == "" {
+		return nil, ErrSheetNotExist
 	}
 	if !s.done {
 		if s.xml == nil { // not read on open
-			if s.xml, s.err = x.read(s.part); s.err != nil {
+			if s.xml, s.err = x.read(s.Part); s.err != nil {
 				s.done = true
 				return nil, s.err
 			}
@@ -470,8 +469,8 @@ func (x *xlsxFile) Rows(sheet string) ([][]string, error) {
 
 // Formula returns a cell's (0-based) formula, without "=": "" when it shares another cell's
 // formula (t="shared"); ok is false when the cell has no formula.
-func (x *xlsxFile) Formula(sheet string, row, col int) (formula string, ok bool) {
-	s := x.sheet(sheet)
+func (x *File) Formula(sheet string, row, col int) (formula string, ok bool) {
+	s := x.Sheet(sheet)
 	if s == nil {
 		return "", false
 	}
@@ -483,7 +482,7 @@ func (x *xlsxFile) Formula(sheet string, row, col int) (formula string, ok bool)
 }
 
 // parseSheet reads a worksheet's cells into rows.
-func (x *xlsxFile) parseSheet(data []byte) ([][]string, map[cellPos]string, error) {
+func (x *File) parseSheet(data []byte) ([][]string, map[cellPos]string, error) {
 	var (
 		rows  [][]string
 		calc  map[cellPos]string
@@ -517,8 +516,8 @@ func (x *xlsxFile) parseSheet(data []byte) ([][]string, map[cellPos]string, erro
 			} else {
 				row++
 			}
-			if row >= xlsxMaxRows {
-				return nil, nil, errSheetTooLarge
+			if row >= MaxRows {
+				return nil, nil, ErrSheetTooLarge
 			}
 			col = -1
 		case "c":
@@ -531,8 +530,8 @@ func (x *xlsxFile) parseSheet(data []byte) ([][]string, map[cellPos]string, erro
 			} else {
 				col++
 			}
-			if col >= xlsxMaxCols {
-				return nil, nil, errSheetTooLarge
+			if col >= MaxCols {
+				return nil, nil, ErrSheetTooLarge
 			}
 			if kind == tagEmpty {
 				continue
@@ -550,7 +549,7 @@ func (x *xlsxFile) parseSheet(data []byte) ([][]string, map[cellPos]string, erro
 			if row >= len(rows) {
 				cells += row + 1 - len(rows)
 				if cells > maxSheetCells {
-					return nil, nil, errSheetTooLarge
+					return nil, nil, ErrSheetTooLarge
 				}
 				for len(rows) <= row {
 					rows = append(rows, nil)
@@ -560,7 +559,7 @@ func (x *xlsxFile) parseSheet(data []byte) ([][]string, map[cellPos]string, erro
 			if col >= len(r) {
 				cells += col + 1 - len(r)
 				if cells > maxSheetCells {
-					return nil, nil, errSheetTooLarge
+					return nil, nil, ErrSheetTooLarge
 				}
 				switch {
 				case col < cap(r):
@@ -627,7 +626,7 @@ func cellAttrs(attrs []byte) (ref, typ []byte) {
 
 // cell reads a cell's content after its start tag, up to </c>: its value and its formula,
 // if it has one.
-func (x *xlsxFile) cell(s *scanner, typ []byte) (val, formula string, hasFormula bool) {
+func (x *File) cell(s *scanner, typ []byte) (val, formula string, hasFormula bool) {
 	// The usual cell, <v>value</v></c>, without entities.
 	if b := s.b[s.i:]; len(b) > 3 && b[0] == '<' && b[1] == 'v' && b[2] == '>' {
 		if j := bytes.IndexByte(b[3:], '<'); j >= 0 && bytes.HasPrefix(b[3+j:], []byte("</v></c>")) {
@@ -672,7 +671,7 @@ func (x *xlsxFile) cell(s *scanner, typ []byte) (val, formula string, hasFormula
 }
 
 // value is a cell's value from its type, its <v> and its inline string.
-func (x *xlsxFile) value(typ, v []byte, inline string, hasInline bool) string {
+func (x *File) value(typ, v []byte, inline string, hasInline bool) string {
 	switch string(typ) {
 	case "s":
 		i, ok := parseIndex(v)
@@ -864,14 +863,14 @@ func parseColumn(b []byte) (int, bool) {
 		}
 		n = n*26 + int(c-'a') + 1
 	}
-	if i == start || n > xlsxMaxCols {
+	if i == start || n > MaxCols {
 		return 0, false
 	}
 	return n - 1, true
 }
 
 // attr returns an attribute's decoded value by its local name, "" when absent.
-func (x *xlsxFile) attr(attrs []byte, local string) string {
+func (x *File) attr(attrs []byte, local string) string {
 	v := x.attrBytes(attrs, local)
 	if v == nil {
 		return ""
@@ -883,7 +882,7 @@ func (x *xlsxFile) attr(attrs []byte, local string) string {
 }
 
 // attrBytes returns an attribute's raw value by its local name, nil when absent.
-func (x *xlsxFile) attrBytes(attrs []byte, local string) []byte {
+func (x *File) attrBytes(attrs []byte, local string) []byte {
 	i := 0
 	for i < len(attrs) {
 		for i < len(attrs) && isSpace(attrs[i]) {
@@ -1212,7 +1211,7 @@ const maxCalcBytes = 16 << 20
 // Calc calculates a formula cell (A1) with excelize, which opens the workbook the first time
 // it is needed. ok is false when the workbook or the formula cannot be calculated, or the
 // workbook is too big to be opened so (over maxCalcBytes uncompressed).
-func (x *xlsxFile) Calc(sheet, cell string) (value string, ok bool) {
+func (x *File) Calc(sheet, cell string) (value string, ok bool) {
 	if !x.exTried {
 		x.exTried = true
 		if x.unzipped > maxCalcBytes {
@@ -1240,7 +1239,7 @@ func (x *xlsxFile) Calc(sheet, cell string) (value string, ok bool) {
 
 // Close releases the workbook's buffers and what Calc opened. Rows already returned stay
 // valid (they hold copies); the workbook cannot be read after.
-func (x *xlsxFile) Close() {
+func (x *File) Close() {
 	if x.ex != nil {
 		x.ex.Close()
 		x.ex = nil
@@ -1248,7 +1247,7 @@ func (x *xlsxFile) Close() {
 	for i := range x.sheets {
 		s := &x.sheets[i]
 		if !s.done {
-			s.xml, s.done, s.err = nil, true, errSheetNotExist
+			s.xml, s.done, s.err = nil, true, ErrSheetNotExist
 		}
 	}
 	for _, b := range x.bufs {
@@ -1259,15 +1258,15 @@ func (x *xlsxFile) Close() {
 }
 
 // String describes the workbook, for tests and debugging.
-func (x *xlsxFile) String() string {
+func (x *File) String() string {
 	return fmt.Sprintf("xlsx(%d sheets, %d shared strings, %d properties)", len(x.sheets), len(x.sst), len(x.props))
 }
 
-// evalArithmetic calculates a formula of numbers alone (60, 40+20, (3+5)*10, 80%, 0.8*100):
+// EvalArithmetic calculates a formula of numbers alone (60, 40+20, (3+5)*10, 80%, 0.8*100):
 // what a unit types when it types a number as a formula, calculated without opening the
 // workbook again. The value is written as excelize's CalcCellValue writes it. ok is false for
 // anything else: references, functions, text, comparisons, division by zero.
-func evalArithmetic(formula string) (value string, ok bool) {
+func EvalArithmetic(formula string) (value string, ok bool) {
 	p := arith{s: formula}
 	v, ok := p.expr(0)
 	p.space()
@@ -1407,4 +1406,13 @@ func (p *arith) operand() (float64, bool) {
 	}
 	v, err := strconv.ParseFloat(p.s[start:p.i], 64)
 	return v, err == nil
+}
+
+// OpenBytes opens a workbook from its bytes (see Open).
+func OpenBytes(data []byte, maxUnzipped int64) (*File, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	return Open(zr, data, maxUnzipped)
 }

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package atomicfile
+
+func isSharingViolation(error) bool { return false }
