@@ -29,10 +29,11 @@ func checkBase() *Plan {
 }
 
 type want struct {
-	sev         Severity
-	rule, sheet string
-	cell        string
-	text        string // in the message or the hint
+	sev   Severity
+	rule  Rule
+	sheet string
+	cell  string
+	text  string // in the message or the hint
 }
 
 func (w want) String() string { return fmt.Sprintf("%s %s「%s」%s", w.sev, w.rule, w.sheet, w.cell) }
@@ -44,7 +45,7 @@ func TestCheckBaseIsClean(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	E, W := SeverityError, SeverityWarning
+	E, W := Error, Warning
 	tests := []struct {
 		name   string
 		change func(p *Plan)
@@ -167,9 +168,9 @@ func assertFindings(t *testing.T, got []Finding, wants []want) {
 			t.Errorf("unexpected finding %s %s「%s」%s: %s", f.Severity, f.Rule, f.Sheet, f.Cell, f.Message)
 		}
 	}
-	wantErrors := slices.ContainsFunc(wants, func(w want) bool { return w.sev == SeverityError })
-	if Errors(got) != wantErrors {
-		t.Errorf("Errors() = %v, want %v", Errors(got), wantErrors)
+	wantErrors := slices.ContainsFunc(wants, func(w want) bool { return w.sev == Error })
+	if (CountErrors(got) > 0) != wantErrors {
+		t.Errorf("CountErrors() = %d, want errors: %v", CountErrors(got), wantErrors)
 	}
 }
 
@@ -201,7 +202,7 @@ func TestCheckCellsFromLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertFindings(t, q.Check(), []want{
-		{SeverityError, RuleDuplicateID, SheetTasks, "A5", "另见第 4 行"},
-		{SeverityWarning, RuleUnitNoTask, SheetUnits, "A7", "区审计局"},
+		{Error, RuleDuplicateID, SheetTasks, "A5", "另见第 4 行"},
+		{Warning, RuleUnitNoTask, SheetUnits, "A7", "区审计局"},
 	})
 }

@@ -189,7 +189,7 @@ func TestImportDetails(t *testing.T) {
 		p := parse("1.甲。（牵头单位：区司法局）\n2.乙。（牵头单位：区财政局）\n3.丙。（牵头单位：区审计局）\n")
 		n := 0
 		for _, f := range p.Check() {
-			if f.Rule == RuleNoDeadline {
+			if f.Rule == RuleNoDeadline || f.Rule == RuleNoDeadlines {
 				n++
 			}
 		}

@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"planreport/internal/xlsx"
 	"slices"
 	"strings"
+
+	"planreport/internal/xlsx"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -281,19 +282,11 @@ type ledgerWriter struct {
 }
 
 func (lw *ledgerWriter) styles() {
-	border := []excelize.Border{{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
-		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1}}
-	lw.header, _ = lw.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-		Border:    border,
-	})
-	lw.wrap, _ = lw.f.NewStyle(&excelize.Style{
-		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
-		NumFmt:    49, // text: ids such as 1.10 and dates stay as typed
-	})
-	lw.title, _ = lw.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
+	st, err := xlsx.NewStyles(lw.f)
+	if err != nil && lw.err == nil {
+		lw.err = err
+	}
+	lw.header, lw.wrap, lw.title = st.Header, st.Text, st.Title
 }
 
 func (lw *ledgerWriter) setRow(sheet string, row int, values []any) {
@@ -335,6 +328,9 @@ func (lw *ledgerWriter) table(sheet string, headers []string, widths []float64, 
 	}
 	lw.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	lw.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, n), nil)
+	if err := xlsx.SetPage(lw.f, sheet, xlsx.Page{Landscape: len(headers) > 4, TitleRows: 1, HeaderLeft: "计划台账", HeaderRight: sheet}); err != nil && lw.err == nil {
+		lw.err = err
+	}
 }
 
 // LedgerError is a problem with the ledger workbook's structure, located by sheet and cell.

@@ -566,7 +566,7 @@ func TestLedgerNotices(t *testing.T) {
 	q.Notices = got
 	raised := 0
 	for _, f := range q.Check() {
-		if f.Rule == RuleImportSkipped && f.Sheet == SheetNotices {
+		if (f.Rule == RuleImportSkipped || f.Rule == RuleImportNoUnits) && f.Sheet == SheetNotices {
 			raised++
 		}
 	}

@@ -118,12 +118,7 @@ func (n Notice) Line() string {
 // Severity is how much the notice matters: an item whose bracket could not be read, or a
 // number read by guess, needs a look (warning); a heading that is not a task, a gap in the
 // numbering or an ignored column is for information (notice).
-func (n Notice) Severity() Severity {
-	if n.Kind == NoticeAmbiguousID || n.Reason == SkipUnreadBracket || n.Reason == SkipAfterBracket || n.Reason == SkipNoText {
-		return SeverityWarning
-	}
-	return SeverityNotice
-}
+func (n Notice) Severity() Severity { return n.rule().Severity() }
 
 // hint says what the office can do about a notice.
 func (n Notice) hint() string {
@@ -142,24 +137,27 @@ func (n Notice) hint() string {
 	return ""
 }
 
-// The rules of Check for import notices, one a kind.
-const (
-	RuleImportSkipped = "import-item-skipped"
-	RuleImportGap     = "import-numbering-gap"
-	RuleImportID      = "import-id-ambiguous"
-	RuleImportColumn  = "import-column-ignored"
+// The rules of Check for import notices.
+var (
+	RuleImportSkipped = NewRule("import-item-skipped", "条目未能读出单位", Warning)
+	RuleImportNoUnits = NewRule("import-heading", "条目没有注明单位（标题或说明）", Info)
+	RuleImportGap     = NewRule("import-numbering-gap", "编号不连续", Info)
+	RuleImportID      = NewRule("import-id-ambiguous", "编号按上下文推断", Warning)
+	RuleImportColumn  = NewRule("import-column-ignored", "表格中有未识别的列", Info)
 )
 
-func (n Notice) rule() string {
-	switch n.Kind {
-	case NoticeNumberGap:
+func (n Notice) rule() Rule {
+	switch {
+	case n.Kind == NoticeNumberGap:
 		return RuleImportGap
-	case NoticeAmbiguousID:
+	case n.Kind == NoticeAmbiguousID:
 		return RuleImportID
-	case NoticeIgnoredColumn:
+	case n.Kind == NoticeIgnoredColumn:
 		return RuleImportColumn
+	case n.Reason == SkipUnreadBracket || n.Reason == SkipAfterBracket || n.Reason == SkipNoText:
+		return RuleImportSkipped
 	}
-	return RuleImportSkipped
+	return RuleImportNoUnits
 }
 
 // noticeFindings turns the plan's import notices into findings located on the ledger's

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"planreport/plan"
@@ -75,19 +76,19 @@ type Task struct {
 
 // Unit is one reporting unit's figures.
 type Unit struct {
-	Name       string
-	Submission string // on_time, late, rejected, missing
-	Received   time.Time
-	File       string
-	Assigned   int // tasks in its template
-	Reported   int // rows of its accepted report with a status
-	Done       int
-	Behind     int // 滞后 or 未启动
-	Overdue    int // tasks past their deadline that its report does not call done
-	Findings   int // findings in its latest workbook
-	Contact    string
-	Phone      string
-	Email      string
+	Name     string
+	State    workbook.State
+	Received time.Time
+	File     string
+	Assigned int // tasks in its template
+	Reported int // rows of its accepted report with a status
+	Done     int
+	Behind   int // 滞后 or 未启动
+	Overdue  int // tasks past their deadline that its report does not call done
+	Findings int // findings in its latest workbook
+	Contact  string
+	Phone    string
+	Email    string
 }
 
 // Section is one section's (or part's) completion.
@@ -124,7 +125,8 @@ type Report struct {
 	Trend       []Point
 	Counts      map[string]int // tasks by status
 	Lights      map[Light]int
-	Submissions []workbook.Submission // the period's submission log, as received
+	Submissions []workbook.Submission          // the period's submission log, as received
+	Latest      map[string]workbook.Submission // each unit's submission that counts (Collection.Latest)
 
 	// Unprintable lists the characters the last PDF printed as Missing because no embedded
 	// font has them (a rare character, an emoji a unit typed), to tell the office.
@@ -159,7 +161,7 @@ func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 			earlier = err
 			break
 		}
-		trend[i] = pr.point()
+		trend[i] = pr.Point()
 	}
 	r, err := consolidateOne(p, cur, date)
 	if err != nil {
@@ -170,7 +172,7 @@ func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 	}
 	for i, in := range periods {
 		if in.Period == cur.Period {
-			trend[i] = r.point()
+			trend[i] = r.Point()
 		}
 	}
 	r.Trend = trend
@@ -239,17 +241,10 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	for _, name := range reporting {
 		u := byName[name]
 		tpl := ctx.Template(name)
-		fig := Unit{Name: name, Submission: "missing", Assigned: len(tpl.Rows), Findings: findings[name], Contact: u.Contact, Phone: u.Phone, Email: u.Email}
-		if s, ok := latest[name]; ok {
+		s, sent := latest[name]
+		fig := Unit{Name: name, State: workbook.StateOf(s, sent, in.Due), Assigned: len(tpl.Rows), Findings: findings[name], Contact: u.Contact, Phone: u.Phone, Email: u.Email}
+		if sent {
 			fig.Received, fig.File = s.Received, s.Name
-			switch {
-			case !s.Accepted:
-				fig.Submission = "rejected"
-			case workbook.OnTime(s, in.Due):
-				fig.Submission = "on_time"
-			default:
-				fig.Submission = "late"
-			}
 		}
 		for _, row := range tpl.Rows {
 			e, ok := entry(name, row.TaskID)
@@ -346,41 +341,39 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	}
 
 	r.Submissions = append(r.Submissions, in.Collection.Submissions...)
+	r.Latest = latest
 	return r, nil
 }
 
-// point is the report's figures for the trend.
-func (r *Report) point() Point {
+// Point is the report's figures for the trend.
+func (r *Report) Point() Point {
 	pt := Point{Period: r.Period.String(), Label: r.Period.Chinese(), Tasks: len(r.Tasks), Counts: r.Counts, Units: len(r.Units)}
 	for _, u := range r.Units {
-		switch u.Submission {
-		case "on_time":
+		switch u.State {
+		case workbook.OnTime:
 			pt.OnTime++
-		case "late":
+		case workbook.Late:
 			pt.Late++
-		case "rejected":
+		case workbook.Rejected:
 			pt.Rejected++
 		default:
 			pt.Missing++
 		}
 	}
-	if pt.Tasks > 0 {
-		pt.Completed = float64(r.Counts[templates.StatusDone]) / float64(pt.Tasks)
-	}
+	pt.Completed = Share(r.Counts[templates.StatusDone], pt.Tasks)
 	return pt
 }
 
 // Ranked returns the units in ranking order: on time before late before rejected before
 // missing; then by share of tasks done, fewer overdue, fewer findings, and name.
 func (r *Report) Ranked() []Unit {
-	rank := map[string]int{"on_time": 0, "late": 1, "rejected": 2, "missing": 3}
 	out := append([]Unit(nil), r.Units...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if rank[a.Submission] != rank[b.Submission] {
-			return rank[a.Submission] < rank[b.Submission]
+		if a.State != b.State {
+			return a.State.Rank() < b.State.Rank()
 		}
-		da, db := share(a.Done, a.Assigned), share(b.Done, b.Assigned)
+		da, db := Share(a.Done, a.Assigned), Share(b.Done, b.Assigned)
 		if da != db {
 			return da > db
 		}
@@ -395,41 +388,42 @@ func (r *Report) Ranked() []Unit {
 	return out
 }
 
-func share(n, of int) float64 {
-	if of == 0 {
+// Share is n of total as a share, 0 when total is 0.
+func Share(n, total int) float64 {
+	if total == 0 {
 		return 0
 	}
-	return float64(n) / float64(of)
+	return float64(n) / float64(total)
 }
 
-// SubmissionChinese names a unit's submission state.
-func SubmissionChinese(s string) string {
-	switch s {
-	case "on_time":
-		return "按时报送"
-	case "late":
-		return "逾期报送"
-	case "rejected":
-		return "未通过检查"
-	}
-	return "未报送"
-}
-
-// MaxCellChars is the most characters a spreadsheet cell holds (Excel's limit): a unit's text
-// cannot be longer when typed, though a file built by other means can hold more.
+// MaxCellChars is the most a spreadsheet cell holds, in UTF-16 units as Excel counts them: a
+// unit's text cannot be longer when typed, though a file built by other means can hold more.
 const MaxCellChars = 32767
 
-// CellText returns a text that fits a cell: itself, or, past MaxCellChars characters, its
-// start with a note that the rest is left out, never silently cut.
-func CellText(s string) string {
-	return cutText(s, MaxCellChars, "……（超过单元格上限 32767 字，以下从略，全文见单位报送的原表）")
-}
+// cutNote ends a text cut at the cell's limit.
+const cutNote = "……（超过单元格上限 32767 字，以下从略，全文见单位报送的原表）"
 
-// cutText cuts s to n characters, the last of them note, when it is longer.
-func cutText(s string, n int, note string) string {
-	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+// CellText returns a text that fits a cell: itself, or, past MaxCellChars UTF-16 units (an
+// emoji or a rare character outside the BMP is two), its start with a note that the rest is
+// left out, never silently cut.
+func CellText(s string) string {
+	if len(s) <= MaxCellChars { // no more UTF-16 units than bytes
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-utf8.RuneCountInString(note)]) + note
+	units := 0
+	for _, r := range s {
+		units += utf16.RuneLen(r)
+	}
+	if units <= MaxCellChars {
+		return s
+	}
+	budget := MaxCellChars - utf8.RuneCountInString(cutNote) // the note is all in the BMP
+	units = 0
+	for i, r := range s {
+		if units+utf16.RuneLen(r) > budget {
+			return s[:i] + cutNote
+		}
+		units += utf16.RuneLen(r)
+	}
+	return s
 }

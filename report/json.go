@@ -37,7 +37,7 @@ func (r *Report) JSON(pdf, xlsx string) JSON {
 		out.Tasks = append(out.Tasks, TaskJSON{ID: t.ID, Status: t.Status, Light: t.Light, Overdue: t.Overdue})
 	}
 	for _, u := range r.Units {
-		out.Units = append(out.Units, UnitJSON{Name: u.Name, Submission: u.Submission, Assigned: u.Assigned, Reported: u.Reported,
+		out.Units = append(out.Units, UnitJSON{Name: u.Name, Submission: string(u.State), Assigned: u.Assigned, Reported: u.Reported,
 			Done: u.Done, Behind: u.Behind, Overdue: u.Overdue, Findings: u.Findings})
 	}
 	return out

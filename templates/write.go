@@ -2,7 +2,6 @@ package templates
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -75,7 +74,7 @@ type writer struct {
 	o   Options
 	err error
 
-	header, locked, fill, title, label, note int
+	s xlsx.Styles
 }
 
 func (w *writer) check(err error) {
@@ -85,50 +84,8 @@ func (w *writer) check(err error) {
 }
 
 func (w *writer) styles() {
-	border := []excelize.Border{{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
-		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1}}
-	font := &excelize.Font{Family: "宋体", Size: 10}
 	var err error
-	w.header, err = w.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Family: "黑体", Size: 10, Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-		Border:    border,
-	})
-	w.check(err)
-	w.locked, err = w.f.NewStyle(&excelize.Style{
-		Font:       font,
-		Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}},
-		Alignment:  &excelize.Alignment{Vertical: "top", WrapText: true},
-		Border:     border,
-		Protection: &excelize.Protection{Locked: true},
-		NumFmt:     49,
-	})
-	w.check(err)
-	w.fill, err = w.f.NewStyle(&excelize.Style{
-		Font:       font,
-		Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFFBE6"}},
-		Alignment:  &excelize.Alignment{Vertical: "top", WrapText: true},
-		Border:     border,
-		Protection: &excelize.Protection{Locked: false},
-	})
-	w.check(err)
-	w.title, err = w.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Family: "黑体", Size: 16, Bold: true},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-	})
-	w.check(err)
-	w.label, err = w.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Family: "黑体", Size: 11},
-		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
-		Border:    border,
-	})
-	w.check(err)
-	w.note, err = w.f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Family: "宋体", Size: 11},
-		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
-		Border:    border,
-	})
+	w.s, err = xlsx.NewStyles(w.f)
 	w.check(err)
 }
 
@@ -164,7 +121,7 @@ func (w *writer) guide() {
 	}
 	w.check(f.SetCellValue(SheetGuide, "A1", title))
 	w.check(f.MergeCell(SheetGuide, "A1", "B1"))
-	w.check(f.SetCellStyle(SheetGuide, "A1", "B1", w.title))
+	w.check(f.SetCellStyle(SheetGuide, "A1", "B1", w.s.Title))
 	w.check(f.SetRowHeight(SheetGuide, 1, 48))
 	n := 2
 	for _, r := range rows {
@@ -173,20 +130,20 @@ func (w *writer) guide() {
 	}
 	w.check(f.SetRowHeight(SheetGuide, n-1, 150))
 	w.check(f.SetSheetRow(SheetGuide, fmt.Sprintf("A%d", n), &[]any{"完成状态", "含义"}))
-	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("A%d", n), fmt.Sprintf("B%d", n), w.header))
+	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("A%d", n), fmt.Sprintf("B%d", n), w.s.Header))
 	n++
 	first := n
 	for _, s := range OngoingStatuses {
 		w.check(f.SetSheetRow(SheetGuide, fmt.Sprintf("A%d", n), &[]any{s, StatusMeaning[s]}))
 		n++
 	}
-	w.check(f.SetCellStyle(SheetGuide, "A2", fmt.Sprintf("A%d", first-2), w.label))
-	w.check(f.SetCellStyle(SheetGuide, "B2", fmt.Sprintf("B%d", first-2), w.note))
-	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("A%d", first), fmt.Sprintf("A%d", n-1), w.label))
-	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("B%d", first), fmt.Sprintf("B%d", n-1), w.note))
+	w.check(f.SetCellStyle(SheetGuide, "A2", fmt.Sprintf("A%d", first-2), w.s.Label))
+	w.check(f.SetCellStyle(SheetGuide, "B2", fmt.Sprintf("B%d", first-2), w.s.Note))
+	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("A%d", first), fmt.Sprintf("A%d", n-1), w.s.Label))
+	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("B%d", first), fmt.Sprintf("B%d", n-1), w.s.Note))
 	w.check(f.SetColWidth(SheetGuide, "A", "A", 16))
 	w.check(f.SetColWidth(SheetGuide, "B", "B", 100))
-	w.pageSetup(SheetGuide, "portrait")
+	w.pageSetup(SheetGuide, "portrait", 0)
 	w.protect(SheetGuide)
 }
 
@@ -204,7 +161,7 @@ func (w *writer) tasks() {
 	}
 	w.check(f.SetSheetRow(SheetTasks, "A1", &header))
 	last, _ := excelize.ColumnNumberToName(len(cols))
-	w.check(f.SetCellStyle(SheetTasks, "A1", last+"1", w.header))
+	w.check(f.SetCellStyle(SheetTasks, "A1", last+"1", w.s.Header))
 	w.check(f.SetRowHeight(SheetTasks, 1, 30))
 	for i, r := range t.Rows {
 		row := i + 2
@@ -218,42 +175,23 @@ func (w *writer) tasks() {
 		// longest cell, and leave room for the unit's own text.
 		lines := 3
 		for i, v := range values {
-			lines = max(lines, WrappedLines(v.(string), cols[i].width))
+			lines = max(lines, xlsx.WrappedLines(v.(string), cols[i].width))
 		}
-		w.check(f.SetRowHeight(SheetTasks, row, float64(lines)*13.5+4))
+		w.check(f.SetRowHeight(SheetTasks, row, xlsx.RowHeight(lines)))
 	}
 	n := len(t.Rows) + 1
 	firstFill := len(cols) - len(FillColumns) + 1
 	lastLocked, _ := excelize.ColumnNumberToName(firstFill - 1)
 	fillFrom, _ := excelize.ColumnNumberToName(firstFill)
 	if n > 1 {
-		w.check(f.SetCellStyle(SheetTasks, "A2", fmt.Sprintf("%s%d", lastLocked, n), w.locked))
-		w.check(f.SetCellStyle(SheetTasks, fillFrom+"2", fmt.Sprintf("%s%d", last, n), w.fill))
+		w.check(f.SetCellStyle(SheetTasks, "A2", fmt.Sprintf("%s%d", lastLocked, n), w.s.Locked))
+		w.check(f.SetCellStyle(SheetTasks, fillFrom+"2", fmt.Sprintf("%s%d", last, n), w.s.Input))
 	}
 	w.validation(firstFill, n)
 	w.check(f.SetPanes(SheetTasks, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight",
 		Selection: []excelize.Selection{{SQRef: fillFrom + "2", ActiveCell: fillFrom + "2", Pane: "bottomRight"}}}))
-	w.pageSetup(SheetTasks, "landscape")
-	w.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + SheetTasks + "'!$1:$1", Scope: SheetTasks}))
+	w.pageSetup(SheetTasks, "landscape", 1)
 	w.protect(SheetTasks)
-}
-
-// WrappedLines estimates how many lines text takes in a column of the given width (in
-// character units) at the template's 10 pt type: a Chinese character is two units wide.
-func WrappedLines(text string, width float64) int {
-	lines := 0
-	for _, para := range strings.Split(text, "\n") {
-		units := 0.0
-		for _, r := range para {
-			if r < 0x2E80 {
-				units += 0.9
-			} else {
-				units += 1.7
-			}
-		}
-		lines += max(1, int(math.Ceil(units/(width-1))))
-	}
-	return lines
 }
 
 // validation adds the drop-downs and the progress range to the fill columns of rows 2..n.
@@ -299,15 +237,15 @@ func (w *writer) filler() {
 		w.check(f.SetSheetRow(SheetFiller, fmt.Sprintf("A%d", i+1), &[]any{l}))
 	}
 	n := len(FillerLabels)
-	w.check(f.SetCellStyle(SheetFiller, "A1", fmt.Sprintf("A%d", n), w.label))
-	w.check(f.SetCellStyle(SheetFiller, "B1", fmt.Sprintf("B%d", n), w.fill))
+	w.check(f.SetCellStyle(SheetFiller, "A1", fmt.Sprintf("A%d", n), w.s.Label))
+	w.check(f.SetCellStyle(SheetFiller, "B1", fmt.Sprintf("B%d", n), w.s.Input))
 	w.check(f.SetColWidth(SheetFiller, "A", "A", 14))
 	w.check(f.SetColWidth(SheetFiller, "B", "B", 40))
 	dv := excelize.NewDataValidation(true)
 	dv.Sqref = fmt.Sprintf("B%d", n)
 	dv.SetInput("填报日期", "例如 2024-01-05")
 	w.check(f.AddDataValidation(SheetFiller, dv))
-	w.pageSetup(SheetFiller, "portrait")
+	w.pageSetup(SheetFiller, "portrait", 0)
 	w.protect(SheetFiller)
 }
 
@@ -351,7 +289,7 @@ func (w *writer) identification() {
 		w.check(f.SetSheetRow(SheetID, fmt.Sprintf("A%d", n), &[]any{r.TaskID, RowChecksum(r.Locked())}))
 		n++
 	}
-	w.check(f.SetCellStyle(SheetID, "A1", fmt.Sprintf("B%d", n), w.locked))
+	w.check(f.SetCellStyle(SheetID, "A1", fmt.Sprintf("B%d", n), w.s.Locked))
 	w.check(f.SetSheetVisible(SheetID, false, true))
 	w.protect(SheetID)
 	for _, kv := range facts {
@@ -368,27 +306,9 @@ func (w *writer) identification() {
 // identification.
 const PropPrefix = "planreport."
 
-func (w *writer) pageSetup(sheet, orientation string) {
-	f, t, o := w.f, w.t, w.o
-	size, one, zero := 9, 1, 0 // 9: A4
-	w.check(f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}))
-	fit := true
-	w.check(f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
-	m, top := 0.4, 0.6
-	w.check(f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &top, Bottom: &top, Header: &m, Footer: &m}))
-	w.check(f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
-		OddHeader: "&L" + headerText(t.Unit.Name) + "&R" + headerText(o.Period.Chinese()+"任务进展"),
-		OddFooter: "&C第 &P 页 共 &N 页",
-	}))
-}
-
-// headerText escapes & for a page header and keeps it short: Excel refuses a header of more
-// than 255 characters, and a unit's name may be longer.
-func headerText(s string) string {
-	if r := []rune(s); len(r) > 60 {
-		s = string(r[:59]) + "…"
-	}
-	return strings.ReplaceAll(s, "&", "&&")
+func (w *writer) pageSetup(sheet, orientation string, titleRows int) {
+	w.check(xlsx.SetPage(w.f, sheet, xlsx.Page{Landscape: orientation == "landscape", TitleRows: titleRows,
+		HeaderLeft: w.t.Unit.Name, HeaderRight: w.o.Period.Chinese() + "任务进展"}))
 }
 
 func (w *writer) protect(sheet string) {

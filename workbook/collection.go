@@ -33,16 +33,16 @@ const (
 
 // Submission is one received workbook, archived, with what was found in it.
 type Submission struct {
-	SHA256     string    `json:"sha256"`
-	Name       string    `json:"name"`   // the file's own name as sent
-	Source     string    `json:"source"` // where it came from: a path, or an email or zip and the entry
-	Sender     string    `json:"sender,omitempty"`
-	Received   time.Time `json:"received"`
-	Archive    string    `json:"archive"` // the archived copy, relative to the period folder
-	Unit       string    `json:"unit"`
-	Identified string    `json:"identified,omitempty"`
-	Accepted   bool      `json:"accepted"`
-	Findings   []Finding `json:"findings"`
+	SHA256     string         `json:"sha256"`
+	Name       string         `json:"name"`   // the file's own name as sent
+	Source     string         `json:"source"` // where it came from: a path, or an email or zip and the entry
+	Sender     string         `json:"sender,omitempty"`
+	Received   time.Time      `json:"received"`
+	Archive    string         `json:"archive"` // the archived copy, relative to the period folder
+	Unit       string         `json:"unit"`
+	Identified string         `json:"identified,omitempty"`
+	Accepted   bool           `json:"accepted"`
+	Findings   []plan.Finding `json:"findings"`
 }
 
 // Original is an email or zip archive that workbooks arrived in, archived byte for byte.
@@ -150,7 +150,7 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 		}
 	}
 	if s.Findings == nil {
-		s.Findings = []Finding{}
+		s.Findings = []plan.Finding{}
 	}
 	// In the order received: a run adds files mostly in that order, so this is near the end.
 	i := sort.Search(len(c.Submissions), func(i int) bool { return receivedBefore(s, c.Submissions[i]) })
@@ -378,8 +378,60 @@ func (c *Collection) entries(ctx *Context, subs []Submission) ([][]Entry, error)
 	return entries, nil
 }
 
-// OnTime reports whether a submission arrived by the end of the due day (local time).
-func OnTime(s Submission, due string) bool {
+// State is a reporting unit's submission state for a period, as status, the report and the
+// workbench show it.
+type State string
+
+// The states, in ranking order.
+const (
+	OnTime   State = "on_time"  // its latest accepted workbook arrived by the due date
+	Late     State = "late"     // it arrived after
+	Rejected State = "rejected" // it sent only workbooks with errors
+	Missing  State = "missing"  // it sent nothing
+)
+
+// States lists the states in ranking order.
+var States = []State{OnTime, Late, Rejected, Missing}
+
+// Chinese is the state's one Chinese name.
+func (s State) Chinese() string {
+	switch s {
+	case OnTime:
+		return "按时报送"
+	case Late:
+		return "逾期报送"
+	case Rejected:
+		return "未通过"
+	}
+	return "未报送"
+}
+
+// Rank orders the states: on time first, missing last.
+func (s State) Rank() int {
+	for i, x := range States {
+		if x == s {
+			return i
+		}
+	}
+	return len(States)
+}
+
+// StateOf is the state of a unit whose submission that counts (Latest) is s, ok false when it
+// sent nothing, for a period due on due (YYYY-MM-DD).
+func StateOf(s Submission, ok bool, due string) State {
+	switch {
+	case !ok:
+		return Missing
+	case !s.Accepted:
+		return Rejected
+	case onTime(s, due):
+		return OnTime
+	}
+	return Late
+}
+
+// onTime reports whether a submission arrived by the end of the due day (local time).
+func onTime(s Submission, due string) bool {
 	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(due), time.Local)
 	if err != nil {
 		return true

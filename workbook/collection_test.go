@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"planreport/internal/xlsx"
 	"planreport/templates"
 )
 
@@ -158,7 +159,7 @@ func TestWriteFeedback(t *testing.T) {
 	long := 0
 	for i := 2; i < len(rows); i++ {
 		hint := rows[i][len(rows[i])-1]
-		lines := templates.WrappedLines(hint, 50)
+		lines := xlsx.WrappedLines(hint, 50)
 		if lines > 1 {
 			long++
 		}

@@ -14,13 +14,19 @@ import (
 
 	"planreport/internal/atomicfile"
 	"planreport/internal/xlsx"
-	"planreport/templates"
+	"planreport/plan"
 )
 
 // FeedbackSheet is the sheet a feedback workbook adds in front of the unit's own sheets.
 const FeedbackSheet = "需修改事项"
 
-var severityName = map[Severity]string{Error: "错误（须修改）", Warning: "提醒"}
+// severityText is a finding's severity as the workbooks show it: an error says it must be fixed.
+func severityText(s plan.Severity) string {
+	if s == plan.Error {
+		return s.Chinese() + "（须修改）"
+	}
+	return s.Chinese()
+}
 
 // WriteFindings writes the findings workbook of a period: every finding of every received
 // file, one row each, filterable. Files superseded by a later one of the same unit are marked.
@@ -50,7 +56,7 @@ func WriteFindings(path string, c *Collection) error {
 			unit = Unidentified
 		}
 		for _, fd := range s.Findings {
-			row := []any{unit, s.Name, s.Received.Local().Format("2006-01-02 15:04"), accepted, current, severityName[fd.Severity], fd.Rule,
+			row := []any{unit, s.Name, s.Received.Local().Format("2006-01-02 15:04"), accepted, current, severityText(fd.Severity), fd.Rule.Label(),
 				fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint, s.Source}
 			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &row); err != nil {
 				return err
@@ -63,12 +69,16 @@ func WriteFindings(path string, c *Collection) error {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		f.SetColWidth(sheet, col, col, w)
 	}
-	header, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
-	f.SetCellStyle(sheet, "A1", "M1", header)
-	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, NumFmt: 49})
+	st, err := xlsx.NewStyles(f)
+	if err != nil {
+		return err
+	}
+	f.SetCellStyle(sheet, "A1", "M1", st.Header)
 	if n > 2 {
-		f.SetCellStyle(sheet, "A2", fmt.Sprintf("M%d", n-1), wrap)
+		f.SetCellStyle(sheet, "A2", fmt.Sprintf("M%d", n-1), st.Text)
+	}
+	if err := xlsx.SetPage(f, sheet, xlsx.Page{Landscape: true, TitleRows: 1, HeaderLeft: c.Period + " 检查结果"}); err != nil {
+		return err
 	}
 	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	f.AutoFilter(sheet, fmt.Sprintf("A1:M%d", max(n-1, 2)), nil)
@@ -235,7 +245,7 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 
 	// Mark the cells: one comment per cell, with all of its findings.
 	type key struct{ sheet, cell string }
-	notes := map[key][]Finding{}
+	notes := map[key][]plan.Finding{}
 	var keys []key
 	for _, fd := range s.Findings {
 		if fd.Sheet == "" || fd.Cell == "" {
@@ -254,11 +264,11 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 		notes[k] = append(notes[k], fd)
 	}
 	for _, k := range keys {
-		worst := Warning
+		worst := plan.Warning
 		var text []string
 		for _, fd := range notes[k] {
-			if fd.Severity == Error {
-				worst = Error
+			if fd.Severity == plan.Error {
+				worst = plan.Error
 			}
 			text = append(text, fd.Message+"。"+fd.Hint)
 		}
@@ -281,9 +291,9 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	if _, err := f.NewSheet(FeedbackSheet); err != nil {
 		return nil, err
 	}
-	list := append([]Finding(nil), s.Findings...)
-	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity == Error && list[j].Severity != Error })
-	errs := Errors(list)
+	list := append([]plan.Finding(nil), s.Findings...)
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity == plan.Error && list[j].Severity != plan.Error })
+	errs := plan.CountErrors(list)
 	title := fmt.Sprintf("%s：本表有 %d 个错误须修改后重新报送，%d 条提醒供参考。标红的单元格为错误，标黄的为提醒，鼠标指向单元格可看批注。",
 		s.Name, errs, len(list)-errs)
 	if errs == 0 {
@@ -303,26 +313,27 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	}
 	const problemWidth, hintWidth = 55, 50
 	for i, fd := range list {
-		row := []any{i + 1, severityName[fd.Severity], fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint}
+		row := []any{i + 1, severityText(fd.Severity), fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint}
 		if err := f.SetSheetRow(FeedbackSheet, fmt.Sprintf("A%d", i+3), &row); err != nil {
 			return nil, err
 		}
 		// Excel, WPS and LibreOffice do not grow a row to its wrapped text on their own.
-		lines := max(templates.WrappedLines(fd.Message, problemWidth), templates.WrappedLines(fd.Hint, hintWidth))
-		f.SetRowHeight(FeedbackSheet, i+3, float64(lines)*13.5+4)
+		lines := max(xlsx.WrappedLines(fd.Message, problemWidth), xlsx.WrappedLines(fd.Hint, hintWidth))
+		f.SetRowHeight(FeedbackSheet, i+3, xlsx.RowHeight(lines))
 	}
 	for col, w := range map[string]float64{"A": 6, "B": 13, "C": 10, "D": 8, "E": 8, "F": problemWidth, "G": hintWidth} {
 		f.SetColWidth(FeedbackSheet, col, col, w)
 	}
-	size, landscape, one, zero, fit := 9, "landscape", 1, 0, true
-	f.SetPageLayout(FeedbackSheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero})
-	f.SetSheetProps(FeedbackSheet, &excelize.SheetPropsOptions{FitToPage: &fit})
-	f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + FeedbackSheet + "'!$2:$2", Scope: FeedbackSheet})
 	f.SetPanes(FeedbackSheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
-	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}}})
-	f.SetCellStyle(FeedbackSheet, "A1", fmt.Sprintf("G%d", len(list)+2), wrap)
-	f.SetCellStyle(FeedbackSheet, "A2", "G2", bold)
+	st, err := xlsx.NewStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	f.SetCellStyle(FeedbackSheet, "A1", fmt.Sprintf("G%d", len(list)+2), st.Text)
+	f.SetCellStyle(FeedbackSheet, "A2", "G2", st.Header)
+	if err := xlsx.SetPage(f, FeedbackSheet, xlsx.Page{Landscape: true, TitleRows: 2, HeaderLeft: s.Unit + " 需修改事项"}); err != nil {
+		return nil, err
+	}
 	if fresh {
 		f.DeleteSheet("Sheet1") // the empty sheet of a new workbook
 	}
@@ -342,7 +353,7 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 
 // highlight fills a cell red (error) or yellow (warning), keeping the rest of its style,
 // including whether it is locked.
-func highlight(f *excelize.File, sheet, cell string, sev Severity) error {
+func highlight(f *excelize.File, sheet, cell string, sev plan.Severity) error {
 	id, err := f.GetCellStyle(sheet, cell)
 	if err != nil {
 		return err
@@ -352,7 +363,7 @@ func highlight(f *excelize.File, sheet, cell string, sev Severity) error {
 		st = &excelize.Style{}
 	}
 	color := "FFC7CE"
-	if sev == Warning {
+	if sev == plan.Warning {
 		color = "FFEB9C"
 	}
 	st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}

@@ -4,102 +4,61 @@
 // an error; every finding names the file, sheet and cell, and says how to fix it.
 package workbook
 
-import "fmt"
+import (
+	"fmt"
 
-// Severity says whether a finding rejects the workbook (error) or is only worth a look
-// (warning).
-type Severity string
-
-// The severities.
-const (
-	Error   Severity = "error"
-	Warning Severity = "warning"
+	"planreport/plan"
 )
-
-// Finding is one problem in a returned workbook.
-type Finding struct {
-	Severity Severity `json:"severity"`
-	Rule     string   `json:"rule"`
-	Unit     string   `json:"unit,omitempty"`
-	File     string   `json:"file,omitempty"`
-	Sheet    string   `json:"sheet"`
-	Cell     string   `json:"cell"` // A1 form, "" for the whole file or sheet
-	Task     string   `json:"task,omitempty"`
-	Message  string   `json:"message"`
-	Hint     string   `json:"hint"`
-}
 
 // The rules. Each is triggered by one kind of mistake; the closing note of the collect issue
 // lists them with the tests that trigger them.
-const (
+var (
 	// The file.
-	RuleEmpty      = "file-empty"
-	RuleTooLarge   = "file-too-large"
-	RuleLegacy     = "file-legacy-format"    // .xls or .et
-	RuleEncrypted  = "file-encrypted"        // needs --password
-	RuleNotXLSX    = "file-not-workbook"     // not a spreadsheet at all
-	RuleCorrupt    = "file-corrupt"          // truncated or damaged
-	RuleZipBomb    = "file-zip-bomb"         // expands beyond the limits
-	RuleUnreadable = "file-unreadable"       // could not be taken out of its email or zip
-	RuleVersion    = "file-template-version" // a template layout we do not know
+	RuleEmpty      = plan.NewRule("file-empty", "空文件", plan.Error)
+	RuleTooLarge   = plan.NewRule("file-too-large", "文件过大", plan.Error)
+	RuleLegacy     = plan.NewRule("file-legacy-format", "旧版 .xls/.et 格式", plan.Error) // .xls or .et
+	RuleEncrypted  = plan.NewRule("file-encrypted", "文件加密", plan.Error)               // needs --password
+	RuleNotXLSX    = plan.NewRule("file-not-workbook", "不是 Excel 工作簿", plan.Error)    // not a spreadsheet at all
+	RuleCorrupt    = plan.NewRule("file-corrupt", "文件损坏", plan.Error)                 // truncated or damaged
+	RuleZipBomb    = plan.NewRule("file-zip-bomb", "解压后过大", plan.Error)               // expands beyond the limits
+	RuleUnreadable = plan.NewRule("file-unreadable", "附件无法读取", plan.Error)            // could not be taken out of its email or zip
+	RuleVersion    = plan.NewRule("file-template-version", "模板版本不符", plan.Error)      // a template layout we do not know
 
 	// Whose and which.
-	RuleNoIdentity     = "identity-missing"      // no identification and no unit name found
-	RuleGuessed        = "identity-guessed"      // identification gone; unit matched by name
-	RuleUnknownUnit    = "identity-unknown-unit" // the unit is not in the registry
-	RuleOtherPeriod    = "identity-other-period"
-	RuleOtherPlan      = "identity-other-plan"
-	RuleOtherSender    = "identity-other-sender"   // sent from another unit's address
-	RuleOtherFileName  = "identity-other-filename" // the file name names another unit
-	RuleNotReporting   = "identity-reports-through"
-	RuleSheetMissing   = "sheet-missing"
-	RuleSheetRenamed   = "sheet-renamed"
-	RuleHeaderChanged  = "header-changed"
-	RuleRowDeleted     = "row-deleted"
-	RuleRowDuplicated  = "row-duplicated"
-	RuleRowAdded       = "row-added"
-	RuleRowReordered   = "row-reordered"
-	RuleLockedEdited   = "locked-edited"
-	RuleStatusEmpty    = "status-empty"
-	RuleStatusInvalid  = "status-invalid"
-	RuleStatusSynonym  = "status-synonym"
-	RuleStatusOngoing  = "status-ongoing-only"
-	RulePercentInvalid = "percent-invalid"
-	RulePercentRead    = "percent-normalized"
-	RuleDoneNot100     = "done-needs-100"
-	RuleDoneNoText     = "done-needs-progress"
-	RuleNeedsProblems  = "behind-needs-problems"
-	RuleOverdue        = "overdue-needs-problems-and-plan"
-	RuleNoProgress     = "progress-empty"
-	RulePlaceholder    = "progress-placeholder"
-	RuleUnchanged      = "progress-unchanged"
-	RuleFillerMissing  = "filler-missing"
+	RuleNoIdentity     = plan.NewRule("identity-missing", "无法识别单位", plan.Error)        // no identification and no unit name found
+	RuleGuessed        = plan.NewRule("identity-guessed", "标识丢失（按名称识别）", plan.Warning) // identification gone; unit matched by name
+	RuleUnknownUnit    = plan.NewRule("identity-unknown-unit", "单位不在名录中", plan.Error)  // the unit is not in the registry
+	RuleOtherPeriod    = plan.NewRule("identity-other-period", "其他周期的报送表", plan.Error)
+	RuleOtherPlan      = plan.NewRule("identity-other-plan", "其他版本计划的报送表", plan.Error)
+	RuleOtherSender    = plan.NewRule("identity-other-sender", "由其他单位邮箱发来", plan.Warning)  // sent from another unit's address
+	RuleOtherFileName  = plan.NewRule("identity-other-filename", "文件名与单位不符", plan.Warning) // the file name names another unit
+	RuleNotReporting   = plan.NewRule("identity-reports-through", "应由代报单位报送", plan.Error)
+	RuleSheetMissing   = plan.NewRule("sheet-missing", "缺少任务工作表", plan.Error)
+	RuleSheetRenamed   = plan.NewRule("sheet-renamed", "工作表被改名", plan.Warning)
+	RuleHeaderChanged  = plan.NewRule("header-changed", "表头被修改", plan.Error)
+	RuleRowDeleted     = plan.NewRule("row-deleted", "任务行被删除", plan.Error)
+	RuleRowDuplicated  = plan.NewRule("row-duplicated", "任务行重复", plan.Error)
+	RuleRowAdded       = plan.NewRule("row-added", "增加了行", plan.Error)
+	RuleRowReordered   = plan.NewRule("row-reordered", "行顺序被调整", plan.Warning)
+	RuleLockedEdited   = plan.NewRule("locked-edited", "锁定内容被修改", plan.Error)
+	RuleStatusEmpty    = plan.NewRule("status-empty", "未填完成状态", plan.Error)
+	RuleStatusInvalid  = plan.NewRule("status-invalid", "完成状态无效", plan.Error)
+	RuleStatusSynonym  = plan.NewRule("status-synonym", "完成状态用了近义词", plan.Warning)
+	RuleStatusOngoing  = plan.NewRule("status-ongoing-only", "有时限任务选了常态化推进", plan.Error)
+	RulePercentInvalid = plan.NewRule("percent-invalid", "完成进度无效", plan.Error)
+	RulePercentRead    = plan.NewRule("percent-normalized", "完成进度格式不规范", plan.Warning)
+	RuleDoneNot100     = plan.NewRule("done-needs-100", "已完成但进度不是 100", plan.Error)
+	RuleDoneNoText     = plan.NewRule("done-needs-progress", "已完成但未写进展", plan.Error)
+	RuleNeedsProblems  = plan.NewRule("behind-needs-problems", "滞后/未启动未写问题", plan.Error)
+	RuleOverdue        = plan.NewRule("overdue-needs-problems-and-plan", "逾期未写问题和计划", plan.Error)
+	RuleNoProgress     = plan.NewRule("progress-empty", "未填本期工作进展", plan.Error)
+	RulePlaceholder    = plan.NewRule("progress-placeholder", "进展只写了“无”等", plan.Warning)
+	RuleUnchanged      = plan.NewRule("progress-unchanged", "进展与上期相同", plan.Warning)
+	RuleFillerMissing  = plan.NewRule("filler-missing", "未填填报人信息", plan.Warning)
 
 	// The findings.
-	RuleTooMany = "findings-too-many" // more findings of one rule than are worth listing
+	RuleTooMany = plan.NewRule("findings-too-many", "同类问题过多", plan.Error) // more findings of one rule than are worth listing
 )
-
-func (f Finding) String() string {
-	loc := f.File
-	if f.Sheet != "" {
-		loc += "「" + f.Sheet + "」"
-	}
-	if f.Cell != "" {
-		loc += f.Cell
-	}
-	return fmt.Sprintf("%s：%s（%s）", loc, f.Message, f.Hint)
-}
-
-// Errors counts the error findings.
-func Errors(fs []Finding) int {
-	n := 0
-	for _, f := range fs {
-		if f.Severity == Error {
-			n++
-		}
-	}
-	return n
-}
 
 // Bounds of the findings kept for one file: a workbook with a million rows added (or made to
 // look so) would otherwise have a million findings, each a row in the record, the findings
@@ -112,19 +71,19 @@ const (
 // CapFindings keeps at most MaxFindingsPerRule findings of each rule and MaxFindings in all, in
 // their order; for each rule cut short it adds one finding that says how many more there are
 // (an error when any of them is). A file with an error still has one.
-func CapFindings(fs []Finding) []Finding {
+func CapFindings(fs []plan.Finding) []plan.Finding {
 	if len(fs) <= MaxFindingsPerRule {
 		return fs
 	}
-	kept := make([]Finding, 0, min(len(fs), MaxFindings))
-	count := map[string]int{}
+	kept := make([]plan.Finding, 0, min(len(fs), MaxFindings))
+	count := map[plan.Rule]int{}
 	type cut struct {
-		first Finding
+		first plan.Finding
 		n     int
-		sev   Severity
+		sev   plan.Severity
 	}
-	cuts := map[string]*cut{}
-	var order []string
+	cuts := map[plan.Rule]*cut{}
+	var order []plan.Rule
 	for _, f := range fs {
 		count[f.Rule]++
 		if count[f.Rule] <= MaxFindingsPerRule && len(kept) < MaxFindings-len(order)-1 {
@@ -133,19 +92,19 @@ func CapFindings(fs []Finding) []Finding {
 		}
 		c, ok := cuts[f.Rule]
 		if !ok {
-			c = &cut{first: f, sev: Warning}
+			c = &cut{first: f, sev: plan.Warning}
 			cuts[f.Rule] = c
 			order = append(order, f.Rule)
 		}
 		c.n++
-		if f.Severity == Error {
-			c.sev = Error
+		if f.Severity == plan.Error {
+			c.sev = plan.Error
 		}
 	}
 	for _, rule := range order {
 		c := cuts[rule]
-		kept = append(kept, Finding{Severity: c.sev, Rule: RuleTooMany, Unit: c.first.Unit, File: c.first.File, Sheet: c.first.Sheet,
-			Message: fmt.Sprintf("另有 %d 处同类问题未逐一列出（规则 %s，如：%s）", c.n, rule, c.first.Message),
+		kept = append(kept, plan.Finding{Severity: c.sev, Rule: RuleTooMany, Unit: c.first.Unit, File: c.first.File, Sheet: c.first.Sheet,
+			Message: fmt.Sprintf("另有 %d 处同类问题未逐一列出（%s，如：%s）", c.n, rule.Label(), c.first.Message),
 			Hint:    "请按已列出的问题逐项检查全表；如表中有大量多余的行或内容，请使用办公室下发的报送表重新填写"})
 	}
 	return kept

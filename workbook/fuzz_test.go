@@ -142,7 +142,7 @@ func FuzzCheck(f *testing.F) {
 			if strings.HasPrefix(fd.Message, "文件无法读取（") {
 				t.Fatalf("Check panicked: %s", fd.Message)
 			}
-			if fd.Severity != Error && fd.Severity != Warning || fd.Rule == "" || fd.File != "fuzz.xlsx" {
+			if fd.Severity != plan.Error && fd.Severity != plan.Warning || fd.Rule == "" || fd.File != "fuzz.xlsx" {
 				t.Fatalf("malformed finding %+v", fd)
 			}
 			if fd.Cell != "" && !reA1.MatchString(fd.Cell) {

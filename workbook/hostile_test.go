@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planreport/internal/hostile"
+	"planreport/plan"
 	"planreport/templates"
 )
 
@@ -18,10 +19,10 @@ import (
 type hostileCase struct {
 	name     string
 	data     []byte
-	accepted bool     // Check accepts it
-	rule     string   // else: the finding it gives
-	says     []string // words the finding's message must hold
-	maxPeak  uint64   // bytes
+	accepted bool      // Check accepts it
+	rule     plan.Rule // else: the finding it gives
+	says     []string  // words the finding's message must hold
+	maxPeak  uint64    // bytes
 	maxTime  time.Duration
 	progress string // when accepted: 1.1's progress as read, or "" not to check
 	note     string // what the feedback workbook's list says about the unit's own file, if anything
@@ -140,7 +141,7 @@ func TestHostileWorkbooks(t *testing.T) {
 				}
 			}
 			s := Submission{SHA256: r.SHA256, Name: name, Unit: r.Unit, Accepted: r.Accepted(), Findings: append(CapFindings(r.Findings),
-				Finding{Severity: Warning, Rule: RuleStatusSynonym, File: name, Sheet: templates.SheetTasks, Cell: "G2", Task: "x", Message: "提醒", Hint: "提示"})}
+				plan.Finding{Severity: plan.Warning, Rule: RuleStatusSynonym, File: name, Sheet: templates.SheetTasks, Cell: "G2", Task: "x", Message: "提醒", Hint: "提示"})}
 			path := filepath.Join(t.TempDir(), "反馈.xlsx")
 			var err error
 			u = hostile.Measure(func() { err = WriteFeedback(path, s, hc.data) })
@@ -197,27 +198,27 @@ func TestWriteHostileSamples(t *testing.T) {
 // TestCapFindings: a workbook with a finding on each of thousands of rows keeps fifty of each
 // rule and one that counts the rest, an error when they are; few findings are kept as they are.
 func TestCapFindings(t *testing.T) {
-	var fs []Finding
+	var fs []plan.Finding
 	for i := range 10000 {
-		fs = append(fs, Finding{Severity: Error, Rule: RuleRowAdded, File: "a.xlsx", Sheet: templates.SheetTasks, Cell: fmt.Sprintf("A%d", i+2), Message: fmt.Sprintf("第 %d 行没有任务编号", i+2)})
+		fs = append(fs, plan.Finding{Severity: plan.Error, Rule: RuleRowAdded, File: "a.xlsx", Sheet: templates.SheetTasks, Cell: fmt.Sprintf("A%d", i+2), Message: fmt.Sprintf("第 %d 行没有任务编号", i+2)})
 		if i%2 == 0 {
-			fs = append(fs, Finding{Severity: Warning, Rule: RuleStatusSynonym, File: "a.xlsx", Message: "提醒"})
+			fs = append(fs, plan.Finding{Severity: plan.Warning, Rule: RuleStatusSynonym, File: "a.xlsx", Message: "提醒"})
 		}
 	}
 	got := CapFindings(fs)
 	if len(got) != 2*MaxFindingsPerRule+2 {
 		t.Fatalf("%d findings kept, want %d", len(got), 2*MaxFindingsPerRule+2)
 	}
-	var notes []Finding
+	var notes []plan.Finding
 	for _, f := range got {
 		if f.Rule == RuleTooMany {
 			notes = append(notes, f)
 		}
 	}
-	if len(notes) != 2 || notes[0].Severity != Error || !strings.Contains(notes[0].Message, "另有 9950 处同类问题") || notes[1].Severity != Warning {
+	if len(notes) != 2 || notes[0].Severity != plan.Error || !strings.Contains(notes[0].Message, "另有 9950 处同类问题") || notes[1].Severity != plan.Warning {
 		t.Errorf("notes %+v", notes)
 	}
-	if Errors(got) == 0 {
+	if plan.CountErrors(got) == 0 {
 		t.Error("the capped findings lost their errors")
 	}
 	few := fs[:30]

@@ -91,14 +91,14 @@ type Report struct {
 	Identified string // how the unit was told: 标识, 文件名, 填报说明; "" when it was not
 	Entries    []Entry
 	Filler     map[string]string // 填报人, 联系电话, 审核领导, 填报日期
-	Findings   []Finding
+	Findings   []plan.Finding
 
 	sheet  string            // the task sheet's name as found
 	issued map[string]string // task id → checksum of its locked cells as issued (identification sheet)
 }
 
 // Accepted reports whether the workbook has no error.
-func (r *Report) Accepted() bool { return Errors(r.Findings) == 0 }
+func (r *Report) Accepted() bool { return plan.CountErrors(r.Findings) == 0 }
 
 // Entry is one task row as the unit filled it.
 type Entry struct {
@@ -113,8 +113,8 @@ type Entry struct {
 	Evidence   string `json:"evidence"`
 }
 
-func (r *Report) add(sev Severity, rule, sheet, cell, task, msg, hint string) {
-	r.Findings = append(r.Findings, Finding{Severity: sev, Rule: rule, Unit: r.Unit, File: r.File, Sheet: sheet, Cell: cell, Task: task, Message: msg, Hint: hint})
+func (r *Report) add(rule plan.Rule, sheet, cell, task, msg, hint string) {
+	r.Findings = append(r.Findings, plan.Finding{Severity: rule.Severity(), Rule: rule, Unit: r.Unit, File: r.File, Sheet: sheet, Cell: cell, Task: task, Message: msg, Hint: hint})
 }
 
 // Check reads and checks one returned workbook. name is the file's name as received; sender
@@ -126,7 +126,7 @@ func (c *Context) Check(name string, data []byte, sender string) (r *Report) {
 	defer func() {
 		if v := recover(); v != nil {
 			r.Findings = nil
-			r.add(Error, RuleCorrupt, "", "", "", fmt.Sprintf("文件无法读取（%v）", v), "请在 Excel 或 WPS 中打开该文件，另存为 .xlsx 后重新发送")
+			r.add(RuleCorrupt, "", "", "", fmt.Sprintf("文件无法读取（%v）", v), "请在 Excel 或 WPS 中打开该文件，另存为 .xlsx 后重新发送")
 		}
 		for i := range r.Findings {
 			r.Findings[i].Unit = r.Unit
@@ -157,10 +157,10 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 	ext := strings.ToLower(filepath.Ext(r.File))
 	switch {
 	case len(data) == 0:
-		r.add(Error, RuleEmpty, "", "", "", "文件是空的（0 字节）", "可能是保存或发送时出错，请重新保存报送表后发送")
+		r.add(RuleEmpty, "", "", "", "文件是空的（0 字节）", "可能是保存或发送时出错，请重新保存报送表后发送")
 		return nil
 	case int64(len(data)) > c.Limits.MaxFileBytes:
-		r.add(Error, RuleTooLarge, "", "", "", fmt.Sprintf("文件过大（%.1f MB），报送表不应超过 %d MB", float64(len(data))/(1<<20), c.Limits.MaxFileBytes>>20),
+		r.add(RuleTooLarge, "", "", "", fmt.Sprintf("文件过大（%.1f MB），报送表不应超过 %d MB", float64(len(data))/(1<<20), c.Limits.MaxFileBytes>>20),
 			"请不要在报送表中粘贴图片或附件，佐证材料请另行发送")
 		return nil
 	case bytes.HasPrefix(data, oleMagic):
@@ -169,16 +169,16 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 			if ext == ".et" || ext == ".ett" {
 				kind = "WPS .et"
 			}
-			r.add(Error, RuleLegacy, "", "", "", "这是旧版 "+kind+" 格式的文件，无法读取", "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新发送")
+			r.add(RuleLegacy, "", "", "", "这是旧版 "+kind+" 格式的文件，无法读取", "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿(*.xlsx)”后重新发送")
 			return nil
 		}
 		if c.Password == "" {
-			r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，无法读取", "请取消密码后重新发送；或由办公室运行 collect 时用 --password 提供密码")
+			r.add(RuleEncrypted, "", "", "", "文件设置了打开密码，无法读取", "请取消密码后重新发送；或由办公室运行 collect 时用 --password 提供密码")
 			return nil
 		}
 		plain, err := excelize.Decrypt(data, &excelize.Options{Password: c.Password})
 		if err != nil || !bytes.HasPrefix(plain, zipMagic) {
-			r.add(Error, RuleEncrypted, "", "", "", "文件设置了打开密码，用 --password 提供的密码无法打开", "请确认密码，或请单位取消密码后重新发送")
+			r.add(RuleEncrypted, "", "", "", "文件设置了打开密码，用 --password 提供的密码无法打开", "请确认密码，或请单位取消密码后重新发送")
 			return nil
 		}
 		data = plain // the package inside, checked as any other
@@ -187,12 +187,12 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 		if ext == ".csv" {
 			hint = "CSV 文件不能保留报送表的格式，请在原报送表（.xlsx）中填写后发送"
 		}
-		r.add(Error, RuleNotXLSX, "", "", "", "这不是 Excel 工作簿（.xlsx）", hint)
+		r.add(RuleNotXLSX, "", "", "", "这不是 Excel 工作簿（.xlsx）", hint)
 		return nil
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		r.add(Error, RuleCorrupt, "", "", "", "文件已损坏或不完整（无法解压）", "可能是发送时被截断。请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
+		r.add(RuleCorrupt, "", "", "", "文件已损坏或不完整（无法解压）", "可能是发送时被截断。请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
 		return nil
 	}
 	var total uint64
@@ -204,7 +204,7 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 		}
 	}
 	bomb := func(total uint64) {
-		r.add(Error, RuleZipBomb, "", "", "", fmt.Sprintf("文件解压后过大（%d 个部件，共 %d MB），已拒绝读取", len(zr.File), total>>20),
+		r.add(RuleZipBomb, "", "", "", fmt.Sprintf("文件解压后过大（%d 个部件，共 %d MB），已拒绝读取", len(zr.File), total>>20),
 			"报送表解压后不应超过几 MB。请使用办公室下发的报送表重新填写")
 	}
 	if len(zr.File) > c.Limits.MaxEntries || total > uint64(c.Limits.MaxUnzippedBytes) {
@@ -221,12 +221,12 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 				what = "这是 PowerPoint 文件，不是 Excel 工作簿"
 			}
 		}
-		r.add(Error, RuleNotXLSX, "", "", "", what, "请发送办公室下发的 .xlsx 报送表")
+		r.add(RuleNotXLSX, "", "", "", what, "请发送办公室下发的 .xlsx 报送表")
 		return nil
 	}
 	x, err := xlsx.Open(zr, data, c.Limits.MaxUnzippedBytes)
 	if errors.Is(err, xlsx.ErrDoctype) {
-		r.add(Error, RuleCorrupt, "", "", "", "文件中含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的报送表，已拒绝读取",
+		r.add(RuleCorrupt, "", "", "", "文件中含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的报送表，已拒绝读取",
 			"请在 Excel 或 WPS 中打开办公室下发的报送表填写，保存为 .xlsx 后发送")
 		return nil
 	}
@@ -236,7 +236,7 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 		return nil
 	}
 	if err != nil {
-		r.add(Error, RuleCorrupt, "", "", "", fmt.Sprintf("文件已损坏，无法读取（%v）", err), "请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
+		r.add(RuleCorrupt, "", "", "", fmt.Sprintf("文件已损坏，无法读取（%v）", err), "请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
 		return nil
 	}
 	return x
@@ -278,17 +278,17 @@ func (c *Context) identify(r *Report, x *xlsx.File, name, sender string) {
 		}
 		switch {
 		case !known:
-			r.add(Error, RuleUnknownUnit, "", "", "", fmt.Sprintf("报送表标识的单位“%s”不在计划台账的单位表中", id.Unit),
+			r.add(RuleUnknownUnit, "", "", "", fmt.Sprintf("报送表标识的单位“%s”不在计划台账的单位表中", id.Unit),
 				"办公室：如单位改名，请在 plan.xlsx「单位」表中把旧名称填入“别名”，或重新生成模板下发")
 			r.Unit = ""
 			return
 		case c.templates[id.Unit] == nil && c.reporter[id.Unit] != "" && c.reporter[id.Unit] != id.Unit:
-			r.add(Error, RuleNotReporting, "", "", "", fmt.Sprintf("“%s”的任务现由“%s”代为报送", id.Unit, c.reporter[id.Unit]),
+			r.add(RuleNotReporting, "", "", "", fmt.Sprintf("“%s”的任务现由“%s”代为报送", id.Unit, c.reporter[id.Unit]),
 				"请使用“"+c.reporter[id.Unit]+"”的报送表填报")
 			r.Unit = ""
 			return
 		case c.templates[id.Unit] == nil:
-			r.add(Error, RuleUnknownUnit, "", "", "", fmt.Sprintf("“%s”本周期没有任务，无需报送", id.Unit), "如有疑问请联系报送办公室")
+			r.add(RuleUnknownUnit, "", "", "", fmt.Sprintf("“%s”本周期没有任务，无需报送", id.Unit), "如有疑问请联系报送办公室")
 			r.Unit = ""
 			return
 		}
@@ -298,34 +298,34 @@ func (c *Context) identify(r *Report, x *xlsx.File, name, sender string) {
 			if err == nil {
 				otherName = other.Chinese()
 			}
-			r.add(Error, RuleOtherPeriod, "", "", "", fmt.Sprintf("这是%s的报送表，不是本次（%s）的", otherName, c.Period.Chinese()),
+			r.add(RuleOtherPeriod, "", "", "", fmt.Sprintf("这是%s的报送表，不是本次（%s）的", otherName, c.Period.Chinese()),
 				"请使用办公室本次下发的报送表填报")
 		}
 		if id.Plan != "" && id.Plan != c.fingerprint {
-			r.add(Error, RuleOtherPlan, "", "", "", "这份报送表是按另一版本的行动计划生成的（任务已调整）", "请使用办公室本次下发的报送表重新填报")
+			r.add(RuleOtherPlan, "", "", "", "这份报送表是按另一版本的行动计划生成的（任务已调整）", "请使用办公室本次下发的报送表重新填报")
 		}
 		if id.Version != "" && id.Version != templates.Version {
-			r.add(Error, RuleVersion, "", "", "", fmt.Sprintf("报送表格式版本 %s 无法识别", id.Version), "请使用办公室本次下发的报送表")
+			r.add(RuleVersion, "", "", "", fmt.Sprintf("报送表格式版本 %s 无法识别", id.Version), "请使用办公室本次下发的报送表")
 		}
 	} else {
 		r.Unit = c.guessUnit(name, x)
 		if r.Unit == "" {
-			r.add(Error, RuleNoIdentity, "", "", "", "无法识别这是哪个单位的报送表：文件中没有报送表标识，文件名和“填报说明”中也没有单位名称",
+			r.add(RuleNoIdentity, "", "", "", "无法识别这是哪个单位的报送表：文件中没有报送表标识，文件名和“填报说明”中也没有单位名称",
 				"请使用办公室下发的报送表填写（不要把内容复制到新建的工作簿），或在文件名中写明单位名称")
 			return
 		}
 		r.Identified = "文件名"
-		r.add(Warning, RuleGuessed, "", "", "", fmt.Sprintf("报送表标识已丢失（可能是把内容复制到了新建的工作簿），按单位名称识别为“%s”", r.Unit),
+		r.add(RuleGuessed, "", "", "", fmt.Sprintf("报送表标识已丢失（可能是把内容复制到了新建的工作簿），按单位名称识别为“%s”", r.Unit),
 			"请以后直接在下发的报送表中填写；办公室请核对单位是否正确")
 	}
 	if sender != "" {
 		if from, ok := c.byEmail[strings.ToLower(sender)]; ok && from != r.Unit && c.reporter[from] != r.Unit {
-			r.add(Warning, RuleOtherSender, "", "", "", fmt.Sprintf("这是“%s”的报送表，却由“%s”的邮箱（%s）发来", r.Unit, from, sender),
+			r.add(RuleOtherSender, "", "", "", fmt.Sprintf("这是“%s”的报送表，却由“%s”的邮箱（%s）发来", r.Unit, from, sender),
 				"办公室请核对是否发错了文件")
 		}
 	}
 	if other := c.unitInName(name); other != "" && other != r.Unit && c.reporter[other] != r.Unit {
-		r.add(Warning, RuleOtherFileName, "", "", "", fmt.Sprintf("文件名写的是“%s”，报送表标识却是“%s”", other, r.Unit),
+		r.add(RuleOtherFileName, "", "", "", fmt.Sprintf("文件名写的是“%s”，报送表标识却是“%s”", other, r.Unit),
 			"办公室请核对是否用错了报送表")
 	}
 }
@@ -454,13 +454,13 @@ func cellName(col, row int) string {
 func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 	sheet, hdr, rows := findTaskSheet(x)
 	if sheet == "" {
-		r.add(Error, RuleSheetMissing, templates.SheetTasks, "", "", "找不到「任务进展」工作表（或表头“任务编号”）",
+		r.add(RuleSheetMissing, templates.SheetTasks, "", "", "找不到「任务进展」工作表（或表头“任务编号”）",
 			"请使用办公室下发的报送表填写，不要删除或改名工作表，不要删除表头行")
 		return
 	}
 	r.sheet = sheet
 	if sheet != templates.SheetTasks {
-		r.add(Warning, RuleSheetRenamed, sheet, "", "", fmt.Sprintf("工作表“%s”应名为“%s”", sheet, templates.SheetTasks), "请不要修改工作表名称")
+		r.add(RuleSheetRenamed, sheet, "", "", fmt.Sprintf("工作表“%s”应名为“%s”", sheet, templates.SheetTasks), "请不要修改工作表名称")
 	}
 
 	// Columns by header; a header that is gone or renamed is an error, and its column is then
@@ -484,7 +484,7 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 		if i < len(rows[hdr]) {
 			got = rows[hdr][i]
 		}
-		r.add(Error, RuleHeaderChanged, sheet, cellName(i, hdr+1), "", fmt.Sprintf("表头“%s”被修改或删除（此处现为“%s”）", h, got),
+		r.add(RuleHeaderChanged, sheet, cellName(i, hdr+1), "", fmt.Sprintf("表头“%s”被修改或删除（此处现为“%s”）", h, got),
 			"请不要修改表头；请使用办公室下发的报送表重新填写")
 		col[h] = i
 	}
@@ -511,7 +511,7 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 			firstAdded = msg
 		}
 		if added++; added <= MaxFindingsPerRule {
-			r.add(Error, RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), id, msg, hint)
+			r.add(RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), id, msg, hint)
 		}
 	}
 	for n := hdr + 1; n < len(rows); n++ {
@@ -535,7 +535,7 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 			continue
 		}
 		if prev, dup := seen[id]; dup {
-			r.add(Error, RuleRowDuplicated, sheet, cellName(col[templates.ColID], n+1), id, fmt.Sprintf("任务 %s 重复出现（另见第 %d 行）", id, prev),
+			r.add(RuleRowDuplicated, sheet, cellName(col[templates.ColID], n+1), id, fmt.Sprintf("任务 %s 重复出现（另见第 %d 行）", id, prev),
 				"每项任务只保留一行，请删除重复的行")
 			continue
 		}
@@ -561,7 +561,7 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 				continue
 			}
 			if !sameText(returned[i], locked[i]) {
-				r.add(Error, RuleLockedEdited, sheet, cellName(col[h], n+1), id, fmt.Sprintf("任务 %s 的“%s”被修改", id, h),
+				r.add(RuleLockedEdited, sheet, cellName(col[h], n+1), id, fmt.Sprintf("任务 %s 的“%s”被修改", id, h),
 					"锁定的任务信息不能修改，请恢复原文（可从下发的报送表中复制）")
 			}
 		}
@@ -589,15 +589,15 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 	}
 	if added > MaxFindingsPerRule {
 		// Counted here, as CapFindings would, without making a finding for each row.
-		r.add(Error, RuleTooMany, sheet, "", "", fmt.Sprintf("另有 %d 处同类问题未逐一列出（规则 %s，如：%s）", added-MaxFindingsPerRule, RuleRowAdded, firstAdded),
+		r.add(RuleTooMany, sheet, "", "", fmt.Sprintf("另有 %d 处同类问题未逐一列出（规则 %s，如：%s）", added-MaxFindingsPerRule, RuleRowAdded, firstAdded),
 			"请按已列出的问题逐项检查全表；如表中有大量多余的行或内容，请使用办公室下发的报送表重新填写")
 	}
 	if reordered {
-		r.add(Warning, RuleRowReordered, sheet, "", "", "任务行的顺序与下发的报送表不同", "已按任务编号逐行核对，不影响接收；今后请不要排序或移动行")
+		r.add(RuleRowReordered, sheet, "", "", "任务行的顺序与下发的报送表不同", "已按任务编号逐行核对，不影响接收；今后请不要排序或移动行")
 	}
 	for _, row := range t.Rows {
 		if _, ok := seen[row.TaskID]; !ok {
-			r.add(Error, RuleRowDeleted, sheet, "", row.TaskID, fmt.Sprintf("任务 %s 的行被删除了", row.TaskID),
+			r.add(RuleRowDeleted, sheet, "", row.TaskID, fmt.Sprintf("任务 %s 的行被删除了", row.TaskID),
 				"每项任务都须填报，请使用办公室下发的报送表恢复该行后填写")
 		}
 	}
@@ -611,21 +611,21 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 	id := e.Task
 	switch s, synonym, ok := normalizeStatus(status); {
 	case status == "":
-		r.add(Error, RuleStatusEmpty, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 未填写完成状态", id), "请从下拉列表选择完成状态")
+		r.add(RuleStatusEmpty, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 未填写完成状态", id), "请从下拉列表选择完成状态")
 	case !ok:
 		words := templates.Statuses
 		if t.Ongoing {
 			words = templates.OngoingStatuses
 		}
-		r.add(Error, RuleStatusInvalid, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 的完成状态“%s”无法识别", id, status),
+		r.add(RuleStatusInvalid, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 的完成状态“%s”无法识别", id, status),
 			"请从下拉列表选择："+strings.Join(words, "、"))
 	case s == templates.StatusOngoing && !t.Ongoing:
-		r.add(Error, RuleStatusOngoing, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 有完成时限“%s”，不能选“常态化推进”", id, t.Deadline),
+		r.add(RuleStatusOngoing, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 有完成时限“%s”，不能选“常态化推进”", id, t.Deadline),
 			"请选择：已完成、序时推进、滞后或未启动")
 	default:
 		e.Status = s
 		if synonym {
-			r.add(Warning, RuleStatusSynonym, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 的完成状态“%s”已按“%s”理解", id, status, s),
+			r.add(RuleStatusSynonym, sheet, at(templates.ColStatus), id, fmt.Sprintf("任务 %s 的完成状态“%s”已按“%s”理解", id, status, s),
 				"今后请从下拉列表选择")
 		}
 	}
@@ -633,38 +633,38 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 		n, normalized, ok := parsePercent(percent)
 		switch {
 		case !ok:
-			r.add(Error, RulePercentInvalid, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”不是 0–100 的整数", id, percent),
+			r.add(RulePercentInvalid, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”不是 0–100 的整数", id, percent),
 				"请填写 0 到 100 的整数，例如 80")
 		default:
 			e.Percent, e.HasPercent = n, true
 			if normalized {
-				r.add(Warning, RulePercentRead, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”已按 %d 理解", id, percent, n),
+				r.add(RulePercentRead, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 的完成进度“%s”已按 %d 理解", id, percent, n),
 					"今后请直接填写整数，例如 80")
 			}
 		}
 	}
 	if e.Status == templates.StatusDone {
 		if !e.HasPercent || e.Percent != 100 {
-			r.add(Error, RuleDoneNot100, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 状态为“已完成”，完成进度应为 100", id),
+			r.add(RuleDoneNot100, sheet, at(templates.ColPercent), id, fmt.Sprintf("任务 %s 状态为“已完成”，完成进度应为 100", id),
 				"已完成的任务请把完成进度填为 100；如尚未全部完成，请改选“序时推进”")
 		}
 	}
 	switch {
 	case e.Progress == "" && e.Status == templates.StatusDone:
-		r.add(Error, RuleDoneNoText, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 状态为“已完成”，但未填写本期工作进展", id),
+		r.add(RuleDoneNoText, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 状态为“已完成”，但未填写本期工作进展", id),
 			"请在“本期工作进展”中写明完成情况")
 	case e.Progress == "":
-		r.add(Error, RuleNoProgress, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 未填写本期工作进展", id),
+		r.add(RuleNoProgress, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 未填写本期工作进展", id),
 			"请简要写明本期做了哪些工作、取得什么进展")
 	case mayBePlaceholder(e.Progress) && isPlaceholder(e.Progress):
-		r.add(Warning, RulePlaceholder, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展只写了“%s”", id, e.Progress),
+		r.add(RulePlaceholder, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展只写了“%s”", id, e.Progress),
 			"请写明本期开展的具体工作")
 	case t.PrevProgress != "" && sameText(e.Progress, t.PrevProgress):
-		r.add(Warning, RuleUnchanged, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展与上期完全相同", id),
+		r.add(RuleUnchanged, sheet, at(templates.ColProgress), id, fmt.Sprintf("任务 %s 的本期工作进展与上期完全相同", id),
 			"请写明本期的新进展")
 	}
 	if (e.Status == templates.StatusBehind || e.Status == templates.StatusNotBegun) && e.Problems == "" {
-		r.add(Error, RuleNeedsProblems, sheet, at(templates.ColProblems), id, fmt.Sprintf("任务 %s 状态为“%s”，须填写存在问题", id, e.Status),
+		r.add(RuleNeedsProblems, sheet, at(templates.ColProblems), id, fmt.Sprintf("任务 %s 状态为“%s”，须填写存在问题", id, e.Status),
 			"请在“存在问题”中说明原因")
 	}
 	if t.Overdue && e.Status != "" && e.Status != templates.StatusDone && (e.Problems == "" || e.NextSteps == "") {
@@ -675,7 +675,7 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 		case e.NextSteps != "":
 			missing = "存在问题"
 		}
-		r.add(Error, RuleOverdue, sheet, cell, id, fmt.Sprintf("任务 %s 已到完成时限“%s”仍未完成，须填写%s", id, t.Deadline, missing),
+		r.add(RuleOverdue, sheet, cell, id, fmt.Sprintf("任务 %s 已到完成时限“%s”仍未完成，须填写%s", id, t.Deadline, missing),
 			"请说明未按期完成的原因和下一步安排")
 	}
 }
@@ -704,7 +704,7 @@ func (c *Context) readFiller(r *Report, x *xlsx.File) {
 				}
 				r.Filler[l] = value
 				if value == "" && (l == "填报人" || l == "联系电话") {
-					r.add(Warning, RuleFillerMissing, templates.SheetFiller, cellName(1, i+1), "", fmt.Sprintf("未填写%s", l),
+					r.add(RuleFillerMissing, templates.SheetFiller, cellName(1, i+1), "", fmt.Sprintf("未填写%s", l),
 						"请在「填报信息」中填写，便于办公室联系核实")
 				}
 			}

@@ -96,8 +96,9 @@ func fillCorrectly(t testing.TB, f *excelize.File, tpl *templates.Template) {
 }
 
 type want struct {
-	rule, sheet, cell string
-	sev               Severity
+	rule        plan.Rule
+	sheet, cell string
+	sev         plan.Severity
 }
 
 func got(r *Report) []want {
@@ -142,45 +143,45 @@ func TestRules(t *testing.T) {
 		want []want
 	}{
 		{"correct", nil, nil},
-		{"status empty", set(map[string]any{c("G", dated): ""}), []want{{RuleStatusEmpty, templates.SheetTasks, c("G", dated), Error}}},
-		{"status not a status", set(map[string]any{c("G", dated): "差不多了"}), []want{{RuleStatusInvalid, templates.SheetTasks, c("G", dated), Error}}},
-		{"status synonym", set(map[string]any{c("G", dated): "进行中"}), []want{{RuleStatusSynonym, templates.SheetTasks, c("G", dated), Warning}}},
-		{"status synonym 完成", set(map[string]any{c("G", dated): "完成", c("H", dated): 100}), []want{{RuleStatusSynonym, templates.SheetTasks, c("G", dated), Warning}}},
-		{"ongoing status on a dated task", set(map[string]any{c("G", dated): templates.StatusOngoing}), []want{{RuleStatusOngoing, templates.SheetTasks, c("G", dated), Error}}},
+		{"status empty", set(map[string]any{c("G", dated): ""}), []want{{RuleStatusEmpty, templates.SheetTasks, c("G", dated), plan.Error}}},
+		{"status not a status", set(map[string]any{c("G", dated): "差不多了"}), []want{{RuleStatusInvalid, templates.SheetTasks, c("G", dated), plan.Error}}},
+		{"status synonym", set(map[string]any{c("G", dated): "进行中"}), []want{{RuleStatusSynonym, templates.SheetTasks, c("G", dated), plan.Warning}}},
+		{"status synonym 完成", set(map[string]any{c("G", dated): "完成", c("H", dated): 100}), []want{{RuleStatusSynonym, templates.SheetTasks, c("G", dated), plan.Warning}}},
+		{"ongoing status on a dated task", set(map[string]any{c("G", dated): templates.StatusOngoing}), []want{{RuleStatusOngoing, templates.SheetTasks, c("G", dated), plan.Error}}},
 		{"ongoing status on an ongoing task", set(map[string]any{c("G", ongoing): templates.StatusOngoing}), nil},
-		{"percent 80%", set(map[string]any{c("H", dated): "80%"}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), Warning}}},
-		{"percent full width", set(map[string]any{c("H", dated): "８０％"}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), Warning}}},
-		{"percent fraction", set(map[string]any{c("H", dated): 0.8}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), Warning}}},
+		{"percent 80%", set(map[string]any{c("H", dated): "80%"}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), plan.Warning}}},
+		{"percent full width", set(map[string]any{c("H", dated): "８０％"}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), plan.Warning}}},
+		{"percent fraction", set(map[string]any{c("H", dated): 0.8}), []want{{RulePercentRead, templates.SheetTasks, c("H", dated), plan.Warning}}},
 		{"percent as text", set(map[string]any{c("H", dated): "80"}), nil},
-		{"percent over 100", set(map[string]any{c("H", dated): 120}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), Error}}},
-		{"percent not whole", set(map[string]any{c("H", dated): 85.5}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), Error}}},
-		{"percent words", set(map[string]any{c("H", dated): "大部分"}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), Error}}},
-		{"done below 100", set(map[string]any{c("G", dated): templates.StatusDone, c("H", dated): 90}), []want{{RuleDoneNot100, templates.SheetTasks, c("H", dated), Error}}},
-		{"done without text", set(map[string]any{c("G", dated): templates.StatusDone, c("H", dated): 100, c("I", dated): ""}), []want{{RuleDoneNoText, templates.SheetTasks, c("I", dated), Error}}},
-		{"behind without problems", set(map[string]any{c("G", dated): templates.StatusBehind}), []want{{RuleNeedsProblems, templates.SheetTasks, c("J", dated), Error}}},
-		{"not begun without problems", set(map[string]any{c("G", dated): templates.StatusNotBegun, c("H", dated): 0}), []want{{RuleNeedsProblems, templates.SheetTasks, c("J", dated), Error}}},
-		{"overdue without next steps", set(map[string]any{c("K", overdue): ""}), []want{{RuleOverdue, templates.SheetTasks, c("K", overdue), Error}}},
+		{"percent over 100", set(map[string]any{c("H", dated): 120}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), plan.Error}}},
+		{"percent not whole", set(map[string]any{c("H", dated): 85.5}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), plan.Error}}},
+		{"percent words", set(map[string]any{c("H", dated): "大部分"}), []want{{RulePercentInvalid, templates.SheetTasks, c("H", dated), plan.Error}}},
+		{"done below 100", set(map[string]any{c("G", dated): templates.StatusDone, c("H", dated): 90}), []want{{RuleDoneNot100, templates.SheetTasks, c("H", dated), plan.Error}}},
+		{"done without text", set(map[string]any{c("G", dated): templates.StatusDone, c("H", dated): 100, c("I", dated): ""}), []want{{RuleDoneNoText, templates.SheetTasks, c("I", dated), plan.Error}}},
+		{"behind without problems", set(map[string]any{c("G", dated): templates.StatusBehind}), []want{{RuleNeedsProblems, templates.SheetTasks, c("J", dated), plan.Error}}},
+		{"not begun without problems", set(map[string]any{c("G", dated): templates.StatusNotBegun, c("H", dated): 0}), []want{{RuleNeedsProblems, templates.SheetTasks, c("J", dated), plan.Error}}},
+		{"overdue without next steps", set(map[string]any{c("K", overdue): ""}), []want{{RuleOverdue, templates.SheetTasks, c("K", overdue), plan.Error}}},
 		{"overdue on track without problems", set(map[string]any{c("G", overdue): templates.StatusOnTrack, c("J", overdue): "", c("K", overdue): ""}),
-			[]want{{RuleOverdue, templates.SheetTasks, c("J", overdue), Error}}},
+			[]want{{RuleOverdue, templates.SheetTasks, c("J", overdue), plan.Error}}},
 		{"overdue done", set(map[string]any{c("G", overdue): templates.StatusDone, c("H", overdue): 100, c("J", overdue): "", c("K", overdue): ""}), nil},
-		{"progress empty", set(map[string]any{c("I", dated): ""}), []want{{RuleNoProgress, templates.SheetTasks, c("I", dated), Error}}},
-		{"progress placeholder", set(map[string]any{c("I", dated): "同上"}), []want{{RulePlaceholder, templates.SheetTasks, c("I", dated), Warning}}},
-		{"locked text edited", set(map[string]any{c("C", dated): "改过的任务内容"}), []want{{RuleLockedEdited, templates.SheetTasks, c("C", dated), Error}}},
+		{"progress empty", set(map[string]any{c("I", dated): ""}), []want{{RuleNoProgress, templates.SheetTasks, c("I", dated), plan.Error}}},
+		{"progress placeholder", set(map[string]any{c("I", dated): "同上"}), []want{{RulePlaceholder, templates.SheetTasks, c("I", dated), plan.Warning}}},
+		{"locked text edited", set(map[string]any{c("C", dated): "改过的任务内容"}), []want{{RuleLockedEdited, templates.SheetTasks, c("C", dated), plan.Error}}},
 		{"locked spaces only", set(map[string]any{c("E", 2): " 区委编办、区政务服务局、区司法局 "}), nil},
-		{"filler missing", func(f *excelize.File) { f.SetCellValue(templates.SheetFiller, "B1", "") }, []want{{RuleFillerMissing, templates.SheetFiller, "B1", Warning}}},
-		{"row added", set(map[string]any{c("A", 75): "99.9", c("I", 75): "多写了一行"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 75), Error}}},
-		{"row without id", set(map[string]any{c("I", 76): "补充说明"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 76), Error}}},
-		{"row deleted", func(f *excelize.File) { f.RemoveRow(templates.SheetTasks, 3) }, []want{{RuleRowDeleted, templates.SheetTasks, "", Error}}},
-		{"row duplicated", func(f *excelize.File) { f.DuplicateRow(templates.SheetTasks, 3) }, []want{{RuleRowDuplicated, templates.SheetTasks, "A4", Error}}},
+		{"filler missing", func(f *excelize.File) { f.SetCellValue(templates.SheetFiller, "B1", "") }, []want{{RuleFillerMissing, templates.SheetFiller, "B1", plan.Warning}}},
+		{"row added", set(map[string]any{c("A", 75): "99.9", c("I", 75): "多写了一行"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 75), plan.Error}}},
+		{"row without id", set(map[string]any{c("I", 76): "补充说明"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 76), plan.Error}}},
+		{"row deleted", func(f *excelize.File) { f.RemoveRow(templates.SheetTasks, 3) }, []want{{RuleRowDeleted, templates.SheetTasks, "", plan.Error}}},
+		{"row duplicated", func(f *excelize.File) { f.DuplicateRow(templates.SheetTasks, 3) }, []want{{RuleRowDuplicated, templates.SheetTasks, "A4", plan.Error}}},
 		{"rows reordered", func(f *excelize.File) {
 			a, _ := f.GetRows(templates.SheetTasks)
 			r2, r3 := a[1], a[2]
 			f.SetSheetRow(templates.SheetTasks, "A2", toAny(r3))
 			f.SetSheetRow(templates.SheetTasks, "A3", toAny(r2))
-		}, []want{{RuleRowReordered, templates.SheetTasks, "", Warning}}},
-		{"sheet renamed", func(f *excelize.File) { f.SetSheetName(templates.SheetTasks, "Sheet1") }, []want{{RuleSheetRenamed, "Sheet1", "", Warning}}},
-		{"sheet deleted", func(f *excelize.File) { f.DeleteSheet(templates.SheetTasks) }, []want{{RuleSheetMissing, templates.SheetTasks, "", Error}}},
-		{"header changed", set(map[string]any{"I1": "工作进展"}), []want{{RuleHeaderChanged, templates.SheetTasks, "I1", Error}}},
+		}, []want{{RuleRowReordered, templates.SheetTasks, "", plan.Warning}}},
+		{"sheet renamed", func(f *excelize.File) { f.SetSheetName(templates.SheetTasks, "Sheet1") }, []want{{RuleSheetRenamed, "Sheet1", "", plan.Warning}}},
+		{"sheet deleted", func(f *excelize.File) { f.DeleteSheet(templates.SheetTasks) }, []want{{RuleSheetMissing, templates.SheetTasks, "", plan.Error}}},
+		{"header changed", set(map[string]any{"I1": "工作进展"}), []want{{RuleHeaderChanged, templates.SheetTasks, "I1", plan.Error}}},
 		{"formula without a cached value", func(f *excelize.File) {
 			f.SetCellValue(templates.SheetTasks, c("H", dated), "")
 			f.SetCellFormula(templates.SheetTasks, c("H", dated), "40+20")
@@ -195,8 +196,8 @@ func TestRules(t *testing.T) {
 			if fmt.Sprint(got(r)) != fmt.Sprint(tc.want) {
 				t.Errorf("findings:\n%s\nwant %v", strings.Join(findingLines(r), "\n"), tc.want)
 			}
-			if r.Accepted() != (Errors(r.Findings) == 0) || (tc.want == nil && !r.Accepted()) {
-				t.Errorf("accepted %v with %d errors", r.Accepted(), Errors(r.Findings))
+			if r.Accepted() != (plan.CountErrors(r.Findings) == 0) || (tc.want == nil && !r.Accepted()) {
+				t.Errorf("accepted %v with %d errors", r.Accepted(), plan.CountErrors(r.Findings))
 			}
 			for _, f := range r.Findings {
 				if f.Message == "" || f.Hint == "" || f.File == "" || f.Unit != "宝山镇" {
@@ -257,25 +258,25 @@ func TestFileRules(t *testing.T) {
 		data       []byte
 		sender     string
 		unit       string
-		want       []string
+		want       []plan.Rule
 	}{
-		{"empty", "a.xlsx", nil, "", "", []string{RuleEmpty}},
-		{"legacy xls", "a.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...), "", "", []string{RuleLegacy}},
-		{"csv", "宝山镇.csv", []byte("任务编号,完成状态\n1.1,已完成\n"), "", "宝山镇", []string{RuleNotXLSX}},
-		{"docx", "a.docx", docx, "", "", []string{RuleNotXLSX}},
-		{"truncated", "2023Q4_宝山镇_任务进展报送表.xlsx", good[:len(good)/2], "", "宝山镇", []string{RuleCorrupt}},
-		{"too large", "big.xlsx", bytes.Repeat([]byte("x"), 21<<20), "", "", []string{RuleTooLarge}},
+		{"empty", "a.xlsx", nil, "", "", []plan.Rule{RuleEmpty}},
+		{"legacy xls", "a.xls", append(append([]byte{}, oleMagic...), make([]byte, 600)...), "", "", []plan.Rule{RuleLegacy}},
+		{"csv", "宝山镇.csv", []byte("任务编号,完成状态\n1.1,已完成\n"), "", "宝山镇", []plan.Rule{RuleNotXLSX}},
+		{"docx", "a.docx", docx, "", "", []plan.Rule{RuleNotXLSX}},
+		{"truncated", "2023Q4_宝山镇_任务进展报送表.xlsx", good[:len(good)/2], "", "宝山镇", []plan.Rule{RuleCorrupt}},
+		{"too large", "big.xlsx", bytes.Repeat([]byte("x"), 21<<20), "", "", []plan.Rule{RuleTooLarge}},
 		{"zip bomb", "bomb.xlsx", bomb, "", "", nil}, // below the limit: it is then simply not a workbook excelize reads
 		{"other period", "a.xlsx", otherPeriod, "", "宝山镇", nil},
-		{"identity gone, name in file name", "宝山镇进展.xlsx", noIdentity, "", "宝山镇", []string{RuleGuessed}},
-		{"identity gone, unit on the instructions sheet", "进展.xlsx", noIdentity, "", "宝山镇", []string{RuleGuessed}},
-		{"identity gone, no name", "进展.xlsx", noIdentityNoGuide, "", "", []string{RuleNoIdentity}},
-		{"sent by another unit", "2023Q4_宝山镇_任务进展报送表.xlsx", good, "unit0@example.gov.cn", "宝山镇", []string{RuleOtherSender}},
-		{"file name names another unit", "2023Q4_雁栖镇_任务进展报送表.xlsx", good, "", "宝山镇", []string{RuleOtherFileName}},
+		{"identity gone, name in file name", "宝山镇进展.xlsx", noIdentity, "", "宝山镇", []plan.Rule{RuleGuessed}},
+		{"identity gone, unit on the instructions sheet", "进展.xlsx", noIdentity, "", "宝山镇", []plan.Rule{RuleGuessed}},
+		{"identity gone, no name", "进展.xlsx", noIdentityNoGuide, "", "", []plan.Rule{RuleNoIdentity}},
+		{"sent by another unit", "2023Q4_宝山镇_任务进展报送表.xlsx", good, "unit0@example.gov.cn", "宝山镇", []plan.Rule{RuleOtherSender}},
+		{"file name names another unit", "2023Q4_雁栖镇_任务进展报送表.xlsx", good, "", "宝山镇", []plan.Rule{RuleOtherFileName}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := fx.ctx.Check(tc.file, tc.data, tc.sender)
-			var rules []string
+			var rules []plan.Rule
 			for _, f := range r.Findings {
 				if f.Rule != RuleFillerMissing {
 					rules = append(rules, f.Rule)
@@ -302,7 +303,7 @@ func TestFileRules(t *testing.T) {
 	}
 }
 
-func hasRule(r *Report, rule string) bool {
+func hasRule(r *Report, rule plan.Rule) bool {
 	for _, f := range r.Findings {
 		if f.Rule == rule {
 			return true
@@ -361,7 +362,7 @@ func TestIdentityRules(t *testing.T) {
 		name string
 		ctx  *Context
 		data []byte
-		want string
+		want plan.Rule
 	}{
 		{"plan changed since the template was issued", ctxWith(func(p *plan.Plan) { p.Tasks[0].Text += "（已调整）" }), good, RuleOtherPlan},
 		{"unit renamed in the registry", ctxWith(func(p *plan.Plan) {

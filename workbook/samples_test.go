@@ -18,6 +18,7 @@ import (
 
 	"planreport/internal/clienttest"
 	"planreport/internal/xlsx/xlsxtest"
+	"planreport/plan"
 	"planreport/templates"
 )
 
@@ -70,10 +71,10 @@ func sampleRows(tpl *templates.Template) (dated, dated2, overdue int) {
 var samples = []struct {
 	file string
 	unit string
-	want []string // rules, in order
+	want []plan.Rule // rules, in order
 }{
-	{"libreoffice-filled.xlsx", "宝山镇", []string{RulePercentRead}},
-	{"libreoffice-structure.xlsx", "宝山镇", []string{RuleSheetRenamed, RuleRowDeleted, RuleFillerMissing, RuleFillerMissing}},
+	{"libreoffice-filled.xlsx", "宝山镇", []plan.Rule{RulePercentRead}},
+	{"libreoffice-structure.xlsx", "宝山镇", []plan.Rule{RuleSheetRenamed, RuleRowDeleted, RuleFillerMissing, RuleFillerMissing}},
 	{"openpyxl-formula.xlsx", "宝山镇", nil},
 }
 
@@ -89,7 +90,7 @@ func TestSamples(t *testing.T) {
 		}
 		compareWithExcelize(t, s.file, data)
 		r := fx.ctx.Check(s.file, data, "")
-		var rules []string
+		var rules []plan.Rule
 		for _, f := range r.Findings {
 			rules = append(rules, f.Rule)
 		}

@@ -323,8 +323,8 @@ func (b *batch) start(it inbox.Item) {
 		}
 		var r *workbook.Report
 		if it.Problem != "" {
-			r = &workbook.Report{File: it.Name, SHA256: sum, Findings: []workbook.Finding{{
-				Severity: workbook.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
+			r = &workbook.Report{File: it.Name, SHA256: sum, Findings: []plan.Finding{{
+				Severity: plan.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
 				Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
 		} else {
 			r = check.Check(it.Name, it.Data, it.Sender)
@@ -390,14 +390,14 @@ type collectJSON struct {
 }
 
 type collectFileJSON struct {
-	Path     string             `json:"path"`
-	SHA256   string             `json:"sha256"`
-	Unit     string             `json:"unit"`
-	Accepted bool               `json:"accepted"`
-	New      bool               `json:"new"`
-	Archive  string             `json:"archive"`
-	Received string             `json:"received"`
-	Findings []workbook.Finding `json:"findings"`
+	Path     string         `json:"path"`
+	SHA256   string         `json:"sha256"`
+	Unit     string         `json:"unit"`
+	Accepted bool           `json:"accepted"`
+	New      bool           `json:"new"`
+	Archive  string         `json:"archive"`
+	Received string         `json:"received"`
+	Findings []plan.Finding `json:"findings"`
 }
 
 func (res *collected) summary(w workspace, p *plan.Plan, period plan.Period) collectJSON {
@@ -439,7 +439,7 @@ func (res *collected) print(out io.Writer, w workspace, p *plan.Plan, period pla
 	}
 	fmt.Fprintln(out, "。")
 	for _, s := range res.added {
-		errs := workbook.Errors(s.Findings)
+		errs := plan.CountErrors(s.Findings)
 		unit := s.Unit
 		if unit == "" {
 			unit = "（未识别单位）"
@@ -452,7 +452,7 @@ func (res *collected) print(out io.Writer, w workspace, p *plan.Plan, period pla
 		default:
 			fmt.Fprintf(out, "  退回  %s  %s：%d 个错误", unit, s.Name, errs)
 			for _, f := range s.Findings {
-				if f.Severity == workbook.Error {
+				if f.Severity == plan.Error {
 					where := "" // the line names the file already
 					if f.Sheet != "" {
 						where = "「" + f.Sheet + "」" + f.Cell + "："
@@ -589,7 +589,7 @@ func writeReplyDraft(w workspace, p *plan.Plan, period plan.Period, s workbook.S
 	if err != nil {
 		return false, err
 	}
-	errs := workbook.Errors(s.Findings)
+	errs := plan.CountErrors(s.Findings)
 	greeting := s.Unit
 	if unit.Contact != "" {
 		greeting += " " + unit.Contact + "同志"

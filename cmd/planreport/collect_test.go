@@ -188,7 +188,7 @@ func TestCollectLibreOffice(t *testing.T) {
 			t.Errorf("not archived: %v", err)
 		}
 	}
-	wantFindings := map[string]string{"I2": workbook.RuleDoneNoText, "G3": workbook.RuleStatusInvalid}
+	wantFindings := map[string]plan.Rule{"I2": workbook.RuleDoneNoText, "G3": workbook.RuleStatusInvalid}
 	for _, f := range rejected.Findings {
 		if wantFindings[f.Cell] == f.Rule {
 			delete(wantFindings, f.Cell)

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planreport/internal/hostile"
+	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
 )
@@ -155,7 +156,7 @@ func TestCollectHostile(t *testing.T) {
 	}
 
 	// What was found, in Chinese, naming the file.
-	finding := func(name, rule string) *workbook.Finding {
+	finding := func(name string, rule plan.Rule) *plan.Finding {
 		for _, s := range rec.Submissions {
 			if s.Name != name {
 				continue
@@ -297,7 +298,7 @@ func TestCollectManyFindings(t *testing.T) {
 	fs := rec.Submissions[0].Findings
 	notes := 0
 	for _, f := range fs {
-		if f.Rule == workbook.RuleTooMany && f.Severity == workbook.Error && strings.Contains(f.Message, "另有 99950 处同类问题") {
+		if f.Rule == workbook.RuleTooMany && f.Severity == plan.Error && strings.Contains(f.Message, "另有 99950 处同类问题") {
 			notes++
 		}
 	}

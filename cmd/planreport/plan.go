@@ -225,7 +225,7 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 	}
 	findings := p.Check()
 	if saved, err := plan.ReadLedgerAssignments(path); err == nil && !sameAssignments(saved, p.Assignments()) {
-		findings = append(findings, plan.Finding{Severity: plan.SeverityWarning, Rule: plan.RuleAssignmentsStale,
+		findings = append(findings, plan.Finding{Severity: plan.Warning, Rule: plan.RuleAssignmentsStale,
 			Sheet: plan.SheetAssignments, Cell: "A1", Message: "「分工」表与当前的任务、单位表、分组表不一致",
 			Hint: "运行 planreport plan refresh " + path + " 重新生成「分工」表"})
 	}
@@ -247,9 +247,9 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 		for _, f := range findings {
 			label := "提醒"
 			switch f.Severity {
-			case plan.SeverityError:
+			case plan.Error:
 				label = "错误"
-			case plan.SeverityNotice:
+			case plan.Info:
 				label = "提示"
 			}
 			fmt.Fprintf(stdout, "%s  %s「%s」表 %s：%s\n      处理方法：%s\n", label, path, f.Sheet, f.Cell, f.Message, f.Hint)
@@ -329,9 +329,9 @@ func sameAssignments(a []plan.Assignment, b []plan.Assignment) bool {
 func countFindings(fs []plan.Finding) (errs, warns int) {
 	for _, f := range fs {
 		switch f.Severity {
-		case plan.SeverityError:
+		case plan.Error:
 			errs++
-		case plan.SeverityWarning:
+		case plan.Warning:
 			warns++
 		}
 	}
@@ -340,7 +340,7 @@ func countFindings(fs []plan.Finding) (errs, warns int) {
 
 func countNotices(fs []plan.Finding) (n int) {
 	for _, f := range fs {
-		if f.Severity == plan.SeverityNotice {
+		if f.Severity == plan.Info {
 			n++
 		}
 	}

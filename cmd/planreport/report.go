@@ -12,6 +12,8 @@ import (
 
 	"planreport/plan"
 	"planreport/report"
+	rpdf "planreport/report/pdf"
+	"planreport/report/summary"
 	"planreport/workbook"
 )
 
@@ -76,7 +78,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	pdf := filepath.Join(out, period.String()+"_落实情况报告.pdf")
 	xlsx := filepath.Join(out, period.String()+"_汇总表.xlsx")
 	crashPoint("consolidated")
-	if err := r.WritePDF(pdf); err != nil {
+	if err := rpdf.Write(r, pdf); err != nil {
 		return err
 	}
 	crashPoint("pdf")
@@ -85,9 +87,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, c := range r.Unprintable {
 			cs = append(cs, fmt.Sprintf("“%c”（U+%04X）", c, c))
 		}
-		fmt.Fprintf(stderr, "注意：报告中有 %d 个字符内置字体中没有：%s，PDF 中印为“%c”；汇总表中为原文。\n", len(cs), strings.Join(cs, "、"), report.Missing)
+		fmt.Fprintf(stderr, "注意：报告中有 %d 个字符内置字体中没有：%s，PDF 中印为“%c”；汇总表中为原文。\n", len(cs), strings.Join(cs, "、"), rpdf.Missing)
 	}
-	if err := r.WriteWorkbook(xlsx); err != nil {
+	if err := summary.Write(r, xlsx); err != nil {
 		return err
 	}
 	if *asJSON {
@@ -102,7 +104,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func countAccepted(r *report.Report) int {
 	n := 0
 	for _, u := range r.Units {
-		if u.Submission == "on_time" || u.Submission == "late" {
+		if u.State == workbook.OnTime || u.State == workbook.Late {
 			n++
 		}
 	}

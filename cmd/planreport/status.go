@@ -121,16 +121,11 @@ func statuses(p *plan.Plan, period plan.Period, coll *workbook.Collection, due s
 	for _, name := range reportingUnits(p, workbook.NewContext(p, period, nil)) {
 		u := byName[name]
 		st := unitStatus{Name: name, Status: "missing", Contact: u.Contact, Phone: u.Phone, Email: u.Email}
-		if s, ok := latest[name]; ok {
+		s, ok := latest[name]
+		st.Status = string(workbook.StateOf(s, ok, due))
+		if ok {
 			st.File, st.Received = s.Name, s.Received.Local().Format("2006-01-02 15:04")
-			switch {
-			case !s.Accepted:
-				st.Status, st.Errors = "rejected", workbook.Errors(s.Findings)
-			case workbook.OnTime(s, due):
-				st.Status = "on_time"
-			default:
-				st.Status = "late"
-			}
+			st.Errors = plan.CountErrors(s.Findings)
 		}
 		out = append(out, st)
 	}

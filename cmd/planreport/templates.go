@@ -55,7 +55,7 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if findings := p.Check(); plan.Errors(findings) {
+	if findings := p.Check(); plan.CountErrors(findings) > 0 {
 		errs, _ := countFindings(findings)
 		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", errs, w.ledger())
 	}

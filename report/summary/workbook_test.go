@@ -1,4 +1,4 @@
-package report
+package summary
 
 import (
 	"archive/zip"
@@ -15,181 +15,23 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"planreport/internal/clienttest"
-	"planreport/plan"
-	"planreport/templates"
+	"planreport/report"
+	"planreport/report/reporttest"
 	"planreport/workbook"
 )
 
-// wbPlanText is a tiny plan: two parts, two sections, tasks with a past, a current, a coming
-// and no deadline, one with two leads.
-const wbPlanText = `测试区法治政府建设行动计划
-一、主要任务
-（一）完善制度体系
-1.完善行政决策制度。（牵头单位：区司法局；责任单位：区财政局、宝山镇；完成时限：2023年）
-2.规范执法程序。（牵头单位：区司法局、区财政局；完成时限：长期坚持）
-（二）规范执法行为
-3.推进执法公示。（牵头单位：宝山镇；责任单位：区司法局；完成时限：2024年3月底前）
-4.加强执法监督。（牵头单位：区档案馆；完成时限：2022年）
-二、保障措施
-5.加强组织领导。（牵头单位：区司法局；完成时限：2023年）
-`
-
-// The text a unit types to try to make the office's workbook run something.
-const (
-	wbInjection = `=HYPERLINK("http://evil","点我")`
-	wbPlus      = "+1"
-	wbMinus     = "-1"
-	wbAt        = "@x"
-)
-
-// wbRow is how a unit fills one task row: status, percent, progress, problems, next steps,
-// evidence.
-type wbRow struct {
-	status   string
-	percent  int
-	progress string
-	problems string
-	next     string
-	evidence string
-}
-
-// wbSend is one workbook a unit sends.
-type wbSend struct {
-	unit     string // "" sends a workbook that is not a template at all
-	received time.Time
-	rows     map[string]wbRow // by task id
-}
-
-// wbCollect issues period's templates, fills them as sends says, checks them as collect
-// would and adds them to a new collection.
-func wbCollect(t *testing.T, p *plan.Plan, period plan.Period, due string, sends []wbSend) Input {
-	t.Helper()
-	dir := t.TempDir()
-	res, err := templates.Issue(filepath.Join(dir, "模板"), templates.Build(p, period, nil), templates.Options{Period: period, Due: due,
-		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	issued := map[string]string{}
-	for _, it := range res.Templates {
-		issued[it.Unit] = it.Path
-	}
-	ctx := workbook.NewContext(p, period, nil)
-	coll, err := workbook.OpenCollection(dir, period)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range sends {
-		var data []byte
-		name := "不明文件.xlsx"
-		if s.unit == "" {
-			f := excelize.NewFile()
-			f.SetCellValue("Sheet1", "A1", "随便写的")
-			b, err := f.WriteToBuffer()
-			if err != nil {
-				t.Fatal(err)
-			}
-			data = b.Bytes()
-		} else {
-			name = templates.FileName(period, s.unit)
-			data = wbFill(t, issued[s.unit], ctx.Template(s.unit), s.rows)
-		}
-		rep := ctx.Check(name, data, "")
-		if _, err := coll.Add(workbook.Submission{Name: name, Source: name, Received: s.received, Unit: rep.Unit,
-			Identified: rep.Identified, Accepted: rep.Accepted(), Findings: rep.Findings}, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return Input{Period: period, Due: due, Collection: coll}
-}
-
-// wbFill fills a unit's template as rows says, with excelize, as a unit's Excel would.
-func wbFill(t *testing.T, path string, tpl *templates.Template, rows map[string]wbRow) []byte {
-	t.Helper()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for i, r := range tpl.Rows {
-		v, ok := rows[r.TaskID]
-		if !ok {
-			t.Fatalf("%s: no row for task %s", tpl.Unit.Name, r.TaskID)
-		}
-		row := i + 2
-		// In a fixed order, so that the same fill gives the same bytes (and SHA-256).
-		cells := []any{v.status, v.percent, v.progress, v.problems, v.next, v.evidence}
-		if err := f.SetSheetRow(templates.SheetTasks, fmt.Sprintf("G%d", row), &cells); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, v := range []string{"张伟", "010-69600001", "李强", "2024-01-05"} {
-		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
-	}
-	b, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// wbReport consolidates two quarters of the tiny plan. In 2023Q4 区司法局 reports on time
-// (its progress on task 1 is a formula-looking text), 区财政局 late, 宝山镇's only workbook is
-// rejected, 区档案馆 sends nothing, and someone sends a workbook that is not a template.
-func wbReport(t *testing.T) *Report {
-	t.Helper()
-	p, err := plan.ParseText(wbPlanText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range p.Units {
-		p.Units[i].Contact = fmt.Sprintf("联系人%d", i+1)
-		p.Units[i].Phone = fmt.Sprintf("010-6960000%d", i+1)
-		p.Units[i].Email = fmt.Sprintf("unit%d@example.gov.cn", i+1)
-	}
-	at := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.Local) }
-	onTrack := func(text string) wbRow { return wbRow{status: templates.StatusOnTrack, percent: 50, progress: text} }
-	q3 := plan.Period{Kind: plan.Quarterly, Year: 2023, N: 3}
-	q4 := plan.Period{Kind: plan.Quarterly, Year: 2023, N: 4}
-	in3 := wbCollect(t, p, q3, "2023-10-08", []wbSend{
-		{unit: "区司法局", received: at(2023, 10, 7, 9), rows: map[string]wbRow{
-			"1": onTrack("起草决策程序规定。"), "2": onTrack("梳理执法事项。"), "3": onTrack("配合公示。"), "5": onTrack("召开专题会。")}},
-		{unit: "区财政局", received: at(2023, 10, 8, 9), rows: map[string]wbRow{
-			"1": onTrack("安排经费。"), "2": {status: templates.StatusDone, percent: 100, progress: "已完成执法程序清单。"}}},
-	})
-	in4 := wbCollect(t, p, q4, "2024-01-08", []wbSend{
-		{unit: "", received: at(2024, 1, 4, 8)},
-		{unit: "区司法局", received: at(2024, 1, 5, 10), rows: map[string]wbRow{
-			"1": {status: templates.StatusBehind, percent: 70, progress: wbInjection, problems: wbPlus, next: wbMinus, evidence: wbAt},
-			"2": {status: templates.StatusOngoing, percent: 50, progress: "持续规范执法程序。"},
-			"3": {status: templates.StatusOnTrack, percent: 40, progress: "配合开展执法公示。"},
-			"5": {status: templates.StatusDone, percent: 100, progress: "已成立领导小组，印发工作规则。", evidence: "领导小组文件"}}},
-		{unit: "宝山镇", received: at(2024, 1, 6, 11), rows: map[string]wbRow{
-			"1": onTrack("配合完善决策制度。"), "3": {status: "差不多了", percent: 30, progress: "公示平台建设中。"}}},
-		{unit: "区财政局", received: at(2024, 1, 10, 15), rows: map[string]wbRow{
-			"1": {status: templates.StatusOnTrack, percent: 80, progress: "已拨付资金。", problems: "无", next: "按计划拨付。"},
-			"2": {status: templates.StatusDone, percent: 100, progress: "已完成执法程序清单。"}}},
-	})
-	r, err := Consolidate(p, []Input{in3, in4}, "2024-01-15")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-// wbWrite writes r's workbook into a temporary folder and opens it. When
+// write writes r's workbook into a temporary folder and opens it. When
 // PLANREPORT_KEEP_WORKBOOK names a folder, a copy is kept there to look at.
-func wbWrite(t *testing.T, r *Report) (string, *excelize.File) {
+func write(t *testing.T, r *report.Report) (string, *excelize.File) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "汇总.xlsx")
-	if err := r.WriteWorkbook(path); err != nil {
+	if err := Write(r, path); err != nil {
 		t.Fatal(err)
 	}
 	if dir := os.Getenv("PLANREPORT_KEEP_WORKBOOK"); dir != "" {
@@ -204,8 +46,8 @@ func wbWrite(t *testing.T, r *Report) (string, *excelize.File) {
 	return path, f
 }
 
-// wbZip returns the workbook's zip entries by name.
-func wbZip(t *testing.T, path string) map[string][]byte {
+// zip returns the workbook's zip entries by name.
+func zipParts(t *testing.T, path string) map[string][]byte {
 	t.Helper()
 	zr, err := zip.OpenReader(path)
 	if err != nil {
@@ -228,8 +70,8 @@ func wbZip(t *testing.T, path string) map[string][]byte {
 	return out
 }
 
-// wbSheetXML returns the worksheet part of each sheet, by sheet name.
-func wbSheetXML(t *testing.T, f *excelize.File, parts map[string][]byte) map[string][]byte {
+// sheetXML returns the worksheet part of each sheet, by sheet name.
+func sheetXML(t *testing.T, f *excelize.File, parts map[string][]byte) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	for _, name := range f.GetSheetList() {
@@ -246,8 +88,8 @@ func wbSheetXML(t *testing.T, f *excelize.File, parts map[string][]byte) map[str
 }
 
 func TestWorkbookSheets(t *testing.T) {
-	r := wbReport(t)
-	path, f := wbWrite(t, r)
+	r := reporttest.Sample(t)
+	path, f := write(t, r)
 	if got, want := strings.Join(f.GetSheetList(), ","), strings.Join(WorkbookSheets, ","); got != want {
 		t.Fatalf("sheets %s, want %s", got, want)
 	}
@@ -255,7 +97,7 @@ func TestWorkbookSheets(t *testing.T) {
 	// Row counts, worked out from the report independently of the writer.
 	detail, problems, overdue, missing := 0, 0, 0, 0
 	for _, task := range r.Tasks {
-		for _, ur := range append(append([]UnitReport(nil), task.Leads...), task.Responsible...) {
+		for _, ur := range append(append([]report.UnitReport(nil), task.Leads...), task.Responsible...) {
 			detail++
 			if p := strings.TrimSpace(ur.Problems); p != "" && p != "无" {
 				problems++
@@ -266,7 +108,7 @@ func TestWorkbookSheets(t *testing.T) {
 		}
 	}
 	for _, u := range r.Units {
-		if u.Submission == "missing" {
+		if u.State == workbook.Missing {
 			missing++
 		}
 	}
@@ -279,10 +121,10 @@ func TestWorkbookSheets(t *testing.T) {
 			findings += len(s.Findings)
 		}
 	}
-	want := map[string]int{wbSheetTasks: len(r.Tasks), wbSheetUnits: len(r.Units), wbSheetDetail: detail, wbSheetOverdue: overdue,
-		wbSheetProblems: problems, wbSheetMissing: missing, wbSheetFindings: findings}
+	want := map[string]int{sheetTasks: len(r.Tasks), sheetUnits: len(r.Units), sheetDetail: detail, sheetOverdue: overdue,
+		sheetProblems: problems, sheetMissing: missing, sheetFindings: findings}
 	// The fixture's own figures, so that a change in Consolidate shows here too.
-	fixture := map[string]int{wbSheetTasks: 5, wbSheetUnits: 4, wbSheetDetail: 6, wbSheetOverdue: 2, wbSheetProblems: 1, wbSheetMissing: 1}
+	fixture := map[string]int{sheetTasks: 5, sheetUnits: 4, sheetDetail: 6, sheetOverdue: 2, sheetProblems: 1, sheetMissing: 1}
 	for sheet, n := range fixture {
 		if want[sheet] != n {
 			t.Errorf("fixture: %s should have %d rows, the report gives %d", sheet, n, want[sheet])
@@ -301,11 +143,11 @@ func TestWorkbookSheets(t *testing.T) {
 		}
 	}
 
-	parts := wbZip(t, path)
-	sheets := wbSheetXML(t, f, parts)
+	parts := zipParts(t, path)
+	sheets := sheetXML(t, f, parts)
 	for _, sheet := range WorkbookSheets {
 		x := string(sheets[sheet])
-		if sheet != wbSheetSummary && !strings.Contains(x, "<autoFilter ") {
+		if sheet != sheetSummary && !strings.Contains(x, "<autoFilter ") {
 			t.Errorf("%s: no autofilter", sheet)
 		}
 		if !strings.Contains(x, `state="frozen"`) {
@@ -339,8 +181,8 @@ func TestWorkbookSheets(t *testing.T) {
 			t.Errorf("%s: no column widths", sheet)
 		}
 	}
-	if !strings.Contains(string(sheets[wbSheetDetail]), `xSplit="1"`) {
-		t.Errorf("%s: the first column is not frozen", wbSheetDetail)
+	if !strings.Contains(string(sheets[sheetDetail]), `xSplit="1"`) {
+		t.Errorf("%s: the first column is not frozen", sheetDetail)
 	}
 	wb := string(parts["xl/workbook.xml"])
 	if n := strings.Count(wb, `name="_xlnm.Print_Titles"`); n != len(WorkbookSheets) {
@@ -354,8 +196,8 @@ func TestWorkbookSheets(t *testing.T) {
 // TestWorkbookCharts checks the summary's native charts and that their series point at the
 // summary's cells, and the lights' conditional formats.
 func TestWorkbookCharts(t *testing.T) {
-	path, f := wbWrite(t, wbReport(t))
-	parts := wbZip(t, path)
+	path, f := write(t, reporttest.Sample(t))
+	parts := zipParts(t, path)
 	var charts []string
 	for name := range parts {
 		if regexp.MustCompile(`^xl/charts/chart\d+\.xml$`).MatchString(name) {
@@ -379,7 +221,7 @@ func TestWorkbookCharts(t *testing.T) {
 			t.Errorf("%s: no series references cells", name)
 		}
 		for _, m := range refs {
-			if !strings.HasPrefix(html.UnescapeString(m[1]), "'"+wbSheetSummary+"'!$") {
+			if !strings.HasPrefix(html.UnescapeString(m[1]), "'"+sheetSummary+"'!$") {
 				t.Errorf("%s: series refers to %s, not to the summary's cells", name, m[1])
 			}
 		}
@@ -400,14 +242,14 @@ func TestWorkbookCharts(t *testing.T) {
 	}
 	var words []string
 	for row := atoi(m[1]); row <= atoi(m[2]); row++ {
-		v, _ := f.GetCellValue(wbSheetSummary, fmt.Sprintf("A%d", row))
+		v, _ := f.GetCellValue(sheetSummary, fmt.Sprintf("A%d", row))
 		words = append(words, v)
 	}
-	if got := strings.Join(words, ","); got != strings.Join(Statuses, ",") {
+	if got := strings.Join(words, ","); got != strings.Join(report.Statuses, ",") {
 		t.Errorf("pie categories %s", got)
 	}
 
-	cfs, err := f.GetConditionalFormats(wbSheetTasks)
+	cfs, err := f.GetConditionalFormats(sheetTasks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +266,7 @@ func TestWorkbookCharts(t *testing.T) {
 		t.Errorf("conditional formats of 灯: %s (all: %v)", got, cfs)
 	}
 	// The lights are coloured by the formats only: the cells carry no fill of their own.
-	style, _ := f.GetCellStyle(wbSheetTasks, "H2")
+	style, _ := f.GetCellStyle(sheetTasks, "H2")
 	if s, _ := f.GetStyle(style); s != nil && len(s.Fill.Color) > 0 {
 		t.Errorf("灯 cells have a static fill %v", s.Fill.Color)
 	}
@@ -439,16 +281,16 @@ func atoi(s string) int {
 // TestWorkbookInjection checks that a unit's text that looks like a formula stays text: in
 // our reading of the cells, in the raw XML, and as LibreOffice shows it.
 func TestWorkbookInjection(t *testing.T) {
-	r := wbReport(t)
-	path, f := wbWrite(t, r)
-	rows, err := f.GetRows(wbSheetDetail)
+	r := reporttest.Sample(t)
+	path, f := write(t, r)
+	rows, err := f.GetRows(sheetDetail)
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := map[string]string{}
 	for i, row := range rows {
 		for j, v := range row {
-			for _, s := range []string{wbInjection, wbPlus, wbMinus, wbAt} {
+			for _, s := range []string{reporttest.Injection, reporttest.Plus, reporttest.Minus, reporttest.At} {
 				if v == s {
 					cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
 					found[s] = cell
@@ -456,31 +298,31 @@ func TestWorkbookInjection(t *testing.T) {
 			}
 		}
 	}
-	for _, s := range []string{wbInjection, wbPlus, wbMinus, wbAt} {
+	for _, s := range []string{reporttest.Injection, reporttest.Plus, reporttest.Minus, reporttest.At} {
 		cell, ok := found[s]
 		if !ok {
-			t.Errorf("%s: %q not found as text", wbSheetDetail, s)
+			t.Errorf("%s: %q not found as text", sheetDetail, s)
 			continue
 		}
-		if formula, _ := f.GetCellFormula(wbSheetDetail, cell); formula != "" {
-			t.Errorf("%s %s: formula %q", wbSheetDetail, cell, formula)
+		if formula, _ := f.GetCellFormula(sheetDetail, cell); formula != "" {
+			t.Errorf("%s %s: formula %q", sheetDetail, cell, formula)
 		}
-		if typ, _ := f.GetCellType(wbSheetDetail, cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
-			t.Errorf("%s %s: %q stored as cell type %v, not a string", wbSheetDetail, cell, s, typ)
+		if typ, _ := f.GetCellType(sheetDetail, cell); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+			t.Errorf("%s %s: %q stored as cell type %v, not a string", sheetDetail, cell, s, typ)
 		}
 	}
-	parts := wbZip(t, path)
-	for sheet, x := range wbSheetXML(t, f, parts) {
+	parts := zipParts(t, path)
+	for sheet, x := range sheetXML(t, f, parts) {
 		if regexp.MustCompile(`<f[ >/]`).Match(x) {
 			t.Errorf("%s: the sheet holds a formula", sheet)
 		}
 	}
 	// The big sheets are streamed, and hold their text as inline strings; the others in the
 	// shared strings. Either way the injected text is a string's text.
-	detailXML := wbSheetXML(t, f, parts)[wbSheetDetail]
+	detailXML := sheetXML(t, f, parts)[sheetDetail]
 	inline := regexp.MustCompile(`<c [^>]*t="inlineStr"[^>]*><is><t[^>]*>=HYPERLINK\(`)
 	if !strings.Contains(string(parts["xl/sharedStrings.xml"]), "=HYPERLINK(") && !inline.Match(detailXML) {
-		t.Error("the injected text is neither among the shared strings nor an inline string of " + wbSheetDetail)
+		t.Error("the injected text is neither among the shared strings nor an inline string of " + sheetDetail)
 	}
 
 	// LibreOffice shows the text as typed: export every sheet as CSV.
@@ -491,7 +333,7 @@ func TestWorkbookInjection(t *testing.T) {
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("LibreOffice: %v\n%s", err, msg)
 	}
-	data, err := os.ReadFile(filepath.Join(out, "汇总-"+wbSheetDetail+".csv"))
+	data, err := os.ReadFile(filepath.Join(out, "汇总-"+sheetDetail+".csv"))
 	if err != nil {
 		entries, _ := os.ReadDir(out)
 		t.Fatalf("%v (LibreOffice wrote %v)", err, entries)
@@ -506,18 +348,18 @@ func TestWorkbookInjection(t *testing.T) {
 			shown[v] = true
 		}
 	}
-	for _, s := range []string{wbInjection, wbPlus, wbMinus, wbAt} {
+	for _, s := range []string{reporttest.Injection, reporttest.Plus, reporttest.Minus, reporttest.At} {
 		if !shown[s] {
-			t.Errorf("LibreOffice does not show %q as typed in %s:\n%s", s, wbSheetDetail, data)
+			t.Errorf("LibreOffice does not show %q as typed in %s:\n%s", s, sheetDetail, data)
 		}
 	}
 	// 任务 names the unit before its text; the text still shows as typed.
-	data, err = os.ReadFile(filepath.Join(out, "汇总-"+wbSheetTasks+".csv"))
+	data, err = os.ReadFile(filepath.Join(out, "汇总-"+sheetTasks+".csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), strings.ReplaceAll("区司法局："+wbInjection, `"`, `""`)) {
-		t.Errorf("LibreOffice's %s lacks the lead's text as typed:\n%s", wbSheetTasks, data)
+	if !strings.Contains(string(data), strings.ReplaceAll("区司法局："+reporttest.Injection, `"`, `""`)) {
+		t.Errorf("LibreOffice's %s lacks the lead's text as typed:\n%s", sheetTasks, data)
 	}
 }
 
@@ -525,7 +367,7 @@ func TestWorkbookInjection(t *testing.T) {
 // frozen panes, filters and print titles as another library sees them.
 func TestWorkbookOpenpyxl(t *testing.T) {
 	python := clienttest.Openpyxl(t)
-	path, _ := wbWrite(t, wbReport(t))
+	path, _ := write(t, reporttest.Sample(t))
 	script := `
 import json, sys, zipfile, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
@@ -565,40 +407,40 @@ print(json.dumps(out, ensure_ascii=False))
 	if len(got.ChartParts) != 3 {
 		t.Errorf("chart parts %v", got.ChartParts)
 	}
-	if n := got.Charts[wbSheetSummary]; n != 3 {
+	if n := got.Charts[sheetSummary]; n != 3 {
 		t.Errorf("openpyxl reads %d charts on the summary", n)
 	}
-	if cf := strings.Join(got.CF[wbSheetTasks], ","); !strings.Contains(cf, "H2:H6") {
-		t.Errorf("openpyxl: conditional formats of %s: %s", wbSheetTasks, cf)
+	if cf := strings.Join(got.CF[sheetTasks], ","); !strings.Contains(cf, "H2:H6") {
+		t.Errorf("openpyxl: conditional formats of %s: %s", sheetTasks, cf)
 	}
 	for _, sheet := range WorkbookSheets {
 		if got.Freeze[sheet] == nil {
 			t.Errorf("openpyxl: %s has no frozen panes", sheet)
 		}
-		if sheet != wbSheetSummary && got.Filter[sheet] == nil {
+		if sheet != sheetSummary && got.Filter[sheet] == nil {
 			t.Errorf("openpyxl: %s has no filter", sheet)
 		}
 		if got.Titles[sheet] == nil {
 			t.Errorf("openpyxl: %s has no print titles", sheet)
 		}
 	}
-	if o := got.Orientation[wbSheetTasks]; o == nil || *o != "landscape" {
-		t.Errorf("openpyxl: %s is not landscape", wbSheetTasks)
+	if o := got.Orientation[sheetTasks]; o == nil || *o != "landscape" {
+		t.Errorf("openpyxl: %s is not landscape", sheetTasks)
 	}
 }
 
 // TestWorkbookDeterministic writes the same report twice: every part of the two workbooks is
 // the same.
 func TestWorkbookDeterministic(t *testing.T) {
-	r := wbReport(t)
-	a, _ := wbWrite(t, r)
-	b, _ := wbWrite(t, r)
+	r := reporttest.Sample(t)
+	a, _ := write(t, r)
+	b, _ := write(t, r)
 	da, _ := os.ReadFile(a)
 	db, _ := os.ReadFile(b)
 	if !bytes.Equal(da, db) {
 		t.Error("two writes of the same report differ byte for byte")
 	}
-	pa, pb := wbZip(t, a), wbZip(t, b)
+	pa, pb := zipParts(t, a), zipParts(t, b)
 	if len(pa) != len(pb) {
 		t.Fatalf("%d parts, then %d", len(pa), len(pb))
 	}
@@ -612,13 +454,13 @@ func TestWorkbookDeterministic(t *testing.T) {
 // TestWorkbookSpooled writes the workbook with its compressed parts spilled to a temporary
 // file, as a big one is: the same bytes as kept in memory, and no file left behind.
 func TestWorkbookSpooled(t *testing.T) {
-	r := wbReport(t)
-	a, _ := wbWrite(t, r)
+	r := reporttest.Sample(t)
+	a, _ := write(t, r)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	defer func(n int) { wbSpoolMemory = n }(wbSpoolMemory)
-	wbSpoolMemory = 1000
-	b, _ := wbWrite(t, r)
+	defer func(n int) { spoolMemory = n }(spoolMemory)
+	spoolMemory = 1000
+	b, _ := write(t, r)
 	da, _ := os.ReadFile(a)
 	db, _ := os.ReadFile(b)
 	if !bytes.Equal(da, db) {
@@ -637,13 +479,13 @@ func TestWorkbookSpooled(t *testing.T) {
 // units, as Excel counts (every emoji is two), is cut with the note, not silently; a text of
 // the Chinese characters that fit is left whole.
 func TestWorkbookCellLimit(t *testing.T) {
-	r := wbReport(t)
+	r := reporttest.Sample(t)
 	emoji := strings.Repeat("😀", 20000) + "【结尾】"
-	fits := strings.Repeat("长", MaxCellChars)
+	fits := strings.Repeat("长", report.MaxCellChars)
 	r.Tasks[0].Leads[0].Progress = emoji
 	r.Tasks[0].Leads[0].Problems = fits
-	_, f := wbWrite(t, r)
-	rows, err := f.GetRows(wbSheetDetail)
+	_, f := write(t, r)
+	rows, err := f.GetRows(sheetDetail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -653,20 +495,20 @@ func TestWorkbookCellLimit(t *testing.T) {
 			progress, problems = row[6], row[7]
 		}
 	}
-	if n := len(utf16.Encode([]rune(progress))); n > MaxCellChars || !strings.HasSuffix(progress, wbCutNote) {
+	if n := len(utf16.Encode([]rune(progress))); n > report.MaxCellChars || !strings.HasSuffix(progress, "全文见单位报送的原表）") {
 		t.Errorf("emoji text: %d UTF-16 units, ends %q", n, string([]rune(progress)[max(0, len([]rune(progress))-30):]))
 	}
 	if problems != fits {
-		t.Errorf("a text of %d characters that fits was changed (%d characters)", MaxCellChars, utf8.RuneCountInString(problems))
+		t.Errorf("a text of %d characters that fits was changed (%d characters)", report.MaxCellChars, utf8.RuneCountInString(problems))
 	}
 }
 
 // TestWorkbookGolden compares the 任务 and 单位 sheets' text with testdata/workbook.golden;
 // -update rewrites it.
 func TestWorkbookGolden(t *testing.T) {
-	_, f := wbWrite(t, wbReport(t))
+	_, f := write(t, reporttest.Sample(t))
 	var b strings.Builder
-	for _, sheet := range []string{wbSheetTasks, wbSheetUnits} {
+	for _, sheet := range []string{sheetTasks, sheetUnits} {
 		fmt.Fprintf(&b, "== %s\n", sheet)
 		rows, err := f.GetRows(sheet)
 		if err != nil {
@@ -691,48 +533,8 @@ func TestWorkbookGolden(t *testing.T) {
 		t.Fatalf("%v (run go test ./report -run Golden -update)", err)
 	}
 	if b.String() != string(want) {
-		t.Errorf("workbook text differs from %s (go test ./report -run Golden -update rewrites it)\ngot:\n%s\nwant:\n%s", golden, b.String(), want)
+		t.Errorf("workbook text differs from %s (go test ./report/summary -run Golden -update rewrites it)\ngot:\n%s\nwant:\n%s", golden, b.String(), want)
 	}
-}
-
-// wbSynthetic is a report of units units on tasks tasks, every unit reporting on every task
-// with texts of a realistic length, the first unit leading: the detail has units × tasks rows.
-func wbSynthetic(units, tasks int) *Report {
-	r := &Report{Plan: &plan.Plan{Title: "测试区法治政府建设行动计划"}, Period: plan.Period{Kind: plan.Quarterly, Year: 2023, N: 4},
-		Due: "2024-01-08", Date: "2024-01-15", Counts: map[string]int{}, Lights: map[Light]int{}}
-	name := func(i int) string { return fmt.Sprintf("演示第%05d镇", i) }
-	for i := range units {
-		r.Units = append(r.Units, Unit{Name: name(i), Submission: "on_time", Received: time.Date(2024, 1, 5, 9, 0, 0, 0, time.UTC),
-			Assigned: tasks, Reported: tasks, Contact: "张伟", Phone: "010-69600001", Email: fmt.Sprintf("unit%d@example.gov.cn", i)})
-		r.Submissions = append(r.Submissions, workbook.Submission{Name: name(i) + ".xlsx", Unit: name(i), Accepted: true,
-			SHA256: fmt.Sprintf("%064x", i), Received: time.Date(2024, 1, 5, 9, 0, 0, 0, time.UTC),
-			Findings: []workbook.Finding{{Severity: workbook.Warning, Rule: workbook.RuleUnchanged, Message: "本期工作进展与上期相同。"}}})
-	}
-	for j := range tasks {
-		t := Task{Task: plan.Task{ID: fmt.Sprint(j + 1), Section: "（一）完善制度体系", Lead: []string{name(0)},
-			Text: strings.Repeat("完善行政决策制度，规范重大行政决策程序。", 3)}, Status: templates.StatusOnTrack, Light: Green}
-		for i := range units {
-			ur := UnitReport{Unit: name(i), Role: plan.RoleResponsible, Status: templates.StatusOnTrack, Percent: 50,
-				Progress:  fmt.Sprintf("第%d项任务：%s", j+1, strings.Repeat("组织召开专题会议，研究部署相关工作，", 4)),
-				Problems:  "无",
-				NextSteps: "按计划推进。", File: name(i) + ".xlsx", SHA256: fmt.Sprintf("%064x", i)}
-			if i%7 == 0 {
-				ur.Problems = "资金保障不足，人员力量有待加强。"
-			}
-			if i == 0 {
-				ur.Role = plan.RoleLead
-				t.Leads = append(t.Leads, ur)
-			} else {
-				t.Responsible = append(t.Responsible, ur)
-			}
-		}
-		r.Tasks = append(r.Tasks, t)
-		r.Counts[t.Status]++
-		r.Lights[t.Light]++
-	}
-	r.Sections = []Section{{Name: "（一）完善制度体系", Tasks: tasks, Counts: map[string]int{templates.StatusOnTrack: tasks}}}
-	r.Trend = []Point{r.point()}
-	return r
 }
 
 // BenchmarkWriteWorkbook writes the workbook of 80 and 1,000 units on 73 tasks (the detail
@@ -741,10 +543,10 @@ func wbSynthetic(units, tasks int) *Report {
 func BenchmarkWriteWorkbook(b *testing.B) {
 	for _, units := range []int{80, 1000} {
 		b.Run(fmt.Sprintf("units=%d", units), func(b *testing.B) {
-			r := wbSynthetic(units, 73)
+			r := reporttest.Synthetic(units, 73)
 			path := filepath.Join(b.TempDir(), "汇总.xlsx")
 			for b.Loop() {
-				if err := r.WriteWorkbook(path); err != nil {
+				if err := Write(r, path); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,4 +1,4 @@
-package report
+package pdf
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"github.com/signintech/gopdf"
 
 	"planreport/fonts"
+	"planreport/report"
 )
 
 // Page geometry after GB/T 9704-2012 (A4; top margin 37 mm, binding margin 28 mm, text block
@@ -435,7 +436,7 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 				text = cells[i]
 			}
 			if cols[i].light && !isHeader {
-				text = Light(text).Chinese()
+				text = report.Light(text).Chinese()
 				wrapped[i] = []string{text}
 			} else {
 				wrapped[i] = d.wrap(text, widths[i]-2*pad)
@@ -463,7 +464,7 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 			ty := d.y + pad + (leading-size)/2
 			if c.light && !shade && i < len(cells) {
 				if len(wrapped[i]) > 0 { // a row split over pages shows its light once
-					lightDot(d.pdf, x+pad+size*0.45, ty+size*0.5, size*0.38, Light(cells[i]))
+					lightDot(d.pdf, x+pad+size*0.45, ty+size*0.5, size*0.38, report.Light(cells[i]))
 					d.text(x+pad+size*1.1, ty, wrapped[i][0])
 				}
 				x += widths[i]
@@ -534,11 +535,11 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 }
 
 // lightDot draws a light as a filled circle.
-func lightDot(pdf *gopdf.GoPdf, cx, cy, r float64, l Light) {
+func lightDot(pdf *gopdf.GoPdf, cx, cy, r float64, l report.Light) {
 	switch l {
-	case Red:
+	case report.Red:
 		pdf.SetFillColor(214, 39, 40)
-	case Yellow:
+	case report.Yellow:
 		pdf.SetFillColor(240, 180, 0)
 	default:
 		pdf.SetFillColor(44, 160, 44)

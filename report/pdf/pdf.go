@@ -1,4 +1,5 @@
-package report
+// Package pdf writes a period's report as the printed PDF that leaders read.
+package pdf
 
 import (
 	"bufio"
@@ -15,14 +16,18 @@ import (
 
 	"planreport/internal/atomicfile"
 	"planreport/plan"
+	"planreport/report"
 	"planreport/templates"
 	"planreport/workbook"
 )
 
-// WritePDF writes the printed report to path, atomically. The PDF goes straight into the file,
+// brief is the report being laid out.
+type brief struct{ *report.Report }
+
+// Write writes the printed report to path, atomically. The PDF goes straight into the file,
 // not through a copy in memory.
-func (r *Report) WritePDF(path string) error {
-	d, err := r.layout()
+func Write(r *report.Report, path string) error {
+	d, err := brief{r}.layout()
 	if err != nil {
 		return err
 	}
@@ -35,11 +40,11 @@ func (r *Report) WritePDF(path string) error {
 	})
 }
 
-// PDF renders the printed report: cover, contents, overall situation with charts, overdue and
+// Bytes renders the printed report: cover, contents, overall situation with charts, overdue and
 // behind tasks, each section's tasks, the units' reporting table, problems, and annexes. The
 // same report gives the same text and layout.
-func (r *Report) PDF() ([]byte, error) {
-	d, err := r.layout()
+func Bytes(r *report.Report) ([]byte, error) {
+	d, err := brief{r}.layout()
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +56,7 @@ func (r *Report) PDF() ([]byte, error) {
 }
 
 // layout lays the report out on pages, ready to be written.
-func (r *Report) layout() (*doc, error) {
+func (r brief) layout() (*doc, error) {
 	d, err := newDoc()
 	if err != nil {
 		return nil, err
@@ -92,11 +97,11 @@ func (r *Report) layout() (*doc, error) {
 	return d, nil
 }
 
-func (r *Report) title() string {
+func (r brief) title() string {
 	return fmt.Sprintf("《%s》%s落实情况报告", r.Plan.Title, r.Period.Chinese())
 }
 
-func (r *Report) date() time.Time {
+func (r brief) date() time.Time {
 	t, err := time.Parse("2006-01-02", r.Date)
 	if err != nil {
 		return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -123,7 +128,7 @@ func chineseNumber(i int) string {
 
 // headings lists every heading the report will have, in order, so that the contents can be
 // given their pages before the body is laid out.
-func (r *Report) headings() []string {
+func (r brief) headings() []string {
 	h := []string{"一、总体情况", "二、逾期和滞后任务", "三、各部分任务落实情况"}
 	for i, s := range r.Sections {
 		h = append(h, fmt.Sprintf("（%s）%s", chineseNumber(i), sectionTitle(s.Name)))
@@ -151,7 +156,7 @@ func sectionTitle(s string) string {
 	return s
 }
 
-func (r *Report) cover(d *doc) {
+func (r brief) cover(d *doc) {
 	d.newPage()
 	d.setFont(faceBold, sizeTitle)
 	y := mm(75)
@@ -181,7 +186,7 @@ func (r *Report) cover(d *doc) {
 
 // contents fills the reserved pages with every heading and its page. (gopdf attaches links
 // to the last page added, so the contents are not clickable; the bookmarks are.)
-func (r *Report) contents(d *doc, first, pages int) {
+func (r brief) contents(d *doc, first, pages int) {
 	i := 0
 	for p := 0; p < pages; p++ {
 		if err := d.pdf.SetPage(first + p); err != nil {
@@ -239,7 +244,7 @@ func lastRune(s string) (rune, int) {
 
 // headersAndFooters draws every page's header (the report's title and period) and footer
 // (第 X 页 共 Y 页), the cover excepted, which is not counted.
-func (r *Report) headersAndFooters(d *doc) {
+func (r brief) headersAndFooters(d *doc) {
 	total := d.page - 1
 	for p := 2; p <= d.page; p++ {
 		if err := d.pdf.SetPage(p); err != nil {
@@ -275,15 +280,15 @@ func pct(n, of int) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 }
 
-func (r *Report) submissionCounts() map[string]int {
-	c := map[string]int{}
+func (r brief) submissionCounts() map[workbook.State]int {
+	c := map[workbook.State]int{}
 	for _, u := range r.Units {
-		c[u.Submission]++
+		c[u.State]++
 	}
 	return c
 }
 
-func (r *Report) overview(d *doc) {
+func (r brief) overview(d *doc) {
 	d.heading("一、总体情况", 1)
 	n := len(r.Tasks)
 	sc := r.submissionCounts()
@@ -294,10 +299,10 @@ func (r *Report) overview(d *doc) {
 		}
 	}
 	var parts []string
-	for _, s := range Statuses {
+	for _, s := range report.Statuses {
 		if c := r.Counts[s]; c > 0 {
 			label := s
-			if s == NotReported {
+			if s == report.NotReported {
 				label = "牵头单位未报送"
 			}
 			parts = append(parts, fmt.Sprintf("%s %d 项（占 %s）", label, c, pct(c, n)))
@@ -305,31 +310,31 @@ func (r *Report) overview(d *doc) {
 	}
 	summary := fmt.Sprintf("本期（%s）《%s》共有任务 %d 项，应报送单位 %d 个，截至报告日（%s），按时报送 %d 个、逾期报送 %d 个、报送未通过检查 %d 个、未报送 %d 个。"+
 		"根据牵头单位报送的进展，%s。到期未完成的任务 %d 项。按预警规则，红灯 %d 项、黄灯 %d 项、绿灯 %d 项。",
-		r.Period.Chinese(), r.Plan.Title, n, len(r.Units), chineseDate(r.Date), sc["on_time"], sc["late"], sc["rejected"], sc["missing"],
-		strings.Join(parts, "，"), overdue, r.Lights[Red], r.Lights[Yellow], r.Lights[Green])
+		r.Period.Chinese(), r.Plan.Title, n, len(r.Units), chineseDate(r.Date), sc[workbook.OnTime], sc[workbook.Late], sc[workbook.Rejected], sc[workbook.Missing],
+		strings.Join(parts, "，"), overdue, r.Lights[report.Red], r.Lights[report.Yellow], r.Lights[report.Green])
 	d.paragraph(summary, faceBody, sizeBody, leadingBody, true)
 	d.paragraph("红灯：已逾期、进度滞后或牵头单位未报送；黄灯：下一周期内到期尚未完成、牵头单位报告了存在问题或尚未启动；绿灯：已完成或按序时推进。几个牵头单位报告的状态不同时，以进度最慢者为准。", faceBody, sizeTable, sizeTable*1.6, true)
 	d.y += 6
 
 	rows := [][]string{}
-	for _, s := range Statuses {
+	for _, s := range report.Statuses {
 		label := s
-		if s == NotReported {
+		if s == report.NotReported {
 			label = "牵头单位未报送"
 		}
 		rows = append(rows, []string{label, fmt.Sprint(r.Counts[s]), pct(r.Counts[s], n)})
 	}
 	rows = append(rows,
 		[]string{"到期未完成", fmt.Sprint(overdue), pct(overdue, n)},
-		[]string{"红灯 / 黄灯 / 绿灯", fmt.Sprintf("%d / %d / %d", r.Lights[Red], r.Lights[Yellow], r.Lights[Green]), ""},
-		[]string{"已接收单位（按时 / 逾期）", fmt.Sprintf("%d / %d", sc["on_time"], sc["late"]), pct(sc["on_time"]+sc["late"], len(r.Units))},
-		[]string{"未通过 / 未报送单位", fmt.Sprintf("%d / %d", sc["rejected"], sc["missing"]), pct(sc["rejected"]+sc["missing"], len(r.Units))})
+		[]string{"红灯 / 黄灯 / 绿灯", fmt.Sprintf("%d / %d / %d", r.Lights[report.Red], r.Lights[report.Yellow], r.Lights[report.Green]), ""},
+		[]string{"已接收单位（按时 / 逾期）", fmt.Sprintf("%d / %d", sc[workbook.OnTime], sc[workbook.Late]), pct(sc[workbook.OnTime]+sc[workbook.Late], len(r.Units))},
+		[]string{"未通过 / 未报送单位", fmt.Sprintf("%d / %d", sc[workbook.Rejected], sc[workbook.Missing]), pct(sc[workbook.Rejected]+sc[workbook.Missing], len(r.Units))})
 	d.table([]column{{title: "指标", width: 3}, {title: "数量", width: 2, align: "center"}, {title: "占比", width: 1.2, align: "center"}}, rows, sizeTable)
 
 	var bars []bar
-	for _, s := range Statuses {
+	for _, s := range report.Statuses {
 		label := s
-		if s == NotReported {
+		if s == report.NotReported {
 			label = "未报送"
 		}
 		bars = append(bars, bar{label: label, value: float64(r.Counts[s]), text: fmt.Sprintf("%d 项", r.Counts[s])})
@@ -338,19 +343,19 @@ func (r *Report) overview(d *doc) {
 
 	bars = nil
 	for i, s := range r.Sections {
-		bars = append(bars, bar{label: fmt.Sprintf("（%s）", chineseNumber(i)), value: share(s.Done, s.Tasks) * 100,
+		bars = append(bars, bar{label: fmt.Sprintf("（%s）", chineseNumber(i)), value: report.Share(s.Done, s.Tasks) * 100,
 			text: fmt.Sprintf("%d/%d 项 %s", s.Done, s.Tasks, pct(s.Done, s.Tasks))})
 	}
 	d.barChart("图2 各部分任务完成率", bars, 100, true)
 
 	var pts []trendPoint
 	for _, p := range r.Trend {
-		pts = append(pts, trendPoint{label: p.Label, completed: p.Completed * 100, onTime: share(p.OnTime, p.Units) * 100})
+		pts = append(pts, trendPoint{label: p.Label, completed: p.Completed * 100, onTime: report.Share(p.OnTime, p.Units) * 100})
 	}
 	d.trendChart("图3 各报送周期任务完成率与按时报送率", pts)
 }
 
-func (r *Report) overdueSection(d *doc) {
+func (r brief) overdueSection(d *doc) {
 	d.heading("二、逾期和滞后任务", 1)
 	var rows [][]string
 	for _, t := range r.Tasks {
@@ -385,7 +390,7 @@ func shorten(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-func (r *Report) sectionsSection(d *doc) {
+func (r brief) sectionsSection(d *doc) {
 	d.heading("三、各部分任务落实情况", 1)
 	for i, s := range r.Sections {
 		d.heading(fmt.Sprintf("（%s）%s", chineseNumber(i), sectionTitle(s.Name)), 2)
@@ -413,12 +418,12 @@ func (r *Report) sectionsSection(d *doc) {
 	}
 }
 
-func (r *Report) unitsSection(d *doc) {
+func (r brief) unitsSection(d *doc) {
 	d.heading("四、各单位报送情况", 1)
 	d.paragraph("按报送情况（按时、逾期、未通过检查、未报送）排序，同类按任务完成率、逾期未完成任务数和检查问题数排序。", faceBody, sizeBody, leadingBody, true)
 	var rows [][]string
 	for i, u := range r.Ranked() {
-		rows = append(rows, []string{fmt.Sprint(i + 1), u.Name, SubmissionChinese(u.Submission), fmt.Sprint(u.Assigned), fmt.Sprint(u.Reported),
+		rows = append(rows, []string{fmt.Sprint(i + 1), u.Name, u.State.Chinese(), fmt.Sprint(u.Assigned), fmt.Sprint(u.Reported),
 			fmt.Sprint(u.Done), fmt.Sprint(u.Behind), fmt.Sprint(u.Overdue), fmt.Sprint(u.Findings)})
 	}
 	d.table([]column{{title: "排名", width: 0.7, align: "center"}, {title: "单位", width: 3.2}, {title: "报送情况", width: 1.4, align: "center"},
@@ -426,7 +431,7 @@ func (r *Report) unitsSection(d *doc) {
 		{title: "滞后", width: 0.8, align: "right"}, {title: "逾期", width: 0.8, align: "right"}, {title: "问题", width: 0.8, align: "right"}}, rows, sizeSmall)
 }
 
-func (r *Report) problemsSection(d *doc) {
+func (r brief) problemsSection(d *doc) {
 	d.heading("五、存在问题", 1)
 	var rows [][]string
 	leads, others := 0, 0
@@ -456,13 +461,13 @@ func (r *Report) problemsSection(d *doc) {
 	d.table([]column{{title: "任务", width: 0.8, align: "center"}, {title: "单位", width: 2}, {title: "存在问题", width: 4}, {title: "下步计划", width: 4}}, rows, sizeSmall)
 }
 
-func (r *Report) annexes(d *doc) {
+func (r brief) annexes(d *doc) {
 	d.newPage()
 	d.heading("附件1 未报送单位及联系方式", 1)
 	var rows [][]string
 	for _, u := range r.Units {
-		if u.Submission == "missing" || u.Submission == "rejected" {
-			rows = append(rows, []string{u.Name, SubmissionChinese(u.Submission), u.Contact, u.Phone, u.Email})
+		if u.State == workbook.Missing || u.State == workbook.Rejected {
+			rows = append(rows, []string{u.Name, u.State.Chinese(), u.Contact, u.Phone, u.Email})
 		}
 	}
 	if len(rows) == 0 {
@@ -472,21 +477,11 @@ func (r *Report) annexes(d *doc) {
 	}
 
 	d.heading("附件2 检查发现的问题", 1)
-	byRule := map[string][2]int{}
-	latest := map[string]workbook.Submission{}
-	for _, s := range r.Submissions {
-		if s.Unit == "" {
-			continue
-		}
-		if old, ok := latest[s.Unit]; ok && old.Accepted && !s.Accepted {
-			continue
-		}
-		latest[s.Unit] = s
-	}
-	for _, s := range latest {
+	byRule := map[plan.Rule][2]int{}
+	for _, s := range r.Latest {
 		for _, f := range s.Findings {
 			c := byRule[f.Rule]
-			if f.Severity == workbook.Error {
+			if f.Severity == plan.Error {
 				c[0]++
 			} else {
 				c[1]++
@@ -494,7 +489,7 @@ func (r *Report) annexes(d *doc) {
 			byRule[f.Rule] = c
 		}
 	}
-	rules := make([]string, 0, len(byRule))
+	rules := make([]plan.Rule, 0, len(byRule))
 	for k := range byRule {
 		rules = append(rules, k)
 	}
@@ -507,13 +502,13 @@ func (r *Report) annexes(d *doc) {
 	})
 	rows = nil
 	for _, k := range rules {
-		rows = append(rows, []string{ruleChinese(k), k, fmt.Sprint(byRule[k][0]), fmt.Sprint(byRule[k][1])})
+		rows = append(rows, []string{k.Label(), fmt.Sprint(byRule[k][0]), fmt.Sprint(byRule[k][1])})
 	}
 	if len(rows) == 0 {
 		d.paragraph("各单位最新报送的报送表未发现问题。", faceBody, sizeBody, leadingBody, true)
 	} else {
 		d.paragraph("各单位最新一次报送的报送表中检查发现的问题，按类别统计（错误须修改后重新报送，提醒不影响接收）。", faceBody, sizeTable, sizeTable*1.6, true)
-		d.table([]column{{title: "问题类别", width: 3}, {title: "规则", width: 3}, {title: "错误", width: 1, align: "right"}, {title: "提醒", width: 1, align: "right"}}, rows, sizeSmall)
+		d.table([]column{{title: "问题类别", width: 6}, {title: "错误", width: 1, align: "right"}, {title: "提醒", width: 1, align: "right"}}, rows, sizeSmall)
 	}
 
 	d.heading("附件3 收件记录", 1)
@@ -522,7 +517,7 @@ func (r *Report) annexes(d *doc) {
 	for _, s := range r.Submissions {
 		result := "接收"
 		if !s.Accepted {
-			result = fmt.Sprintf("退回（%d 个错误）", workbook.Errors(s.Findings))
+			result = fmt.Sprintf("退回（%d 个错误）", plan.CountErrors(s.Findings))
 		}
 		unit := s.Unit
 		if unit == "" {
@@ -531,27 +526,4 @@ func (r *Report) annexes(d *doc) {
 		rows = append(rows, []string{s.Received.Local().Format("2006-01-02 15:04"), unit, s.Name, result, s.SHA256})
 	}
 	d.table([]column{{title: "收到时间", width: 1.4}, {title: "单位", width: 1.7}, {title: "文件", width: 2.4}, {title: "结果", width: 1.2}, {title: "SHA-256", width: 3.3}}, rows, 6.5)
-}
-
-// ruleNames are the rules as the report names them.
-var ruleNames = map[string]string{
-	workbook.RuleEmpty: "空文件", workbook.RuleTooLarge: "文件过大", workbook.RuleLegacy: "旧版 .xls/.et 格式", workbook.RuleEncrypted: "文件加密",
-	workbook.RuleNotXLSX: "不是 Excel 工作簿", workbook.RuleCorrupt: "文件损坏", workbook.RuleZipBomb: "解压后过大", workbook.RuleUnreadable: "附件无法读取",
-	workbook.RuleVersion: "模板版本不符", workbook.RuleNoIdentity: "无法识别单位", workbook.RuleGuessed: "标识丢失（按名称识别）",
-	workbook.RuleUnknownUnit: "单位不在名录中", workbook.RuleOtherPeriod: "其他周期的报送表", workbook.RuleOtherPlan: "其他版本计划的报送表",
-	workbook.RuleOtherSender: "由其他单位邮箱发来", workbook.RuleOtherFileName: "文件名与单位不符", workbook.RuleNotReporting: "应由代报单位报送",
-	workbook.RuleSheetMissing: "缺少任务工作表", workbook.RuleSheetRenamed: "工作表被改名", workbook.RuleHeaderChanged: "表头被修改",
-	workbook.RuleRowDeleted: "任务行被删除", workbook.RuleRowDuplicated: "任务行重复", workbook.RuleRowAdded: "增加了行", workbook.RuleRowReordered: "行顺序被调整",
-	workbook.RuleLockedEdited: "锁定内容被修改", workbook.RuleStatusEmpty: "未填完成状态", workbook.RuleStatusInvalid: "完成状态无效",
-	workbook.RuleStatusSynonym: "完成状态用了近义词", workbook.RuleStatusOngoing: "有时限任务选了常态化推进", workbook.RulePercentInvalid: "完成进度无效",
-	workbook.RulePercentRead: "完成进度格式不规范", workbook.RuleDoneNot100: "已完成但进度不是 100", workbook.RuleDoneNoText: "已完成但未写进展",
-	workbook.RuleNeedsProblems: "滞后/未启动未写问题", workbook.RuleOverdue: "逾期未写问题和计划", workbook.RuleNoProgress: "未填本期工作进展",
-	workbook.RulePlaceholder: "进展只写了“无”等", workbook.RuleUnchanged: "进展与上期相同", workbook.RuleFillerMissing: "未填填报人信息",
-}
-
-func ruleChinese(rule string) string {
-	if s, ok := ruleNames[rule]; ok {
-		return s
-	}
-	return rule
 }

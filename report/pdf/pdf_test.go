@@ -1,4 +1,4 @@
-package report
+package pdf
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"planreport/report/reporttest"
 )
 
 // pdfText extracts a PDF's text with poppler's pdftotext, as a reader copying it would get it.
@@ -36,7 +38,7 @@ func pdfText(t *testing.T, pdf []byte, layout bool) string {
 	return string(out)
 }
 
-// TestPDFFigures checks the PDF's figures against what wbReport's units sent, worked out here
+// TestPDFFigures checks the PDF's figures against what reporttest.Sample's units sent, worked out here
 // by hand from the fills rather than by Consolidate:
 //   - task 1: lead 区司法局 滞后, due 2023-12-31 → overdue, red;
 //   - task 2: leads 区司法局 常态化推进 and 区财政局 已完成 → the slower, 常态化推进, green;
@@ -46,8 +48,8 @@ func pdfText(t *testing.T, pdf []byte, layout bool) string {
 //
 // Units: 区司法局 on time, 区财政局 late (01-10 after 01-08), 宝山镇 rejected, 区档案馆 missing.
 func TestPDFFigures(t *testing.T) {
-	r := wbReport(t)
-	pdf, err := r.PDF()
+	r := reporttest.Sample(t)
+	pdf, err := Bytes(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func TestPDFFigures(t *testing.T) {
 		"已完成1项（占20.0%），常态化推进1项（占20.0%），滞后1项（占20.0%），牵头单位未报送2项（占40.0%）",
 		"到期未完成的任务2项",
 		"红灯3项、黄灯0项、绿灯2项",
-		"【区司法局·滞后】" + strings.Join(strings.Fields(wbInjection), ""), // unit text stays text
+		"【区司法局·滞后】" + strings.Join(strings.Fields(reporttest.Injection), ""), // unit text stays text
 		"【宝山镇】未报送",
 		"附件1未报送单位及联系方式",
 	} {
@@ -67,15 +69,15 @@ func TestPDFFigures(t *testing.T) {
 		}
 	}
 	// The units' table ranks on time, late, rejected, missing.
-	order := regexp.MustCompile(`区司法局按时报送.*区财政局逾期报送.*宝山镇未通过检查.*区档案馆未报送`)
+	order := regexp.MustCompile(`区司法局按时报送.*区财政局逾期报送.*宝山镇未通过.*区档案馆未报送`)
 	if !order.MatchString(text) {
 		t.Error("the units' table is not ranked on time, late, rejected, missing")
 	}
 }
 
 func TestPDFPagesAndFonts(t *testing.T) {
-	r := wbReport(t)
-	pdf, err := r.PDF()
+	r := reporttest.Sample(t)
+	pdf, err := Bytes(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,12 +117,12 @@ func TestPDFPagesAndFonts(t *testing.T) {
 }
 
 func TestPDFDeterministic(t *testing.T) {
-	r := wbReport(t)
-	a, err := r.PDF()
+	r := reporttest.Sample(t)
+	a, err := Bytes(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := r.PDF()
+	b, err := Bytes(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,8 +133,8 @@ func TestPDFDeterministic(t *testing.T) {
 
 // TestPDFGolden compares the PDF's text and layout (pdftotext -layout) with a golden file.
 func TestPDFGolden(t *testing.T) {
-	r := wbReport(t)
-	pdf, err := r.PDF()
+	r := reporttest.Sample(t)
+	pdf, err := Bytes(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +148,7 @@ func TestPDFGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		t.Errorf("PDF text differs from %s; run go test ./report -run TestPDFGolden -update and review the diff", golden)
+		t.Errorf("PDF text differs from %s; run go test ./report/pdf -run TestPDFGolden -update and review the diff", golden)
 	}
 }
 
@@ -185,9 +187,9 @@ func TestLineBreaking(t *testing.T) {
 // silent gap in the print, and never a report that cannot be printed because a unit typed a
 // rare character or an emoji. Invisible direction and format marks print as nothing.
 func TestMissingGlyph(t *testing.T) {
-	r := wbReport(t)
+	r := reporttest.Sample(t)
 	r.Tasks[0].Leads[0].Progress = "生僻字𠀀照常填写😀，方向\u202e标记\u200b不显示"
-	pdf, err := r.PDF()
+	pdf, err := Bytes(r)
 	if err != nil {
 		t.Fatal(err)
 	}
