@@ -16,6 +16,7 @@ import (
 	"planreport/internal/hostile"
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workspace"
 )
 
 // runErr runs planreport in-process and returns its error and output.
@@ -80,7 +81,7 @@ func TestPlanProblems(t *testing.T) {
 	os.WriteFile(src, []byte(smallPlan), 0o644)
 	ws := filepath.Join(dir, "ws")
 	runOK(t, "init", ws, "--plan", src)
-	ledger := filepath.Join(ws, ledgerName)
+	ledger := filepath.Join(ws, workspace.LedgerName)
 	err, out, _ := runErr("plan", "check", ledger)
 	if err != nil || !strings.Contains(out, "「任务」表 H3：任务 1.2 没有完成时限") {
 		t.Errorf("plan check: %v\n%s", err, out)
@@ -133,7 +134,7 @@ func TestTenThousandTasks(t *testing.T) {
 	ws := filepath.Join(dir, "ws")
 	os.MkdirAll(ws, 0o755)
 	var out string
-	u := hostile.Measure(func() { out = runOK(t, "plan", "import", src, "-o", filepath.Join(ws, ledgerName)) })
+	u := hostile.Measure(func() { out = runOK(t, "plan", "import", src, "-o", filepath.Join(ws, workspace.LedgerName)) })
 	t.Logf("plan import, 10,000 tasks: %v", u)
 	if !strings.Contains(out, "10000 项任务") {
 		t.Errorf("plan import: %s", out)
@@ -154,7 +155,7 @@ func TestTenThousandTasks(t *testing.T) {
 	if err := os.WriteFile(src, bigPlan(10000, 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runOK(t, "plan", "import", src, "-o", filepath.Join(ws, ledgerName), "--force")
+	runOK(t, "plan", "import", src, "-o", filepath.Join(ws, workspace.LedgerName), "--force")
 	u = hostile.Measure(func() { out = runOK(t, "templates", "-w", ws, "--period", "2024Q3") })
 	t.Logf("templates, 1 unit × 10,000 tasks: %v", u)
 	if !strings.Contains(out, "1 个单位") || !strings.Contains(out, "10000 行任务") {
@@ -181,7 +182,7 @@ func TestRegistryProblems(t *testing.T) {
 		dup.Contact = "另一行"
 		p.Units = append(p.Units, dup)
 	})
-	ledger := filepath.Join(ws, ledgerName)
+	ledger := filepath.Join(ws, workspace.LedgerName)
 	done := make(chan struct{})
 	var checkErr error
 	var checkOut string
@@ -260,7 +261,7 @@ func TestDuplicateIDsInPlan(t *testing.T) {
 1.1 完善执法程序。（牵头单位：区财政局；完成时限：2024年6月底前）
 1.2 开展专项检查。（牵头单位：区司法局；完成时限：2024年6月底前）
 `), 0o644)
-	ledger := filepath.Join(dir, ledgerName)
+	ledger := filepath.Join(dir, workspace.LedgerName)
 	runOK(t, "plan", "import", src, "-o", ledger)
 	p, err := plan.ReadLedger(ledger)
 	if err != nil {
