@@ -13,6 +13,9 @@
 //	邮箱设置.json                the office mailbox's settings (mailbox), never the password
 //	.planreport.lock           who is changing the workspace now (Lock)
 //	存在问题和下一步工作.txt          the office's own words for the report (read, never written)
+//	计划文件/                   plan documents and ledgers uploaded through the web workbench, and the ledgers they replaced
+//	.planreport.password       the web workbench's password, as a salted hash (serve --listen)
+//	演示交回/PERIOD/             the demo's units' returned files, for trying the workbench's upload
 //	2024Q1/                    one folder per reporting period
 //	  period.json              the period's settings: due date, when the templates were issued
 //	  模板/                     one template per unit, 2024Q1_模板清单.xlsx, 邮件草稿/ (drafts with the templates)
@@ -56,6 +59,9 @@ const (
 	DraftsDir    = "邮件草稿"
 	RemindersDir = "催报"
 	ReportDir    = "报告"
+	UploadsDir   = "计划文件"
+	PasswordName = ".planreport.password"
+	DemoDir      = "演示交回"
 
 	feedbackSuffix = "_反馈.xlsx" // after a unit's file name (UnitFileNames)
 )
@@ -77,6 +83,9 @@ func Layout() []Entry {
 		{mailbox.SettingsName, false, "单位邮箱的服务器设置（不含密码）", false},
 		{LockName, false, "正在修改工作目录的程序（进程号、操作、开始时间）", false},
 		{NotesName, false, "办公室撰写的“存在问题和下一步工作”，报告原文引用", true},
+		{UploadsDir, true, "在网页工作台上传的计划文件和台账，以及被替换前的台账，原样保留", false},
+		{PasswordName, false, "网页工作台供同事登录的密码（只存加盐散列，不存密码本身）", false},
+		{DemoDir + "/PERIOD", true, "演示：模拟各单位交回的文件，供在网页工作台上传试用", false},
 		{"PERIOD", true, "每个报送周期一个文件夹，如 2024Q1", false},
 		{p(SettingsName), false, "周期设置：截止日期、模板生成时间", false},
 		{p(TemplatesDir), true, "各单位报送模板、模板清单、邮件草稿", false},
@@ -146,6 +155,19 @@ func (w *Workspace) RemindersDir(p plan.Period) string {
 
 // ReportDir is where a period's report is written.
 func (w *Workspace) ReportDir(p plan.Period) string { return filepath.Join(w.PeriodDir(p), ReportDir) }
+
+// ReportPDF is a period's printed report.
+func (w *Workspace) ReportPDF(p plan.Period) string {
+	return filepath.Join(w.ReportDir(p), p.String()+"_落实情况报告.pdf")
+}
+
+// ReportWorkbook is a period's summary workbook.
+func (w *Workspace) ReportWorkbook(p plan.Period) string {
+	return filepath.Join(w.ReportDir(p), p.String()+"_汇总表.xlsx")
+}
+
+// PasswordPath is the web workbench's password file.
+func (w *Workspace) PasswordPath() string { return filepath.Join(w.dir, PasswordName) }
 
 // RecordPath is a period's record of what was received.
 func (w *Workspace) RecordPath(p plan.Period) string {

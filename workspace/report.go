@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"planreport/plan"
 	"planreport/report"
@@ -86,8 +85,7 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		return nil, fmt.Errorf("创建报告文件夹：%w", err)
 	}
 	res := &ReportResult{Report: r, NoReturns: len(inputs[len(inputs)-1].Collection.Submissions) == 0,
-		PDF:      filepath.Join(dir, o.Period.String()+"_落实情况报告.pdf"),
-		Workbook: filepath.Join(dir, o.Period.String()+"_汇总表.xlsx")}
+		PDF: w.ReportPDF(o.Period), Workbook: w.ReportWorkbook(o.Period)}
 	crashPoint("consolidated")
 	o.Progress.report(Progress{Stage: "生成 PDF 报告", Done: 1, Total: 3})
 	pdfErr := rpdf.Write(r, res.PDF)

@@ -218,7 +218,7 @@ func TestLayout(t *testing.T) {
 		}
 	}
 	for _, name := range []string{LedgerName, LockName, NotesName, "PERIOD/" + SettingsName, "PERIOD/" + TemplatesDir, "PERIOD/" + InboxDir,
-		"PERIOD/" + FindingsName, "PERIOD/" + FeedbackDir, "PERIOD/" + RemindersDir, "PERIOD/" + ReportDir} {
+		"PERIOD/" + FindingsName, "PERIOD/" + FeedbackDir, "PERIOD/" + RemindersDir, "PERIOD/" + ReportDir, UploadsDir, PasswordName, DemoDir + "/PERIOD"} {
 		if !paths[name] {
 			t.Errorf("Layout lacks %s", name)
 		}
