@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -37,6 +38,7 @@ func commands() []command {
 		{"status", "各单位报送情况，催报", runStatus},
 		{"report", "汇总出具报告：打印版 PDF 和汇总表", runReport},
 		{"mail", "设置和检查报送用的单位邮箱（mail setup / test）", runMail},
+		{"serve", "在浏览器中使用工作台（双击 planreport.exe 即启动）", runServe},
 		{"demo", "用内置参考计划演示两个报送周期的完整流程", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}
@@ -63,6 +65,10 @@ const mainUsage = `planreport —— 行动计划定期进展报送工具
 
 // run is planreport's whole job: it parses args and runs one subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 && ownConsole() {
+		// Double-clicked in Explorer: the workbench, rather than usage in a window that closes.
+		return doubleClick(ctx, serveOptions{}, os.Stdin, stdout, stderr)
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, mainHelp())
 		return usagef("缺少命令")

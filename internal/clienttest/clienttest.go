@@ -103,3 +103,15 @@ func Fill(t testing.TB, files []File) {
 		t.Fatalf("lofill.py: %v\n%s", err, out)
 	}
 }
+
+// Chromium returns Debian's chromium, for tests that drive a real browser, or skips the test.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	missing(t, "chromium", "apt-get install chromium fonts-noto-cjk")
+	return ""
+}
