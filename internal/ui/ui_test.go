@@ -17,7 +17,6 @@ import (
 
 // TestPages: every page answers, in Chinese, with the defences' headers.
 func TestPages(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	c := serveWorkspace(t, w, nil, Limits{})
 	tok := c.token()
@@ -91,7 +90,6 @@ func TestPages(t *testing.T) {
 // TestPostsNeedToken: every POST without the session's token, or with another session's, is
 // refused and changes nothing; with it, it goes on.
 func TestPostsNeedToken(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	c := serveWorkspace(t, w, nil, Limits{})
 	tok := c.token()
@@ -151,7 +149,6 @@ func TestPostsNeedToken(t *testing.T) {
 // name of its own, never over another file and never outside; a bomb is collect's to refuse;
 // too many or too large files are not kept, and say so.
 func TestHostileUploads(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	c := serveWorkspace(t, w, nil, Limits{UploadBytes: 8 << 20, Files: 12, FileBytes: 4 << 20})
 	tok := c.token()
@@ -261,7 +258,6 @@ func mustReadDir(t *testing.T, dir string) []os.DirEntry {
 
 // TestDownloads: only regular files inside the workspace; everything else is 404.
 func TestDownloads(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	c := serveWorkspace(t, w, nil, Limits{})
 	outside := filepath.Join(filepath.Dir(w.Dir()), "secret.txt")
@@ -293,7 +289,6 @@ func TestDownloads(t *testing.T) {
 // TestHostAndOrigin: a Host the server is not reached at is refused (DNS rebinding), and so is
 // a POST from another site.
 func TestHostAndOrigin(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	c := serveWorkspace(t, w, nil, Limits{})
 	tok := c.token()
@@ -335,7 +330,6 @@ func TestHostAndOrigin(t *testing.T) {
 // TestLogin: with a password, every page but the login page asks to log in; a wrong password
 // is refused; the right one logs in under a new session.
 func TestLogin(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	pw, err := HashPassword("正确的密码123")
 	if err != nil {
@@ -384,7 +378,6 @@ func TestLogin(t *testing.T) {
 
 // TestSessionCookie: HttpOnly and SameSite=Strict.
 func TestSessionCookie(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, true)
 	c := serveWorkspace(t, w, nil, Limits{})
 	res, err := c.http.Get(c.base + "/")
@@ -401,7 +394,6 @@ func TestSessionCookie(t *testing.T) {
 // TestWaitsForTheCommandLine: while another program holds the workspace, a job says what it
 // is doing and waits; it runs once the workspace is free.
 func TestWaitsForTheCommandLine(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, false)
 	c := serveWorkspace(t, w, nil, Limits{})
 	tok := c.token()
@@ -438,7 +430,6 @@ func TestWaitsForTheCommandLine(t *testing.T) {
 // uploaded there is previewed, then imported; the ledger uploaded back replaces it, keeping
 // the old one.
 func TestCreateAndImport(t *testing.T) {
-	t.Parallel()
 	w := demoWorkspace(t, true)
 	c := serveWorkspace(t, w, nil, Limits{})
 	if code, body := c.get("/"); code != 200 || !strings.Contains(body, "还没有工作目录") {
