@@ -71,11 +71,7 @@ func (s *Server) periodShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) periodPage(p plan.Period) (*periodData, error) {
-	st, err := s.ws.Status(p)
-	if err != nil {
-		return nil, err
-	}
-	coll, err := s.ws.Collection(p)
+	st, coll, err := s.status.status(s.ws, p)
 	if err != nil {
 		return nil, err
 	}

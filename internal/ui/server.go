@@ -63,6 +63,7 @@ type Server struct {
 	pages    *pages
 	sessions *sessions
 	jobs     *jobs
+	status   statusCache
 	ctx      context.Context // ends when the server closes: running jobs stop waiting
 	cancel   context.CancelFunc
 }
