@@ -59,6 +59,7 @@ const mainUsage = `planreport —— 行动计划定期进展报送工具
      planreport collect -w 工作目录 --period 2024Q1      检查、归档，生成反馈表
   5. planreport status -w 工作目录 --period 2024Q1       查看报送情况，催报
   6. planreport report -w 工作目录 --period 2024Q1       出具 PDF 报告和汇总表
+以上各步也可以在浏览器中完成：planreport serve -w 工作目录（Windows 上双击 planreport.exe）。
 
 运行 planreport help <命令> 或 planreport <命令> --help 查看该命令的详细说明。
 `

@@ -118,11 +118,12 @@ func TestBrowser(t *testing.T) {
 	run("period", chromedp.Navigate(base+"periods/2023Q4"), chromedp.WaitVisible(chromedp.ID("demo-returns")))
 	shot("4-period-templates")
 	run("period returns", chromedp.ScrollIntoView(chromedp.ID("returns")))
-	shot("5-period-upload")
+	shot("4b-period-upload")
 
 	// 4. The demo's units send their returns; upload them all, emails and mistakes too.
 	run("demo returns", chromedp.Click(chromedp.ID("demo-returns")))
 	job("the demo's returns")
+	shot("5-demo-returns")
 	returned, _ := filepath.Glob(filepath.Join(ws, "演示交回", "2023Q4", "*"))
 	var emails int
 	for _, f := range returned {

@@ -209,4 +209,3 @@ func waitJobPage(t *testing.T, c *http.Client, url string) string {
 	t.Fatalf("%s did not finish", url)
 	return ""
 }
-
