@@ -1,0 +1,285 @@
+package workbook
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/gob"
+	"encoding/hex"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"planreport/plan"
+	"planreport/templates"
+)
+
+// StoreFile is a period's store of what it accepted: each accepted workbook's rows as its
+// check read them, appended when collect accepts it. The report, the status of the next period
+// and its templates and checks read the rows from it rather than read and check the archived
+// workbooks again (at 10,000 units that was most of the report's time). It is derived from the
+// archive: rows it lacks, rows written for another plan or registry, and a record cut short by
+// a crash are read again from the archive and appended, so deleting it loses nothing.
+//
+// The file is append-only: a header, then one frame per accepted workbook, each its length,
+// its CRC-32 and its gob encoding. Save appends and syncs the frames of a collect run before
+// it writes the record that names their workbooks; a frame cut short is ignored and written
+// over by the next append.
+const StoreFile = "收件内容.缓存"
+
+// storeHeader starts a store file; a file that does not start with it is not one (an older
+// planreport's cache): it is started again.
+var storeHeader = []byte("planreport accepted rows 2\n")
+
+// storeRecord is one frame: an accepted workbook's rows, checked with the plan of key.
+type storeRecord struct {
+	SHA256  string
+	Unit    string
+	Key     string // StoreKey of the plan the rows were read with
+	Entries []Entry
+}
+
+// store is a period's StoreFile, read once, appended to.
+type store struct {
+	path    string
+	mu      sync.Mutex
+	loaded  bool
+	rows    map[string][]Entry // read from the file, by SHA-256 and key
+	added   map[string]bool    // appended or to be appended by this process
+	end     int64              // where the last whole frame ends
+	pending []storeRecord      // to append at the next flush
+	synced  bool               // nothing appended since the last sync
+}
+
+// flushEvery is how many workbooks' rows are held before they are appended (unsynced): a
+// collect of 10,000 units would otherwise hold them all until it saves.
+const flushEvery = 256
+
+func storeID(sha, key string) string { return sha + "\x00" + key }
+
+// StoreKey is what a workbook's rows depend on besides the workbook: the plan's tasks (its
+// fingerprint), and the registry and groups, which decide each unit's template rows and how
+// a workbook is identified (by name, alias or sender).
+func StoreKey(p *plan.Plan) string {
+	h := sha256.New()
+	h.Write([]byte(p.Fingerprint()))
+	for _, u := range p.Units {
+		fmt.Fprintf(h, "\x00u%q %q %q %q %q", u.Name, u.Category, u.Aliases, u.ReportsThrough, u.Email)
+	}
+	for _, g := range p.Groups {
+		fmt.Fprintf(h, "\x00g%q %q %q", g.Name, g.Categories, g.Members)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// load reads the file once; a missing or foreign file is an empty store.
+func (st *store) load() {
+	if st.loaded {
+		return
+	}
+	st.loaded = true
+	st.rows, st.added, st.synced = map[string][]Entry{}, map[string]bool{}, true
+	f, err := os.Open(st.path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	head := make([]byte, len(storeHeader))
+	if _, err := io.ReadFull(r, head); err != nil || !bytes.Equal(head, storeHeader) {
+		return
+	}
+	st.end = int64(len(storeHeader))
+	var frame []byte
+	for {
+		var prefix [8]byte
+		if _, err := io.ReadFull(r, prefix[:]); err != nil {
+			return
+		}
+		n, sum := binary.LittleEndian.Uint32(prefix[:4]), binary.LittleEndian.Uint32(prefix[4:])
+		if n > 1<<30 {
+			return
+		}
+		if cap(frame) < int(n) {
+			frame = make([]byte, n)
+		}
+		frame = frame[:n]
+		if _, err := io.ReadFull(r, frame); err != nil || crc(frame) != sum {
+			return // cut short by a crash: the next append writes over it
+		}
+		rec, err := decodeRecord(frame)
+		if err != nil {
+			return
+		}
+		st.rows[storeID(rec.SHA256, rec.Key)] = rec.Entries
+		st.end += 8 + int64(n)
+	}
+}
+
+// decodeRecord decodes a frame; whatever it holds, it returns an error rather than panic.
+func decodeRecord(data []byte) (rec storeRecord, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			rec, err = storeRecord{}, fmt.Errorf("%v", v)
+		}
+	}()
+	err = gob.NewDecoder(bytes.NewReader(data)).Decode(&rec)
+	return rec, err
+}
+
+// lookup returns the stored rows of a workbook read with the plan of key.
+func (st *store) lookup(sha, key string) ([]Entry, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.load()
+	e, ok := st.rows[storeID(sha, key)]
+	return e, ok
+}
+
+// add queues a workbook's rows for the file, and appends what is queued when it is enough.
+func (st *store) add(rec storeRecord) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.load()
+	id := storeID(rec.SHA256, rec.Key)
+	if _, ok := st.rows[id]; ok || st.added[id] {
+		return nil
+	}
+	st.added[id] = true
+	st.pending = append(st.pending, rec)
+	if len(st.pending) >= flushEvery {
+		return st.write(false)
+	}
+	return nil
+}
+
+// flush appends what is queued and syncs the file.
+func (st *store) flush() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.load()
+	if len(st.pending) == 0 && st.synced {
+		return nil
+	}
+	return st.write(true)
+}
+
+// write appends the queued rows to the file, over anything after its last whole frame, and
+// with sync syncs it.
+func (st *store) write(sync bool) error {
+	f, err := os.OpenFile(st.path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("写入 %s：%w", st.path, err)
+	}
+	defer f.Close()
+	if st.end == 0 { // a new file, or one that is not a store
+		if err := f.Truncate(0); err != nil {
+			return fmt.Errorf("写入 %s：%w", st.path, err)
+		}
+		if _, err := f.WriteAt(storeHeader, 0); err != nil {
+			return fmt.Errorf("写入 %s：%w", st.path, err)
+		}
+		st.end = int64(len(storeHeader))
+	} else if err := f.Truncate(st.end); err != nil {
+		return fmt.Errorf("写入 %s：%w", st.path, err)
+	}
+	var b bytes.Buffer
+	for _, rec := range st.pending {
+		var frame bytes.Buffer
+		if err := gob.NewEncoder(&frame).Encode(rec); err != nil {
+			return err
+		}
+		var prefix [8]byte
+		binary.LittleEndian.PutUint32(prefix[:4], uint32(frame.Len()))
+		binary.LittleEndian.PutUint32(prefix[4:], crc(frame.Bytes()))
+		b.Write(prefix[:])
+		b.Write(frame.Bytes())
+	}
+	if _, err := f.WriteAt(b.Bytes(), st.end); err != nil {
+		return fmt.Errorf("写入 %s：%w", st.path, err)
+	}
+	st.end += int64(b.Len())
+	st.pending, st.synced = nil, false
+	if sync {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("写入 %s：%w", st.path, err)
+		}
+		st.synced = true
+	}
+	return nil
+}
+
+// Remember keeps an accepted workbook's rows, as ctx's check read them, in the period's
+// store; Save syncs them before the record.
+func (c *Collection) Remember(ctx *Context, s Submission, entries []Entry) error {
+	return c.rows().add(storeRecord{SHA256: s.SHA256, Unit: s.Unit, Key: ctx.storeKey(), Entries: entries})
+}
+
+func (c *Collection) rows() *store {
+	c.storeOnce.Do(func() { c.store = &store{path: filepath.Join(c.dir, StoreFile)} })
+	return c.store
+}
+
+// AcceptedEntries returns the rows of each unit's latest accepted workbook, by unit: from
+// the store, and for what it lacks from the archive, checked with ctx (and then stored).
+func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
+	key := ctx.storeKey()
+	st := c.rows()
+	out := map[string][]Entry{}
+	var todo []Submission
+	for unit, s := range c.Latest() {
+		if !s.Accepted {
+			continue
+		}
+		if e, ok := st.lookup(s.SHA256, key); ok {
+			out[unit] = e
+		} else {
+			todo = append(todo, s)
+		}
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	entries, err := c.entries(ctx, todo)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range todo {
+		out[s.Unit] = entries[i]
+		st.add(storeRecord{SHA256: s.SHA256, Unit: s.Unit, Key: key, Entries: entries[i]}) // best effort, as below
+	}
+	// A store that cannot be written (a read-only folder) costs the next reader the archive.
+	st.flush()
+	return out, nil
+}
+
+// Previous returns each unit's accepted report of a collected period, as templates.Previous,
+// for the next period's templates and checks; a period never collected gives nil.
+func Previous(dir string, p *plan.Plan, period plan.Period) (map[string]templates.Previous, error) {
+	c, err := OpenCollection(dir, period)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Submissions) == 0 {
+		return nil, nil
+	}
+	accepted, err := c.AcceptedEntries(NewContext(p, period, nil))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]templates.Previous, len(accepted))
+	for unit, es := range accepted {
+		prev := make(templates.Previous, len(es))
+		for _, e := range es {
+			prev[e.Task] = struct{ Status, Progress string }{e.Status, e.Progress}
+		}
+		out[unit] = prev
+	}
+	return out, nil
+}
+
+func crc(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
