@@ -64,13 +64,14 @@ type Collection struct {
 	mu       sync.Mutex      // guards unsynced: WriteArchive may be called concurrently (not with Save)
 	unsynced []string        // archived files written (or found) since the last Save, not yet synced
 
+	period    plan.Period
 	storeOnce sync.Once
 	store     *store // the period's StoreFile, opened when first used
 }
 
 // OpenCollection reads the collection kept in a period's folder, or starts an empty one.
 func OpenCollection(dir string, period plan.Period) (*Collection, error) {
-	c := &Collection{Period: period.String(), dir: dir, Submissions: []Submission{}, Originals: []Original{}}
+	c := &Collection{Period: period.String(), period: period, dir: dir, Submissions: []Submission{}, Originals: []Original{}}
 	data, err := os.ReadFile(filepath.Join(dir, StateFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -275,10 +276,13 @@ func (c *Collection) ReadArchived(s Submission) ([]byte, error) {
 // the archived copies it names are on disk. It changes nothing in c but what is left to
 // sync, so the outputs can be made from c while it saves.
 func (c *Collection) Save() error {
-	if err := c.syncArchives(); err != nil {
+	// The store's new rows are synced with the archive (on Linux, one syncfs for both).
+	if written, err := c.rows().flush(false); err != nil {
 		return err
+	} else if written {
+		c.markUnsynced(c.rows().path)
 	}
-	if err := c.rows().flush(); err != nil {
+	if err := c.syncArchives(); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(c, "", "  ")

@@ -157,15 +157,20 @@ func (st *store) add(rec storeRecord) error {
 	return nil
 }
 
-// flush appends what is queued and syncs the file.
-func (st *store) flush() error {
+// flush appends what is queued and syncs the file; with sync false the caller syncs it
+// (with the archive, Save).
+func (st *store) flush(sync bool) (written bool, err error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.load()
 	if len(st.pending) == 0 && st.synced {
-		return nil
+		return false, nil
 	}
-	return st.write(true)
+	if err := st.write(sync); err != nil {
+		return false, err
+	}
+	st.synced = sync
+	return true, nil
 }
 
 // write appends the queued rows to the file, over anything after its last whole frame, and
@@ -225,9 +230,10 @@ func (c *Collection) rows() *store {
 }
 
 // AcceptedEntries returns the rows of each unit's latest accepted workbook, by unit: from
-// the store, and for what it lacks from the archive, checked with ctx (and then stored).
-func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
-	key := ctx.storeKey()
+// the store, and for what it lacks from the archive, checked against plan p's templates (and
+// then stored).
+func (c *Collection) AcceptedEntries(p *plan.Plan) (map[string][]Entry, error) {
+	key := StoreKey(p)
 	st := c.rows()
 	out := map[string][]Entry{}
 	var todo []Submission
@@ -244,7 +250,7 @@ func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
 	if len(todo) == 0 {
 		return out, nil
 	}
-	entries, err := c.entries(ctx, todo)
+	entries, err := c.entries(NewContext(p, c.period, nil), todo)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +259,7 @@ func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
 		st.add(storeRecord{SHA256: s.SHA256, Unit: s.Unit, Key: key, Entries: entries[i]}) // best effort, as below
 	}
 	// A store that cannot be written (a read-only folder) costs the next reader the archive.
-	st.flush()
+	st.flush(true)
 	return out, nil
 }
 
@@ -267,7 +273,7 @@ func Previous(dir string, p *plan.Plan, period plan.Period) (map[string]template
 	if len(c.Submissions) == 0 {
 		return nil, nil
 	}
-	accepted, err := c.AcceptedEntries(NewContext(p, period, nil))
+	accepted, err := c.AcceptedEntries(p)
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func TestStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := c.AcceptedEntries(NewContext(p, q, nil))
+		got, err := c.AcceptedEntries(p)
 		if err != nil {
 			t.Fatal(err)
 		}
