@@ -140,6 +140,7 @@ type job struct {
 	container *inbox.Container
 	item      inbox.Item
 	sub       *workbook.Submission // nil for a workbook received before
+	entries   []workbook.Entry     // its rows, when accepted
 	err       error                // archiving it
 	done      chan struct{}        // closed once checked and archived
 }
@@ -254,6 +255,9 @@ func (run *collectRun) checkAndArchive(j *job) {
 		r = run.check.Check(it.Name, it.Data, it.Sender)
 	}
 	s.Unit, s.Identified, s.Accepted, s.Findings = r.Unit, r.Identified, r.Accepted(), workbook.CapFindings(r.Findings)
+	if s.Accepted {
+		j.entries = r.Entries
+	}
 	if it.Data != nil {
 		s.Archive, j.err = run.res.Collection.WriteArchive(*s, it.Data)
 	}
@@ -281,6 +285,11 @@ func (run *collectRun) record(j *job) error {
 		return err
 	}
 	if added {
+		if j.sub.Accepted {
+			if err := coll.Remember(run.check, *j.sub, j.entries); err != nil {
+				return err
+			}
+		}
 		run.res.Added = append(run.res.Added, *j.sub)
 		crashPoint("archive")
 	}
