@@ -25,41 +25,59 @@ import (
 // q4 is the period the tests work on.
 var q4 = plan.Period{Kind: plan.Quarterly, Year: 2023, N: 4}
 
-// demoWorkspace makes the demo's workspace with the 2023Q4 templates issued (due 2024-01-08),
-// or only the folder when bare.
+// The demo's workspace with the 2023Q4 templates issued, and its units' returns, are made once
+// for the package's tests (TestMain) and copied for each test that changes them.
+var shared struct {
+	ws      string   // the workspace, never changed
+	returns []string // the returned files, read only
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ui-test-")
+	if err != nil {
+		panic(err)
+	}
+	code := func() int {
+		defer os.RemoveAll(dir)
+		w := workspace.Open(filepath.Join(dir, "ws"))
+		os.MkdirAll(w.Dir(), 0o755)
+		p, err := demo.Create(w, 0, "test")
+		if err == nil {
+			_, err = w.IssueTemplates(context.Background(), workspace.TemplatesOptions{Period: q4, Due: "2024-01-08", Drafts: true, Program: "test"})
+		}
+		if err == nil {
+			_, err = demo.Fill(p, q4, w.Due(q4), w.IssuedTemplates(p, q4), filepath.Join(dir, "returns"), true)
+		}
+		if err != nil {
+			panic(err)
+		}
+		shared.ws = w.Dir()
+		shared.returns, _ = filepath.Glob(filepath.Join(dir, "returns", "*"))
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// demoWorkspace is a copy of the demo's workspace with the 2023Q4 templates issued (due
+// 2024-01-08), or an empty folder when bare.
 func demoWorkspace(t testing.TB, bare bool) *workspace.Workspace {
 	t.Helper()
 	w := workspace.Open(filepath.Join(t.TempDir(), "ws"))
-	if err := os.MkdirAll(w.Dir(), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	if bare {
+		if err := os.MkdirAll(w.Dir(), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		return w
 	}
-	if _, err := demo.Create(w, 0, "test"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.IssueTemplates(context.Background(), workspace.TemplatesOptions{Period: q4, Due: "2024-01-08", Drafts: true, Program: "test"}); err != nil {
+	if err := os.CopyFS(w.Dir(), os.DirFS(shared.ws)); err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
-// demoReturns has the demo's units fill their 2023Q4 templates into a folder of their own and
-// returns the files.
-func demoReturns(t testing.TB, w *workspace.Workspace) []string {
-	t.Helper()
-	p, err := w.ReadPlan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "returns")
-	if _, err := demo.Fill(p, q4, w.Due(q4), w.IssuedTemplates(p, q4), dir, true); err != nil {
-		t.Fatal(err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	return files
-}
+// demoReturns are the files the demo's units send back for 2023Q4 (some by email, some with
+// mistakes, some late).
+func demoReturns(t testing.TB, w *workspace.Workspace) []string { return shared.returns }
 
 // client is a browser's session with a workbench: its cookie, its CSRF token.
 type client struct {

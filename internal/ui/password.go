@@ -35,13 +35,18 @@ func HashPassword(password string) (*Password, error) {
 	if n := len([]rune(password)); n < MinPassword {
 		return nil, fmt.Errorf("密码至少 %d 个字符", MinPassword)
 	}
+	return hashPassword(password, passwordIterations)
+}
+
+// hashPassword hashes with a given cost: tests use a lower one, Matches reads it back.
+func hashPassword(password string, iterations int) (*Password, error) {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key, err := pbkdf2.Key(sha256.New, password, salt, passwordIterations, 32)
+	key, err := pbkdf2.Key(sha256.New, password, salt, iterations, 32)
 	if err != nil {
 		return nil, err
 	}
-	return &Password{Algorithm: passwordAlgorithm, Iterations: passwordIterations,
+	return &Password{Algorithm: passwordAlgorithm, Iterations: iterations,
 		Salt: base64.StdEncoding.EncodeToString(salt), Hash: base64.StdEncoding.EncodeToString(key)}, nil
 }
 

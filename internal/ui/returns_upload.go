@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -43,9 +44,8 @@ func (s *Server) returnsUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		switch part.FormName() {
 		case "mtime":
-			buf := make([]byte, 20)
-			n, _ := part.Read(buf)
-			if ms, err := strconv.ParseInt(strings.TrimSpace(string(buf[:n])), 10, 64); err == nil && ms > 0 {
+			v, _ := io.ReadAll(io.LimitReader(part, 20))
+			if ms, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64); err == nil && ms > 0 {
 				mtime = time.UnixMilli(ms)
 			}
 			continue

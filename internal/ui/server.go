@@ -106,7 +106,12 @@ func Hosts(addr net.Addr) []string {
 	}
 	port := strconv.Itoa(tcp.Port)
 	var out []string
-	add := func(host string) { out = append(out, net.JoinHostPort(host, port)) }
+	add := func(host string) {
+		out = append(out, net.JoinHostPort(host, port))
+		if port == "80" { // browsers leave the default port out of Host
+			out = append(out, strings.Trim(net.JoinHostPort(host, ""), ":"))
+		}
+	}
 	switch {
 	case tcp.IP.IsLoopback():
 		add("127.0.0.1")
