@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"planreport/inbox"
@@ -90,7 +91,7 @@ func storeNew(dir, name string, r io.Reader, modTime time.Time) (stored string, 
 	if err != nil {
 		return "", fmt.Errorf("无法在 %s 中写入文件：%w", dir, err)
 	}
-	defer root.Remove(tmp) // the file stays under its own name
+	defer root.Remove(tmp) // the file stays under its own name (gone already when renamed)
 	n, err := io.Copy(f, io.LimitReader(r, ReceiveLimit+1))
 	if err == nil && n > ReceiveLimit {
 		err = &TooLargeError{Name: name}
@@ -124,6 +125,11 @@ func storeNew(dir, name string, r io.Reader, modTime time.Time) (stored string, 
 			stored = fmt.Sprintf("%s（%d）%s", stem, i, ext)
 		}
 		err := root.Link(tmp, stored)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			// A file system without hard links (FAT on a USB stick): rename, if the name is
+			// free; this process's stores go one at a time, and nothing else writes there.
+			err = renameNew(root, tmp, stored)
+		}
 		if err == nil {
 			return stored, nil
 		}
@@ -132,6 +138,18 @@ func storeNew(dir, name string, r io.Reader, modTime time.Time) (stored string, 
 		}
 	}
 	return "", fmt.Errorf("保存“%s”：%s 中同名文件过多", name, dir)
+}
+
+var renameTurn sync.Mutex
+
+// renameNew renames from to to within root unless to exists (fs.ErrExist).
+func renameNew(root *os.Root, from, to string) error {
+	renameTurn.Lock()
+	defer renameTurn.Unlock()
+	if _, err := root.Lstat(to); err == nil {
+		return fs.ErrExist
+	}
+	return root.Rename(from, to)
 }
 
 // uploadName is the safe name a stored file gets: the name people gave it, without any folder
