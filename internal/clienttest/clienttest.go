@@ -49,13 +49,28 @@ func Soffice(t testing.TB) string {
 // and saves the file would; it returns the new file's path.
 func Resave(t testing.TB, path, dir string) string {
 	t.Helper()
+	return Convert(t, path, dir, "xlsx")
+}
+
+// filters are LibreOffice's export filters by the extension they write.
+var filters = map[string]string{"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8"}
+
+// Convert opens a workbook in LibreOffice and saves it into dir in the format of ext ("xlsx"
+// or "ods", LibreOffice's own format, as a unit that picks it when saving would); it returns
+// the new file's path.
+func Convert(t testing.TB, path, dir, ext string) string {
+	t.Helper()
 	soffice := Soffice(t)
+	filter, ok := filters[ext]
+	if !ok {
+		t.Fatalf("clienttest.Convert: no filter for %q", ext)
+	}
 	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+t.TempDir(),
-		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", dir, path)
+		"--convert-to", ext+":"+filter, "--outdir", dir, path)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("LibreOffice could not save %s: %v\n%s", path, err, out)
 	}
-	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".xlsx")
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"."+ext)
 	if _, err := os.Stat(out); err != nil {
 		t.Fatalf("LibreOffice wrote no %s", out)
 	}
@@ -71,7 +86,8 @@ type Cell struct {
 	Date    string `json:"date,omitempty"`
 }
 
-// File is one workbook for Fill: In is filled and saved as Out. Ops are lofill.py's
+// File is one workbook for Fill: In is filled and saved as Out, in the format Out's extension
+// names (.xlsx, or .ods as LibreOffice's own format). Ops are lofill.py's
 // structural operations (rename_sheet, delete_rows, insert_row), applied after Cells.
 type File struct {
 	In        string           `json:"in"`

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Fill .xlsx workbooks with a real spreadsheet client (LibreOffice via UNO).
+"""Fill .xlsx workbooks with a real spreadsheet client (LibreOffice via UNO), and
+save them as .xlsx or, when "out" ends in .ods, in LibreOffice's own format.
 
 Run with Debian's interpreter (python3-uno lives there, not in pyenv):
 
@@ -68,6 +69,8 @@ from com.sun.star.lang import Locale
 
 SOFFICE = os.environ.get("LOFILL_SOFFICE", "soffice")
 XLSX_FILTER = "Calc MS Excel 2007 XML"
+# The filter by the output's extension: .ods is LibreOffice's own format.
+FILTERS = {".xlsx": XLSX_FILTER, ".ods": "calc8"}
 CELL_KEYS = ("value", "formula", "date")
 ACTION_KEYS = ("cells", "ops", "rename_sheet", "delete_rows", "insert_row")
 
@@ -438,7 +441,11 @@ def process_file(office, f):
         d = os.path.dirname(os.path.abspath(dst))
         if not os.path.isdir(d):
             raise JobError("output directory %s does not exist" % d)
-        doc.storeToURL(file_url(dst), (prop("FilterName", XLSX_FILTER),
+        ext = os.path.splitext(dst)[1].lower()
+        if ext not in FILTERS:
+            raise JobError("output %s: extension must be one of %s"
+                           % (dst, ", ".join(sorted(FILTERS))))
+        doc.storeToURL(file_url(dst), (prop("FilterName", FILTERS[ext]),
                                        prop("Overwrite", True)))
         return ncells, nops, len(reprotect_sheets)
     finally:
