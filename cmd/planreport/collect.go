@@ -325,7 +325,7 @@ func (b *batch) start(it inbox.Item) {
 		if it.Problem != "" {
 			r = &workbook.Report{File: it.Name, SHA256: sum, Findings: []plan.Finding{{
 				Severity: plan.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
-				Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
+				Hint: it.Hint}}}
 		} else {
 			r = check.Check(it.Name, it.Data, it.Sender)
 		}
