@@ -17,8 +17,9 @@ import (
 func add(t *testing.T, c *Collection, ctx *Context, name string, data []byte, at time.Time) bool {
 	t.Helper()
 	r := ctx.Check(name, data, "")
-	added, err := c.Add(Submission{SHA256: r.SHA256, Name: name, Source: name, Received: at, Unit: r.Unit,
-		Identified: r.Identified, Accepted: r.Accepted(), Findings: r.Findings}, data)
+	s := Submission{SHA256: r.SHA256, Name: name, Source: name, Received: at}
+	s.SetReport(r)
+	added, err := c.Add(s, data)
 	if err != nil {
 		t.Fatal(err)
 	}

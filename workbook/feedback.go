@@ -101,18 +101,27 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 	})
 }
 
-// feedbackBytes is the feedback workbook WriteFeedback writes.
+// feedbackBytes is the feedback workbook WriteFeedback writes. A return on the wrong form is
+// not annotated: the unit is to redo it on this period's template, not to fix the old form.
 func feedbackBytes(s Submission, data []byte) ([]byte, error) {
 	open, why := annotatable(data)
+	template := RemedyOf(s.Findings) == RemedyTemplate
 	var out []byte
 	var err error
-	if open {
+	if open && !template {
 		if out, err = feedbackWorkbook(s, data, ""); err != nil {
 			why = "原表无法在原格式上标注（" + errorText(err) + "）"
 		}
 	}
-	if !open || err != nil {
-		if out, err = feedbackWorkbook(s, nil, why); err != nil {
+	if !open || template || err != nil {
+		note := why
+		switch {
+		case template:
+			note = "报送表用错了：请把填报内容复制到本期的报送表中重新填报，不要在原表上修改"
+		case note != "" && plan.CountErrors(s.Findings) > 0:
+			note += "，请按下表逐项处理"
+		}
+		if out, err = feedbackWorkbook(s, nil, note); err != nil {
 			return nil, err
 		}
 	}
@@ -136,6 +145,9 @@ func annotatable(data []byte) (ok bool, why string) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return false, ""
+	}
+	if xlsx.OpenDocumentType(zr) == xlsx.ODS {
+		return false, "原表是 .ods 格式，未在原表上标注"
 	}
 	var total uint64
 	for _, zf := range zr.File {
@@ -294,13 +306,18 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	list := append([]plan.Finding(nil), s.Findings...)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity == plan.Error && list[j].Severity != plan.Error })
 	errs := plan.CountErrors(list)
-	title := fmt.Sprintf("%s：本表有 %d 个错误须修改后重新报送，%d 条提醒供参考。标红的单元格为错误，标黄的为提醒，鼠标指向单元格可看批注。",
-		s.Name, errs, len(list)-errs)
-	if errs == 0 {
+	var title string
+	switch {
+	case errs == 0:
 		title = fmt.Sprintf("%s：本表已接收。以下 %d 条提醒供参考，今后填报时请注意。", s.Name, len(list))
-	}
-	if note != "" {
-		title += note + "，请按下表逐项修改。"
+		if note != "" {
+			title += "（" + note + "）"
+		}
+	case note != "":
+		title = fmt.Sprintf("%s：本表有 %d 个错误须处理后重新报送，%d 条提醒供参考。%s。", s.Name, errs, len(list)-errs, note)
+	default:
+		title = fmt.Sprintf("%s：本表有 %d 个错误须修改后重新报送，%d 条提醒供参考。标红的单元格为错误，标黄的为提醒，鼠标指向单元格可看批注。",
+			s.Name, errs, len(list)-errs)
 	}
 	if err := f.SetCellValue(FeedbackSheet, "A1", title); err != nil {
 		return nil, err

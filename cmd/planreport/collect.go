@@ -314,7 +314,8 @@ func (b *batch) start(it inbox.Item) {
 		return
 	}
 	b.seen[sum] = true
-	s := &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received}
+	s := &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received,
+		Forwarder: it.Forwarder, Forwarded: it.Forwarded}
 	x.sub = s
 	ctx, check, coll, bar := b.ctx, b.check, b.res.coll, b.bar // this batch's, whatever b holds later
 	b.g.Go(func() error {
@@ -323,13 +324,11 @@ func (b *batch) start(it inbox.Item) {
 		}
 		var r *workbook.Report
 		if it.Problem != "" {
-			r = &workbook.Report{File: it.Name, SHA256: sum, Findings: []plan.Finding{{
-				Severity: plan.Error, Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
-				Hint: it.Hint}}}
+			r = check.Unreadable(it.Name, it.Sender, it.Problem, it.Hint)
 		} else {
 			r = check.Check(it.Name, it.Data, it.Sender)
 		}
-		s.Unit, s.Identified, s.Accepted, s.Findings = r.Unit, r.Identified, r.Accepted(), workbook.CapFindings(r.Findings)
+		s.SetReport(r)
 		if it.Data != nil {
 			s.Archive, x.err = coll.WriteArchive(*s, it.Data)
 		}

@@ -28,6 +28,9 @@ JOB.json:
             {"rename_sheet": {"from": "任务进展", "to": "Sheet1"}},
             {"delete_rows": {"sheet": "Sheet1", "row": 3, "count": 1}},
             {"insert_row": {"sheet": "Sheet1", "row": 3, "count": 1}},
+            {"delete_sheet": {"sheet": "模板标识"}},
+            {"clear_properties": {"title": "新标题"}},  # user-defined
+                                   # properties removed; the title set
             {"cell": "G3", "sheet": "Sheet1", "value": "x"}          # a cell op
           ]
         }
@@ -35,9 +38,9 @@ JOB.json:
     }
 
 Per file, the action keys ("cells", "ops", "rename_sheet", "delete_rows",
-"insert_row") are applied in the order they appear in the file object; each
-list is applied in its own order. "rename_sheet"/"delete_rows"/"insert_row"
-at file level may be one object or a list of objects. Rows are 1-based
+"insert_row", "delete_sheet", "clear_properties") are applied in the order
+they appear in the file object; each list is applied in its own order. The
+operations at file level may be one object or a list of objects. Rows are 1-based
 (Excel numbering). "sheet" is a name or a 0-based index. Any cell entry may
 carry "format": "<number format code>" (dates default to YYYY-MM-DD, or
 YYYY-MM-DD HH:MM:SS when the date string has a time part). Formulas use
@@ -72,7 +75,8 @@ XLSX_FILTER = "Calc MS Excel 2007 XML"
 # The filter by the output's extension: .ods is LibreOffice's own format.
 FILTERS = {".xlsx": XLSX_FILTER, ".ods": "calc8"}
 CELL_KEYS = ("value", "formula", "date")
-ACTION_KEYS = ("cells", "ops", "rename_sheet", "delete_rows", "insert_row")
+ACTION_KEYS = ("cells", "ops", "rename_sheet", "delete_rows", "insert_row",
+               "delete_sheet", "clear_properties")
 
 
 class JobError(Exception):
@@ -356,6 +360,17 @@ def apply_op(doc, name, spec):
     elif name == "insert_row":
         sheet, r, n = row_args(doc, spec, name)
         sheet.getRows().insertByIndex(r, n)
+    elif name == "delete_sheet":
+        # what is left when a form is retyped into a new workbook: no hidden sheet
+        sheet = get_sheet(doc, spec.get("sheet"))
+        doc.getSheets().removeByName(sheet.getName())
+    elif name == "clear_properties":
+        # ... and no custom document properties; the title is whatever the new one has
+        props = doc.getDocumentProperties()
+        user = props.getUserDefinedProperties()
+        for p in user.getPropertySetInfo().getProperties():
+            user.removeProperty(p.Name)
+        props.Title = spec.get("title", "")
     elif name == "cell":
         set_cell(doc, spec)
     else:

@@ -92,9 +92,9 @@ func Collect(t testing.TB, p *plan.Plan, period plan.Period, due string, sends [
 			name = templates.FileName(period, s.Unit)
 			data = Fill(t, issued[s.Unit], ctx.Template(s.Unit), s.Rows)
 		}
-		rep := ctx.Check(name, data, "")
-		if _, err := coll.Add(workbook.Submission{Name: name, Source: name, Received: s.Received, Unit: rep.Unit,
-			Identified: rep.Identified, Accepted: rep.Accepted(), Findings: rep.Findings}, data); err != nil {
+		sub := workbook.Submission{Name: name, Source: name, Received: s.Received}
+		sub.SetReport(ctx.Check(name, data, ""))
+		if _, err := coll.Add(sub, data); err != nil {
 			t.Fatal(err)
 		}
 	}
