@@ -347,6 +347,10 @@ func TestUpdateLedgerDefinedNames(t *testing.T) {
 					t.Errorf("tasks=%v: the autofilter of 「%s」 refers to %s", tasks, dn.Scope, dn.RefersTo)
 				}
 				filters[dn.Scope] = true
+			case "_xlnm.Print_Titles": // every table prints its header row on each page
+				if dn.RefersTo != "'"+dn.Scope+"'!$1:$1" {
+					t.Errorf("tasks=%v: the print titles of 「%s」 refer to %s", tasks, dn.Scope, dn.RefersTo)
+				}
 			case "任务清单":
 				if dn.RefersTo != "'任务'!$A$1:$J$88" {
 					t.Errorf("tasks=%v: the office's name 任务清单 refers to %s, want '任务'!$A$1:$J$88", tasks, dn.RefersTo)

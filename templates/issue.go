@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,7 +77,8 @@ func UnitFileNames(units []string) map[string]string {
 // Issue writes every template of ts into dir (created if missing), with an index workbook
 // listing unit, file, task count and contact. With eml set it also writes, into dir/邮件草稿,
 // an email draft per unit that has an email address. Templates are written in parallel, each
-// atomically.
+// atomically. The result lists every template, also when some could not be written: the
+// error then names them.
 func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("创建文件夹 %s：%w", dir, err)
@@ -96,29 +98,28 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 	for i, t := range ts {
 		res.Templates[i] = Issued{Unit: t.Unit.Name, Path: filepath.Join(dir, names[t.Unit.Name]), Tasks: len(t.Rows)}
 	}
+	// Every template is tried: one that cannot be written (open in Excel) does not keep the
+	// others from being written, and the error names each that failed.
+	errs := make([]error, len(ts)+1)
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range ts {
 		g.Go(func() error {
 			t, path := &ts[i], res.Templates[i].Path
-			if err := t.Write(path, o); err != nil {
-				return err
+			if errs[i] = t.Write(path, o); errs[i] != nil {
+				return nil
 			}
 			if eml && t.Unit.Email != "" {
 				mail := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(path), ".xlsx")+".eml")
 				res.Templates[i].EML = mail
-				return writeTemplateMail(mail, path, t, o)
+				errs[i] = writeTemplateMail(mail, path, t, o)
 			}
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	if err := writeIndex(res.Index, ts, res.Templates, o); err != nil {
-		return nil, err
-	}
-	return res, nil
+	g.Wait()
+	errs[len(ts)] = writeIndex(res.Index, ts, res.Templates, o)
+	return res, errors.Join(errs...)
 }
 
 // writeIndex writes the index workbook: one row per template.

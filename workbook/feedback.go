@@ -205,7 +205,7 @@ func countTags(zf *zip.File, sheet bool) (rows, cells int, doctype bool, err err
 		if !sheet {
 			continue
 		}
-		if i := bytes.IndexByte(next, ':'); i >= 0 && bytes.IndexAny(next[:i], " />") < 0 {
+		if i := bytes.IndexByte(next, ':'); i >= 0 && !bytes.ContainsAny(next[:i], " />") {
 			next = next[i+1:] // a namespace prefix
 		}
 		switch {

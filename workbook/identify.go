@@ -313,17 +313,9 @@ func (c *Context) periodsIn(s string) []plan.Period {
 // those as long, the first in registry order.
 func (c *Context) unitInName(s string) string {
 	s = width.Narrow.String(s)
-	if c.nameIndex == nil {
-		best, bestLen := "", 0
-		for _, n := range c.names {
-			if len(n.name) > bestLen && strings.Contains(s, n.name) {
-				best, bestLen = n.unit, len(n.name)
-			}
-		}
-		return best
-	}
-	// A large registry: look up every piece of s as long as some name, longest first,
-	// rather than look for every name in s (10,000 units and files: 10^8 searches).
+	// Every piece of s as long as some name is looked up, longest first, rather than every
+	// name looked for in s: that grew with the square of the registry (10,000 units and
+	// files: 10^8 searches), this with its size.
 	for _, l := range c.nameLens {
 		best := -1
 		for i := 0; i+l <= len(s); i++ {
@@ -341,10 +333,6 @@ func (c *Context) unitInName(s string) string {
 // unitName is a name or alias of a unit, for unitInName.
 type unitName struct{ name, unit string }
 
-// indexNamesAbove is the registry size (names and aliases) above which unitInName looks
-// names up in an index rather than searching for each: below it, searching is faster.
-const indexNamesAbove = 256
-
 // indexNames lists the reporting units' names and aliases, in registry order, for unitInName.
 func (c *Context) indexNames() {
 	for _, u := range c.Plan.Units {
@@ -356,9 +344,6 @@ func (c *Context) indexNames() {
 				c.names = append(c.names, unitName{n, u.Name})
 			}
 		}
-	}
-	if len(c.names) <= indexNamesAbove {
-		return
 	}
 	c.nameIndex = make(map[string]int, len(c.names))
 	seen := map[int]bool{}

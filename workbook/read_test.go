@@ -1,17 +1,16 @@
 package workbook
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"planreport/internal/xlsx/xlsxtest"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -253,8 +252,8 @@ func findingLines(r *Report) []string {
 func TestFileRules(t *testing.T) {
 	fx := newFixture(t)
 	good := fx.filled(t, "宝山镇", nil)
-	docx := zipOf(t, map[string]string{"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"})
-	bomb := zipOf(t, map[string]string{"xl/workbook.xml": strings.Repeat("0", 1<<20)})
+	docx := xlsxtest.Zip(map[string]string{"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"})
+	bomb := xlsxtest.Zip(map[string]string{"xl/workbook.xml": strings.Repeat("0", 1<<20)})
 	otherPeriod := func() []byte {
 		p := fx.plan
 		res, err := templates.Issue(t.TempDir(), templates.Build(p, q.Previous(), nil), templates.Options{Period: q.Previous(), Due: "2023-04-08", PlanFingerprint: p.Fingerprint()}, false)
@@ -390,26 +389,6 @@ func hasRule(r *Report, rule plan.Rule) bool {
 		}
 	}
 	return false
-}
-
-func zipOf(t testing.TB, files map[string]string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		w, err := z.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(files[n]))
-	}
-	z.Close()
-	return b.Bytes()
 }
 
 // TestEveryTemplateFilledIsAccepted fills every unit's template correctly: all are accepted.

@@ -211,7 +211,7 @@ func TestCollectLibreOffice(t *testing.T) {
 		t.Errorf("%d files recorded, want 5 (both versions of 区司法局 kept)", len(res.Files))
 	}
 	status := runOK(t, "status", "-w", ws, "--period", "2023Q4")
-	for _, want := range []string{"按时接收 宝山镇", "逾期接收 区司法局", "未报送 区委编办", "按时接收 龙山街道"} {
+	for _, want := range []string{"按时报送 宝山镇", "逾期报送 区司法局", "未报送 区委编办", "按时报送 龙山街道"} {
 		if !strings.Contains(strings.Join(strings.Fields(status), " "), want) {
 			t.Errorf("status lacks %q:\n%s", want, status)
 		}

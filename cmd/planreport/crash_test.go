@@ -18,6 +18,7 @@ import (
 	"planreport/internal/hostile"
 	"planreport/templates"
 	"planreport/workbook"
+	"planreport/workspace"
 )
 
 // copyTree copies a folder, keeping the files' modification times (collect dates a file by
@@ -62,7 +63,7 @@ type wsState struct {
 func stateOf(t *testing.T, ws string) wsState {
 	t.Helper()
 	period := filepath.Join(ws, hardQ4.String())
-	files, err := hostile.Snapshot(period, func(rel string) bool { return rel == inboxName })
+	files, err := hostile.Snapshot(period, func(rel string) bool { return rel == workspace.InboxDir })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func checkWhole(t *testing.T, ws string) {
 	t.Helper()
 	checkTree(t, ws)
 	filepath.WalkDir(ws, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.Contains(path, inboxName) {
+		if err != nil || d.IsDir() || strings.Contains(path, workspace.InboxDir) {
 			return err
 		}
 		switch filepath.Ext(path) {
@@ -130,16 +131,25 @@ func sameState(t *testing.T, what string, got, want wsState) {
 	}
 }
 
+// crashBinary builds planreport with the crash points on (the build tag crashtest, which the
+// program as shipped never has: see workspace/crash_crashtest.go).
+func crashBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "planreport")
+	out, err := exec.Command("go", "build", "-tags", "crashtest", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build -tags crashtest: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // TestCrashSafety kills collect and report, run as programs, at every point between their
 // steps (PLANREPORT_CRASH_AFTER) and after a spread of delays (SIGKILL), runs them again to
 // completion, and checks that the workspace is what an uninterrupted run leaves: the same
 // record, byte for byte; the same archived files, none lost or doubled; no temporary file
 // left; every workbook opens and every PDF is whole.
 func TestCrashSafety(t *testing.T) {
-	bin, err := exec.LookPath("planreport") // the test binary, installed by TestMain
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := crashBinary(t)
 	root := t.TempDir()
 	base := filepath.Join(root, "base")
 	ws := filepath.Join(base, "ws")

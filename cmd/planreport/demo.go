@@ -9,6 +9,7 @@ import (
 
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workspace"
 )
 
 const demoUsage = `用法：planreport demo [目录]
@@ -32,84 +33,63 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 1 {
 		return usagef("demo：只能指定一个目录")
 	}
-	w := workspace{dir: "planreport-demo"}
+	dir := "planreport-demo"
 	if fs.NArg() == 1 {
-		w.dir = fs.Arg(0)
+		dir = fs.Arg(0)
 	}
+	w := workspace.Open(dir)
 	// Only what the demo itself makes is removed, never anything else in the folder.
-	for _, name := range append([]string{ledgerName}, demoPeriods...) {
-		if err := os.RemoveAll(filepath.Join(w.dir, name)); err != nil {
+	for _, name := range append([]string{workspace.LedgerName}, demoPeriods...) {
+		if err := os.RemoveAll(filepath.Join(w.Dir(), name)); err != nil {
 			return fmt.Errorf("清理演示目录：%w", err)
 		}
 	}
-	fmt.Fprintf(stdout, "== 1. 创建工作目录 %s，导入内置计划\n", absDir(w.dir))
-	if err := runInit(ctx, []string{w.dir}, io.Discard, stderr); err != nil {
+	fmt.Fprintf(stdout, "== 1. 创建工作目录 %s，导入内置计划\n", absDir(w.Dir()))
+	if err := runInit(ctx, []string{w.Dir()}, io.Discard, stderr); err != nil {
 		return err
 	}
-	p, err := w.readPlan()
+	p, err := w.ReadPlan()
 	if err != nil {
 		return err
 	}
 	demoRegistry(p, *units)
-	if err := p.WriteLedger(w.ledger()); err != nil {
+	if err := w.SavePlan(p, program); err != nil {
 		return err
 	}
 	errs, warns := countFindings(p.Check())
-	fmt.Fprintf(stdout, "计划台账 %s：%d 项任务，%d 个单位；检查：%d 个错误，%d 个提醒。\n", w.ledger(), len(p.Tasks), len(p.Units), errs, warns)
+	fmt.Fprintf(stdout, "计划台账 %s：%d 项任务，%d 个单位；检查：%d 个错误，%d 个提醒。\n", w.Ledger(), len(p.Tasks), len(p.Units), errs, warns)
 
 	for i, code := range demoPeriods {
 		period, _ := plan.ParsePeriod(code)
 		due := period.End().AddDate(0, 0, 8).Format("2006-01-02")
 		fmt.Fprintf(stdout, "== %d. %s：生成模板、单位填报、收集检查\n", i+2, period.Chinese())
-		if err := runTemplates(ctx, []string{"-w", w.dir, "--period", code, "--due", due, "--eml"}, io.Discard, stderr); err != nil {
+		if err := runTemplates(ctx, []string{"-w", w.Dir(), "--period", code, "--due", due, "--eml"}, io.Discard, stderr); err != nil {
 			return err
 		}
-		res, err := issuedTemplates(w, p, period)
-		if err != nil {
-			return err
-		}
+		res := &templates.Result{Period: period.String(), Templates: w.IssuedTemplates(p, period)}
 		sent, err := demoFill(w, p, period, due, res)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "模板 %d 份（%s），单位交回 %d 份文件。\n", len(res.Templates), w.templatesDir(period), sent)
-		if err := runCollect(ctx, []string{"-w", w.dir, "--period", code, "--eml"}, io.Discard, stderr); err != nil {
+		fmt.Fprintf(stdout, "模板 %d 份（%s），单位交回 %d 份文件。\n", len(res.Templates), w.TemplatesDir(period), sent)
+		if err := runCollect(ctx, []string{"-w", w.Dir(), "--period", code, "--eml"}, io.Discard, stderr); err != nil {
 			return err
 		}
 	}
 	last := demoPeriods[len(demoPeriods)-1]
 	fmt.Fprintf(stdout, "== %d. 报送情况\n", len(demoPeriods)+2)
-	if err := runStatus(ctx, []string{"-w", w.dir, "--period", last, "--eml"}, stdout, stderr); err != nil {
+	if err := runStatus(ctx, []string{"-w", w.Dir(), "--period", last, "--eml"}, stdout, stderr); err != nil {
 		return err
 	}
 	period, _ := plan.ParsePeriod(last)
 	fmt.Fprintf(stdout, "== %d. 汇总出具报告\n", len(demoPeriods)+3)
-	if err := runReport(ctx, []string{"-w", w.dir, "--period", last, "--date", period.End().AddDate(0, 0, 15).Format("2006-01-02")}, stdout, stderr); err != nil {
+	if err := runReport(ctx, []string{"-w", w.Dir(), "--period", last, "--date", period.End().AddDate(0, 0, 15).Format("2006-01-02")}, stdout, stderr); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "\n输出文件：\n  计划台账      %s\n  报送模板      %s\n  检查结果      %s\n  反馈表        %s\n  收件记录      %s\n",
-		w.ledger(), w.templatesDir(period), filepath.Join(w.periodDir(period), findingsName),
-		filepath.Join(w.periodDir(period), feedbackDir), filepath.Join(w.periodDir(period), "收件记录.json"))
+		w.Ledger(), w.TemplatesDir(period), w.FindingsPath(period),
+		w.FeedbackDir(period), w.RecordPath(period))
 	return nil
-}
-
-// issuedTemplates lists the templates issued for a period, as templates wrote them.
-func issuedTemplates(w workspace, p *plan.Plan, period plan.Period) (*templates.Result, error) {
-	res := &templates.Result{Period: period.String()}
-	ts := templates.Build(p, period, nil)
-	units := make([]string, len(ts))
-	for i, t := range ts {
-		units[i] = t.Unit.Name
-	}
-	names := templates.FileNames(period, units)
-	for _, t := range ts {
-		path := filepath.Join(w.templatesDir(period), names[t.Unit.Name])
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("找不到模板 %s：%w", path, err)
-		}
-		res.Templates = append(res.Templates, templates.Issued{Unit: t.Unit.Name, Path: path, Tasks: len(t.Rows)})
-	}
-	return res, nil
 }
 
 // demoRegistry fills in what an office would: its own contact, each unit's contact, and the

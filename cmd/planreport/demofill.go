@@ -15,6 +15,7 @@ import (
 	"planreport/internal/atomicfile"
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workspace"
 )
 
 // The demo's units fill their templates the way real units do: mostly right, with varied
@@ -95,8 +96,8 @@ func demoFate(unit string, period plan.Period) demoUnitFate {
 // files into the period's inbox, with modification times as received (on time or late).
 // prev, when set, is the previous period's progress by unit and task, so that most units
 // write something new and a few copy last period's words.
-func demoFill(w workspace, p *plan.Plan, period plan.Period, due string, res *templates.Result) (int, error) {
-	inbox := w.inboxDir(period)
+func demoFill(w *workspace.Workspace, p *plan.Plan, period plan.Period, due string, res *templates.Result) (int, error) {
+	inbox := w.InboxDir(period)
 	if err := os.MkdirAll(inbox, 0o755); err != nil {
 		return 0, err
 	}

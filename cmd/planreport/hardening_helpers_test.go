@@ -16,6 +16,7 @@ import (
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
+	"planreport/workspace"
 )
 
 // hardQ4 is the period of the hardening tests.
@@ -27,16 +28,16 @@ func hardWorkspace(t *testing.T, edit func(p *plan.Plan)) (string, *plan.Plan) {
 	t.Helper()
 	ws := filepath.Join(t.TempDir(), "ws")
 	runOK(t, "init", ws)
-	p, err := plan.ReadLedger(filepath.Join(ws, ledgerName))
+	p, err := plan.ReadLedger(filepath.Join(ws, workspace.LedgerName))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if edit != nil {
 		edit(p)
-		if err := p.WriteLedger(filepath.Join(ws, ledgerName)); err != nil {
+		if err := p.WriteLedger(filepath.Join(ws, workspace.LedgerName)); err != nil {
 			t.Fatal(err)
 		}
-		if p, err = plan.ReadLedger(filepath.Join(ws, ledgerName)); err != nil {
+		if p, err = plan.ReadLedger(filepath.Join(ws, workspace.LedgerName)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -58,7 +59,7 @@ func templateNames(t *testing.T, ws string) map[string]string {
 	if names, ok := namesCache[ws]; ok {
 		return names
 	}
-	p, err := plan.ReadLedger(filepath.Join(ws, ledgerName))
+	p, err := plan.ReadLedger(filepath.Join(ws, workspace.LedgerName))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
+	"planreport/workspace"
 )
 
 // longProgress is a 32,767-character progress text (Excel's limit for a cell), marked at both
@@ -204,7 +205,7 @@ func TestCollectHostile(t *testing.T) {
 	}
 
 	// The findings workbook lists the zip bomb by file name.
-	fw, err := excelize.OpenFile(filepath.Join(ws, hardQ4.String(), findingsName))
+	fw, err := excelize.OpenFile(filepath.Join(ws, hardQ4.String(), workspace.FindingsName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +306,7 @@ func TestCollectManyFindings(t *testing.T) {
 	if len(fs) > workbook.MaxFindings || notes != 1 {
 		t.Errorf("%d findings recorded, %d saying how many more", len(fs), notes)
 	}
-	for _, name := range []string{workbook.StateFile, findingsName, filepath.Join(feedbackDir, "宝山镇"+feedbackSuffix)} {
+	for _, name := range []string{workbook.StateFile, workspace.FindingsName, filepath.Join(workspace.FeedbackDir, "宝山镇_反馈.xlsx")} {
 		st, err := os.Stat(filepath.Join(ws, hardQ4.String(), name))
 		if err != nil {
 			t.Error(err)

@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"planreport/workspace"
 )
 
 const initUsage = `用法：planreport init [目录] [--plan 计划文件] [--registry 名册]
@@ -30,29 +30,20 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 1 {
 		return usagef("init：只能指定一个目录")
 	}
-	w := workspace{dir: "."}
+	dir := "."
 	if fs.NArg() == 1 {
-		w.dir = fs.Arg(0)
+		dir = fs.Arg(0)
 	}
-	if _, err := os.Stat(w.ledger()); err == nil {
-		return fmt.Errorf("%s 已存在，未做任何修改。要用新计划更新台账，请运行 planreport plan import 计划文件 -o %s", w.ledger(), w.ledger())
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("检查 %s：%w", w.ledger(), err)
-	}
-	p, err := importPlan(*planFile, *registry)
+	w := workspace.Open(dir)
+	res, err := w.Init(workspace.PlanSource{File: *planFile, Registry: *registry}, program)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(w.dir, 0o755); err != nil {
-		return fmt.Errorf("创建工作目录 %s：%w", w.dir, err)
-	}
-	if err := p.WriteLedger(w.ledger()); err != nil {
-		return err
-	}
-	errs, warns := countFindings(p.Check())
-	fmt.Fprintf(stdout, "已创建工作目录 %s：《%s》%d 项任务，%d 个单位。\n", absDir(w.dir), p.Title, len(p.Tasks), len(p.Units))
-	fmt.Fprintf(stdout, "下一步：\n  1. 在 Excel 中打开 %s，在「计划」表填写报送办公室及联系方式，在「单位」表补充各单位联系人和邮箱，在「分组」表为待指定的分组填写成员单位；\n", w.ledger())
-	fmt.Fprintf(stdout, "  2. 运行 planreport plan check %s 检查（当前 %d 个错误、%d 个提醒）；\n", w.ledger(), errs, warns)
-	fmt.Fprintf(stdout, "  3. 运行 planreport templates -w %s --period 2024Q1 生成各单位的报送模板。\n", w.dir)
+	p := res.Plan
+	errs, warns := countFindings(res.Findings)
+	fmt.Fprintf(stdout, "已创建工作目录 %s：《%s》%d 项任务，%d 个单位。\n", absDir(w.Dir()), p.Title, len(p.Tasks), len(p.Units))
+	fmt.Fprintf(stdout, "下一步：\n  1. 在 Excel 中打开 %s，在「计划」表填写报送办公室及联系方式，在「单位」表补充各单位联系人和邮箱，在「分组」表为待指定的分组填写成员单位；\n", w.Ledger())
+	fmt.Fprintf(stdout, "  2. 运行 planreport plan check %s 检查（当前 %d 个错误、%d 个提醒）；\n", w.Ledger(), errs, warns)
+	fmt.Fprintf(stdout, "  3. 运行 planreport templates -w %s --period 2024Q1 生成各单位的报送模板。\n", w.Dir())
 	return nil
 }

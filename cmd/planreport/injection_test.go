@@ -19,6 +19,7 @@ import (
 	"planreport/internal/hostile"
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workspace"
 )
 
 // injections are what a unit may type that a spreadsheet would take for a formula, a DDE
@@ -71,19 +72,19 @@ func TestFormulaInjection(t *testing.T) {
 	period := filepath.Join(ws, hardQ4.String())
 
 	// The findings workbook quotes the injected status and names the files.
-	findings := filepath.Join(period, findingsName)
+	findings := filepath.Join(period, workspace.FindingsName)
 	texts := checkStringsOnly(t, findings, nil)
 	for _, want := range []string{"=1+2.xlsx", "@SUM(1)+cmd.xlsx"} {
 		if !texts[want] {
-			t.Errorf("%s: no string cell %q", findingsName, want)
+			t.Errorf("%s: no string cell %q", workspace.FindingsName, want)
 		}
 	}
 	if !anyContains(texts, "“"+injections[1]+"”") {
-		t.Errorf("%s does not quote the injected status", findingsName)
+		t.Errorf("%s does not quote the injected status", workspace.FindingsName)
 	}
 
 	// The feedback workbook: the unit's cells are the strings it typed; our list is strings.
-	feedback := filepath.Join(period, feedbackDir, "宝山镇"+feedbackSuffix)
+	feedback := filepath.Join(period, workspace.FeedbackDir, "宝山镇"+"_反馈.xlsx")
 	texts = checkStringsOnly(t, feedback, nil)
 	for _, s := range []string{injections[0], injections[1], injections[4], "=1+99"} {
 		if !texts[s] {

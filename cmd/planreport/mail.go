@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"planreport/mailbox"
+	"planreport/workspace"
 )
 
 const mailUsage = `用法：planreport mail setup [-w 工作目录]
@@ -50,11 +51,11 @@ func runMailSetup(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("mail setup：多余的参数 %q", fs.Arg(0))
 	}
-	w := workspace{dir: *dir}
-	if err := w.hasPlan(); err != nil {
+	w := workspace.Open(*dir)
+	if err := w.HasPlan(); err != nil {
 		return err
 	}
-	old, err := mailbox.LoadSettings(w.dir)
+	old, err := mailbox.LoadSettings(w.Dir())
 	if err != nil && !strings.Contains(err.Error(), "还没有邮箱设置") {
 		fmt.Fprintf(stdout, "原有设置有误，将重新填写：%v\n", err)
 	}
@@ -62,10 +63,10 @@ func runMailSetup(args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("设置未保存：%w", err)
 	}
-	if err := s.Save(w.dir); err != nil {
+	if err := s.Save(w.Dir()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "已保存 %s。运行 planreport mail test -w %s 检查能否连接。\n", mailbox.SettingsPath(w.dir), w.dir)
+	fmt.Fprintf(stdout, "已保存 %s。运行 planreport mail test -w %s 检查能否连接。\n", mailbox.SettingsPath(w.Dir()), w.Dir())
 	return nil
 }
 

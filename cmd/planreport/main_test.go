@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+
+	"planreport/workspace"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -19,6 +22,19 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"planreport": func() {
 			os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+		},
+		// holdlock DIR holds DIR's workspace lock, as a long operation would, until its stdin
+		// closes or it is killed (lock_test.go).
+		"holdlock": func() {
+			l, err := workspace.Open(os.Args[1]).Lock("测试", "模拟一次很长的收集")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+			fmt.Println("locked")
+			io.Copy(io.Discard, os.Stdin)
+			l.Unlock()
+			os.Exit(0)
 		},
 	})
 }

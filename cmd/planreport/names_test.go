@@ -21,6 +21,7 @@ import (
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
+	"planreport/workspace"
 )
 
 // oddUnits renames registry units (the old name kept as an alias, so that the plan's tasks
@@ -203,10 +204,10 @@ func TestOddNames(t *testing.T) {
 		}
 		return n
 	}
-	if n := count(filepath.Join(period, feedbackDir), feedbackSuffix); n != len(renamed)-1 {
+	if n := count(filepath.Join(period, workspace.FeedbackDir), "_反馈.xlsx"); n != len(renamed)-1 {
 		t.Errorf("%d feedback workbooks, want %d", n, len(renamed)-1)
 	}
-	if n := count(filepath.Join(period, feedbackDir, "邮件草稿"), ".eml"); n != len(renamed)-1 {
+	if n := count(filepath.Join(period, workspace.FeedbackDir, "邮件草稿"), ".eml"); n != len(renamed)-1 {
 		t.Errorf("%d reply drafts, want %d", n, len(renamed)-1)
 	}
 

@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"planreport/internal/atomicfile"
 	"planreport/plan"
+	"planreport/workspace"
 )
 
 const planUsage = `用法：planreport plan <子命令> [参数]
@@ -96,40 +95,11 @@ func runPlanImport(args []string, stdout, stderr io.Writer) (err error) {
 			}
 		}()
 	}
-	p, err := importPlan(file, *registry)
+	res, err := workspace.OpenLedger(*out).ImportPlan(workspace.PlanSource{File: file, Registry: *registry}, *force, program)
 	if err != nil {
 		return err
 	}
-
-	var kept, added int
-	removeLeftoversOf(*out)
-	_, statErr := os.Stat(*out)
-	exists := statErr == nil
-	switch {
-	case exists && *force:
-		if err := copyFile(*out, backupName(*out)); err != nil {
-			return fmt.Errorf("备份原台账：%w", err)
-		}
-		if err := p.WriteLedger(*out); err != nil {
-			return err
-		}
-	case exists:
-		old, err := plan.ReadLedger(*out)
-		if err != nil {
-			return fmt.Errorf("%w\n现有台账无法读取，未做任何修改。如要按新计划重建台账，请加 --force（原台账会另存为 %s）", err, backupName(*out))
-		}
-		kept, added = p.KeepOfficeEdits(old)
-		newUnits, newGroups := p.Units[len(old.Units):], p.Groups[len(old.Groups):]
-		if err := p.UpdateLedger(*out, true, newUnits, newGroups); err != nil {
-			return err
-		}
-	default:
-		if err := p.WriteLedger(*out); err != nil {
-			return err
-		}
-	}
-
-	findings := p.Check()
+	p, exists, findings := res.Plan, res.Existed, res.Findings
 	if *asJSON {
 		return writeJSON(stdout, p.JSON())
 	}
@@ -138,10 +108,10 @@ func runPlanImport(args []string, stdout, stderr io.Writer) (err error) {
 		fmt.Fprintf(stdout, "  %s\n", n.Line())
 	}
 	if exists && !*force {
-		fmt.Fprintf(stdout, "已保留原台账单位表、分组表中的 %d 行编辑，新增 %d 行。\n", kept, added)
+		fmt.Fprintf(stdout, "已保留原台账单位表、分组表中的 %d 行编辑，新增 %d 行。\n", res.Kept, res.Added)
 	}
 	if exists && *force {
-		fmt.Fprintf(stdout, "原台账已另存为 %s。\n", backupName(*out))
+		fmt.Fprintf(stdout, "原台账已另存为 %s。\n", res.Backup)
 	}
 	fmt.Fprintf(stdout, "计划台账已写入 %s。\n", *out)
 	errs, warns := countFindings(findings)
@@ -216,19 +186,11 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.ReadLedger(path)
+	res, err := workspace.OpenLedger(path).CheckPlan()
 	if err != nil {
 		return err
 	}
-	if p.Notices, err = plan.ReadLedgerNotices(path); err != nil {
-		return err
-	}
-	findings := p.Check()
-	if saved, err := plan.ReadLedgerAssignments(path); err == nil && !sameAssignments(saved, p.Assignments()) {
-		findings = append(findings, plan.Finding{Severity: plan.Warning, Rule: plan.RuleAssignmentsStale,
-			Sheet: plan.SheetAssignments, Cell: "A1", Message: "「分工」表与当前的任务、单位表、分组表不一致",
-			Hint: "运行 planreport plan refresh " + path + " 重新生成「分工」表"})
-	}
+	p, findings := res.Plan, res.Findings
 	errs, warns := countFindings(findings)
 	if *asJSON {
 		if findings == nil {
@@ -245,14 +207,7 @@ func runPlanCheck(args []string, stdout io.Writer) error {
 		}
 	} else {
 		for _, f := range findings {
-			label := "提醒"
-			switch f.Severity {
-			case plan.Error:
-				label = "错误"
-			case plan.Info:
-				label = "提示"
-			}
-			fmt.Fprintf(stdout, "%s  %s「%s」表 %s：%s\n      处理方法：%s\n", label, path, f.Sheet, f.Cell, f.Message, f.Hint)
+			fmt.Fprintf(stdout, "%s  %s「%s」表 %s：%s\n      处理方法：%s\n", f.Severity.Chinese(), path, f.Sheet, f.Cell, f.Message, f.Hint)
 		}
 		notices := countNotices(findings)
 		switch {
@@ -285,12 +240,8 @@ func runPlanRefresh(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.ReadLedger(path)
+	p, err := workspace.OpenLedger(path).RefreshPlan(program)
 	if err != nil {
-		return err
-	}
-	removeLeftoversOf(path)
-	if err := p.UpdateLedger(path, false, nil, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "已重新生成 %s 的「分工」表：%d 条分工。\n", path, len(p.Assignments()))
@@ -305,23 +256,6 @@ func ledgerArg(args []string, cmd string) (string, error) {
 		return args[0], nil
 	}
 	return "", usagef("%s：只能指定一个台账文件", cmd)
-}
-
-func sameAssignments(a []plan.Assignment, b []plan.Assignment) bool {
-	key := func(x plan.Assignment) string { return x.Task + "\x00" + x.Unit + "\x00" + string(x.Role) }
-	set := map[string]int{}
-	for _, x := range a {
-		set[key(x)]++
-	}
-	for _, x := range b {
-		set[key(x)]--
-	}
-	for _, n := range set {
-		if n != 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // countFindings counts the errors and warnings; notices (how the document was read) are
@@ -354,34 +288,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// importPlan parses the plan file the user named, or the shipped reference plan with its
-// district's registry when none is named, and adds the registry named by --registry.
-func importPlan(file, registry string) (*plan.Plan, error) {
-	var p *plan.Plan
-	if file == "" {
-		var err error
-		if p, err = plan.ParseReference(); err != nil {
-			return nil, err
-		}
-	} else {
-		data, err := readLimited(file, 64<<20)
-		if err != nil {
-			return nil, err
-		}
-		if p, err = plan.Parse(file, data); err != nil {
-			return nil, err
-		}
-	}
-	if registry != "" {
-		r, err := plan.LoadRegistry(registry)
-		if err != nil {
-			return nil, err
-		}
-		p.AddRegistry(r)
-	}
-	return p, nil
-}
-
 // writeJSONError writes a failed import as JSON on stdout: the Chinese message, the file and,
 // when known, where in it.
 func writeJSONError(w io.Writer, err error, file string) {
@@ -400,48 +306,6 @@ func writeJSONError(w io.Writer, err error, file string) {
 	writeJSON(w, struct {
 		Error location `json:"error"`
 	}{e})
-}
-
-// readLimited reads a file the user named, refusing one larger than limit.
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("找不到文件 %s，请检查路径", path)
-		}
-		return nil, fmt.Errorf("无法打开 %s：%w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("读取 %s：%w", path, err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s 是文件夹，请指定计划文件", path)
-	}
-	if st.Size() > limit {
-		return nil, fmt.Errorf("%s 过大（%d MB），计划文件不应超过 %d MB", path, st.Size()>>20, limit>>20)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("读取 %s：%w", path, err)
-	}
-	return data, nil
-}
-
-func backupName(path string) string {
-	return strings.TrimSuffix(path, ".xlsx") + ".bak.xlsx"
-}
-
-func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(to, func(f *os.File) error {
-		_, err := f.Write(data)
-		return err
-	})
 }
 
 func orDash(s string) string {

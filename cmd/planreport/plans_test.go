@@ -16,13 +16,14 @@ import (
 	"planreport/internal/hostile"
 	"planreport/plan"
 	"planreport/templates"
+	"planreport/workspace"
 )
 
-// runErr runs planreport in-process and returns its error and output.
-func runErr(args ...string) (error, string, string) {
+// runErr runs planreport in-process and returns its output and error.
+func runErr(args ...string) (stdout, stderr string, err error) {
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, &out, &errb)
-	return err, out.String(), errb.String()
+	err = run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
 }
 
 // TestImportBrokenPlans: an empty file, a binary file and a plan with no unit brackets are
@@ -50,7 +51,7 @@ func TestImportBrokenPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := filepath.Join(dir, "plan.xlsx")
-		err, _, _ := runErr("plan", "import", path, "-o", out)
+		_, _, err := runErr("plan", "import", path, "-o", out)
 		if err == nil || exitCode(err, &bytes.Buffer{}) != 1 {
 			t.Errorf("%s: err %v, want exit code 1", tc.name, err)
 			continue
@@ -80,8 +81,8 @@ func TestPlanProblems(t *testing.T) {
 	os.WriteFile(src, []byte(smallPlan), 0o644)
 	ws := filepath.Join(dir, "ws")
 	runOK(t, "init", ws, "--plan", src)
-	ledger := filepath.Join(ws, ledgerName)
-	err, out, _ := runErr("plan", "check", ledger)
+	ledger := filepath.Join(ws, workspace.LedgerName)
+	out, _, err := runErr("plan", "check", ledger)
 	if err != nil || !strings.Contains(out, "「任务」表 H3：任务 1.2 没有完成时限") {
 		t.Errorf("plan check: %v\n%s", err, out)
 	}
@@ -95,11 +96,11 @@ func TestPlanProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	err, out, _ = runErr("plan", "check", ledger)
+	out, _, err = runErr("plan", "check", ledger)
 	if err == nil || !strings.Contains(out, "「任务」表 A3：任务编号“1.1”重复（另见第 2 行）") {
 		t.Errorf("plan check on duplicate ids: %v\n%s", err, out)
 	}
-	err, _, stderr := runErr("templates", "-w", ws, "--period", "2024Q2")
+	_, stderr, err := runErr("templates", "-w", ws, "--period", "2024Q2")
 	if err != nil || !strings.Contains(stderr, "计划台账有 1 个错误") {
 		t.Errorf("templates: %v\n%s", err, stderr)
 	}
@@ -133,7 +134,7 @@ func TestTenThousandTasks(t *testing.T) {
 	ws := filepath.Join(dir, "ws")
 	os.MkdirAll(ws, 0o755)
 	var out string
-	u := hostile.Measure(func() { out = runOK(t, "plan", "import", src, "-o", filepath.Join(ws, ledgerName)) })
+	u := hostile.Measure(func() { out = runOK(t, "plan", "import", src, "-o", filepath.Join(ws, workspace.LedgerName)) })
 	t.Logf("plan import, 10,000 tasks: %v", u)
 	if !strings.Contains(out, "10000 项任务") {
 		t.Errorf("plan import: %s", out)
@@ -154,7 +155,7 @@ func TestTenThousandTasks(t *testing.T) {
 	if err := os.WriteFile(src, bigPlan(10000, 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runOK(t, "plan", "import", src, "-o", filepath.Join(ws, ledgerName), "--force")
+	runOK(t, "plan", "import", src, "-o", filepath.Join(ws, workspace.LedgerName), "--force")
 	u = hostile.Measure(func() { out = runOK(t, "templates", "-w", ws, "--period", "2024Q3") })
 	t.Logf("templates, 1 unit × 10,000 tasks: %v", u)
 	if !strings.Contains(out, "1 个单位") || !strings.Contains(out, "10000 行任务") {
@@ -181,13 +182,13 @@ func TestRegistryProblems(t *testing.T) {
 		dup.Contact = "另一行"
 		p.Units = append(p.Units, dup)
 	})
-	ledger := filepath.Join(ws, ledgerName)
+	ledger := filepath.Join(ws, workspace.LedgerName)
 	done := make(chan struct{})
 	var checkErr error
 	var checkOut string
 	go func() {
 		defer close(done)
-		checkErr, checkOut, _ = runErr("plan", "check", ledger)
+		checkOut, _, checkErr = runErr("plan", "check", ledger)
 	}()
 	select {
 	case <-done:
@@ -260,7 +261,7 @@ func TestDuplicateIDsInPlan(t *testing.T) {
 1.1 完善执法程序。（牵头单位：区财政局；完成时限：2024年6月底前）
 1.2 开展专项检查。（牵头单位：区司法局；完成时限：2024年6月底前）
 `), 0o644)
-	ledger := filepath.Join(dir, ledgerName)
+	ledger := filepath.Join(dir, workspace.LedgerName)
 	runOK(t, "plan", "import", src, "-o", ledger)
 	p, err := plan.ReadLedger(ledger)
 	if err != nil {
@@ -273,7 +274,7 @@ func TestDuplicateIDsInPlan(t *testing.T) {
 	if got := strings.Join(ids, " "); got != "1.1 1.1#2 1.2" {
 		t.Errorf("ids %s, want 1.1 1.1#2 1.2", got)
 	}
-	_, out, _ := runErr("plan", "check", ledger)
+	out, _, _ := runErr("plan", "check", ledger)
 	if !strings.Contains(out, "「任务」表 A3：计划中有多项任务编号为“1.1”，导入时把这一项编为“1.1#2”以示区分") {
 		t.Errorf("plan check does not point out the duplicate:\n%s", out)
 	}

@@ -6,31 +6,37 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"planreport/workspace"
 )
 
 // progress shows how far a long run is, on a terminal only: scripts and logs get no bar.
 type progress struct {
-	bar *progressbar.ProgressBar
+	bar   *progressbar.ProgressBar
+	total int
 }
 
-// newProgress returns a progress display for n steps, or for an unknown number when n is 0
-// (a spinner with the count); it shows nothing when w is not a terminal.
-func newProgress(n int, w io.Writer) *progress {
+// newProgress returns a progress display described as what, or one that shows nothing when w
+// is not a terminal.
+func newProgress(what string, w io.Writer) *progress {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &progress{}
 	}
-	if n == 0 {
-		n = -1 // progressbar's spinner
-	}
-	return &progress{bar: progressbar.NewOptions(n, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("检查报送表"),
+	return &progress{bar: progressbar.NewOptions(-1, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())}
 }
 
-func (p *progress) add() {
-	if p.bar != nil {
-		p.bar.Add(1)
+// report draws an operation's progress (a workspace.Reporter).
+func (p *progress) report(pr workspace.Progress) {
+	if p.bar == nil {
+		return
 	}
+	if pr.Total > 0 && pr.Total != p.total {
+		p.total = pr.Total
+		p.bar.ChangeMax(pr.Total)
+	}
+	p.bar.Set(pr.Done)
 }
 
 func (p *progress) done() {

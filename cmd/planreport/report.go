@@ -4,17 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
-	"time"
 
-	"planreport/plan"
 	"planreport/report"
 	rpdf "planreport/report/pdf"
-	"planreport/report/summary"
 	"planreport/workbook"
+	"planreport/workspace"
 )
 
 const reportUsage = `用法：planreport report --period 周期 [-w 工作目录] [--date 日期] [--json]
@@ -48,57 +43,38 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	day := time.Now().Format("2006-01-02")
-	if *date != "" {
-		if day, err = plan.ParseDate(*date); err != nil || day == "" {
-			return usagef("report：--date %q 不是日期，请写成 2024-01-15 的形式", *date)
-		}
-	}
-	w := workspace{dir: *dir}
-	p, err := w.readPlan()
+	day, err := parseDateFlag("report", "date", *date)
 	if err != nil {
 		return err
 	}
-	inputs, err := collectedPeriods(w, period)
-	if err != nil {
+	w := workspace.Open(*dir)
+	bar := newProgress("出具报告", stderr)
+	res, err := w.Report(ctx, workspace.ReportOptions{Period: period, Date: day, Program: program, Progress: bar.report})
+	bar.done()
+	if res == nil {
 		return err
 	}
-	if len(inputs[len(inputs)-1].Collection.Submissions) == 0 {
+	if res.NoReturns {
 		fmt.Fprintf(stderr, "注意：%s还没有收到任何报送表（先运行 planreport collect），报告中各单位均为未报送。\n", period.Chinese())
 	}
-	r, err := report.Consolidate(p, inputs, day)
-	if err != nil {
-		return err
-	}
-	out := filepath.Join(w.periodDir(period), "报告")
-	removeLeftovers(out)
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("创建报告文件夹：%w", err)
-	}
-	pdf := filepath.Join(out, period.String()+"_落实情况报告.pdf")
-	xlsx := filepath.Join(out, period.String()+"_汇总表.xlsx")
-	crashPoint("consolidated")
-	if err := rpdf.Write(r, pdf); err != nil {
-		return err
-	}
-	crashPoint("pdf")
-	if len(r.Unprintable) > 0 {
+	if len(res.Unprintable) > 0 {
 		var cs []string
-		for _, c := range r.Unprintable {
+		for _, c := range res.Unprintable {
 			cs = append(cs, fmt.Sprintf("“%c”（U+%04X）", c, c))
 		}
 		fmt.Fprintf(stderr, "注意：报告中有 %d 个字符内置字体中没有：%s，PDF 中印为“%c”；汇总表中为原文。\n", len(cs), strings.Join(cs, "、"), rpdf.Missing)
 	}
-	if err := summary.Write(r, xlsx); err != nil {
-		return err
-	}
+	r := res.Report
 	if *asJSON {
-		return writeJSON(stdout, r.JSON(pdf, xlsx))
+		if jerr := writeJSON(stdout, r.JSON(res.PDF, res.Workbook)); jerr != nil {
+			return jerr
+		}
+		return err
 	}
 	fmt.Fprintf(stdout, "%s：%d 项任务，红灯 %d、黄灯 %d、绿灯 %d；%d 个单位中 %d 个已接收。\n", period.Chinese(), len(r.Tasks),
 		r.Lights[report.Red], r.Lights[report.Yellow], r.Lights[report.Green], len(r.Units), countAccepted(r))
-	fmt.Fprintf(stdout, "报告：%s\n汇总表：%s\n", pdf, xlsx)
-	return nil
+	fmt.Fprintf(stdout, "报告：%s\n汇总表：%s\n", res.PDF, res.Workbook)
+	return err
 }
 
 func countAccepted(r *report.Report) int {
@@ -109,34 +85,4 @@ func countAccepted(r *report.Report) int {
 		}
 	}
 	return n
-}
-
-// collectedPeriods returns the periods of the same length as p, up to p, that have a
-// collection in the workspace, oldest first, ending with p itself (collected or not).
-func collectedPeriods(w workspace, p plan.Period) ([]report.Input, error) {
-	entries, err := os.ReadDir(w.dir)
-	if err != nil {
-		return nil, fmt.Errorf("读取工作目录 %s：%w", w.dir, err)
-	}
-	var periods []plan.Period
-	for _, e := range entries {
-		q, err := plan.ParsePeriod(e.Name())
-		if err != nil || !e.IsDir() || q.Kind != p.Kind || !q.Start().Before(p.Start()) {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(w.periodDir(q), workbook.StateFile)); err == nil {
-			periods = append(periods, q)
-		}
-	}
-	sort.Slice(periods, func(i, j int) bool { return periods[i].Start().Before(periods[j].Start()) })
-	periods = append(periods, p)
-	var out []report.Input
-	for _, q := range periods {
-		c, err := workbook.OpenCollection(w.periodDir(q), q)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, report.Input{Period: q, Due: w.due(q), Collection: c})
-	}
-	return out, nil
 }

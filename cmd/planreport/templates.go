@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"time"
 
-	"planreport/plan"
-	"planreport/templates"
-	"planreport/workbook"
+	"planreport/workspace"
 )
 
 const templatesUsage = `用法：planreport templates --period 周期 [-w 工作目录] [--due 日期] [--password 密码] [--eml] [--json]
@@ -44,45 +40,28 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	dueDate := period.End().AddDate(0, 0, 7).Format("2006-01-02")
+	dueDate := workspace.DefaultDue(period)
 	if *due != "" {
-		if dueDate, err = plan.ParseDate(*due); err != nil || dueDate == "" {
-			return usagef("templates：--due %q 不是日期，请写成 2024-04-10 的形式", *due)
+		if dueDate, err = parseDateFlag("templates", "due", *due); err != nil {
+			return err
 		}
 	}
-	w := workspace{dir: *dir}
-	p, err := w.readPlan()
-	if err != nil {
+	w := workspace.Open(*dir)
+	bar := newProgress("生成报送模板", stderr)
+	res, err := w.IssueTemplates(ctx, workspace.TemplatesOptions{Period: period, Due: dueDate, Password: *password, Drafts: *eml,
+		Program: program, Progress: bar.report})
+	bar.done()
+	if res == nil {
 		return err
 	}
-	if findings := p.Check(); plan.CountErrors(findings) > 0 {
-		errs, _ := countFindings(findings)
-		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", errs, w.ledger())
-	}
-	previous, err := workbook.Previous(w.periodDir(period.Previous()), p, period.Previous())
-	if err != nil {
-		return fmt.Errorf("读取上一周期（%s）的报送：%w", period.Previous().Chinese(), err)
-	}
-	ts := templates.Build(p, period, previous)
-	if len(ts) == 0 {
-		return fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", w.ledger())
-	}
-	opts := templates.Options{Period: period, Due: dueDate, Password: *password, Office: p.Office,
-		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}
-	removeLeftovers(w.templatesDir(period))
-	res, err := templates.Issue(w.templatesDir(period), ts, opts, *eml)
-	if err != nil {
-		return err
-	}
-	if err := w.writeSettings(period, periodSettings{Period: period.String(), Due: dueDate, Issued: time.Now().Format(time.RFC3339)}); err != nil {
-		return err
-	}
-	// Where the office puts what comes back (the README says so); collect reads it.
-	if err := os.MkdirAll(w.inboxDir(period), 0o755); err != nil {
-		return fmt.Errorf("创建收件文件夹 %s：%w", w.inboxDir(period), err)
+	if res.PlanErrors > 0 {
+		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", res.PlanErrors, w.Ledger())
 	}
 	if *asJSON {
-		return writeJSON(stdout, res)
+		if jerr := writeJSON(stdout, res.Result); jerr != nil {
+			return jerr
+		}
+		return err
 	}
 	rows, mails := 0, 0
 	for _, t := range res.Templates {
@@ -92,10 +71,10 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	fmt.Fprintf(stdout, "已为 %s 生成 %d 个单位的报送模板（共 %d 行任务），截止日期 %s。\n", period.Chinese(), len(res.Templates), rows, dueDate)
-	fmt.Fprintf(stdout, "模板文件夹：%s\n模板清单：%s\n", w.templatesDir(period), res.Index)
-	fmt.Fprintf(stdout, "单位交回的报送表（或另存的 .eml 邮件）放入：%s\n", w.inboxDir(period))
+	fmt.Fprintf(stdout, "模板文件夹：%s\n模板清单：%s\n", w.TemplatesDir(period), res.Index)
+	fmt.Fprintf(stdout, "单位交回的报送表（或另存的 .eml 邮件）放入：%s\n", res.Inbox)
 	if *eml {
 		fmt.Fprintf(stdout, "邮件草稿：%d 封（单位表中没有电子邮箱的单位没有草稿）。\n", mails)
 	}
-	return nil
+	return err
 }

@@ -14,6 +14,7 @@ import (
 
 	"planreport/internal/clienttest"
 	"planreport/internal/xlsx"
+	"planreport/internal/xlsx/xlsxtest"
 )
 
 // odsOf builds an .ods package around a content.xml body (the office:spreadsheet's inside)
@@ -35,7 +36,7 @@ func odsOf(t testing.TB, styles, spreadsheet, meta string, extra map[string]stri
 			files[k] = v
 		}
 	}
-	return zipOf(t, files)
+	return xlsxtest.Zip(files)
 }
 
 func openODS(t testing.TB, data []byte, limit int64) (*xlsx.File, error) {

@@ -62,7 +62,6 @@ type doc struct {
 	toc      []tocEntry
 	faces    map[string][]string   // role → font families in fallback order
 	embedded map[string]fonts.Face // family → the embedded face
-	cover    bool                  // the current page is the cover: no header or footer
 	face     string
 	size     float64
 	width    map[widthKey]float64

@@ -33,7 +33,7 @@ func Write(r *report.Report, path string) error {
 	}
 	return atomicfile.Write(path, func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 1<<20)
-		if err := d.pdf.Write(w); err != nil {
+		if _, err := d.pdf.WriteTo(w); err != nil {
 			return fmt.Errorf("生成 PDF：%w", err)
 		}
 		return w.Flush()
@@ -49,7 +49,7 @@ func Bytes(r *report.Report) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := d.pdf.Write(&b); err != nil {
+	if _, err := d.pdf.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("生成 PDF：%w", err)
 	}
 	return b.Bytes(), nil

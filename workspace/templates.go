@@ -1,0 +1,97 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"planreport/plan"
+	"planreport/templates"
+	"planreport/workbook"
+)
+
+// TemplatesOptions say how to issue a period's templates.
+type TemplatesOptions struct {
+	Period   plan.Period
+	Due      string // YYYY-MM-DD; "" for DefaultDue
+	Password string // sheet protection password; "" protects without one
+	Drafts   bool   // also write an email draft per unit with an address
+	Program  string // who runs it, for the lock
+	Progress Reporter
+}
+
+// TemplatesResult is what IssueTemplates wrote.
+type TemplatesResult struct {
+	*templates.Result
+	PlanErrors int    // errors plan check finds in the ledger: some tasks may lack units
+	Inbox      string // where the office puts what comes back
+}
+
+// IssueTemplates writes every reporting unit's template for a period, with the index and,
+// when asked, the email drafts, and records the period's due date. The previous period's
+// accepted values show in the templates, and its cache of them is written for collect.
+func (w *Workspace) IssueTemplates(ctx context.Context, o TemplatesOptions) (*TemplatesResult, error) {
+	p, err := w.ReadPlan()
+	if err != nil {
+		return nil, err
+	}
+	if o.Due == "" {
+		o.Due = DefaultDue(o.Period)
+	}
+	l, err := w.Lock(o.Program, "生成"+o.Period.Chinese()+"的报送模板")
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	res := &TemplatesResult{PlanErrors: plan.CountErrors(p.Check()), Inbox: w.InboxDir(o.Period)}
+	previous, err := workbook.Previous(w.PeriodDir(o.Period.Previous()), p, o.Period.Previous())
+	if err != nil {
+		return nil, fmt.Errorf("读取上一周期（%s）的报送：%w", o.Period.Previous().Chinese(), err)
+	}
+	ts := templates.Build(p, o.Period, previous)
+	if len(ts) == 0 {
+		return nil, fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", w.ledger)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o.Progress.report(Progress{Stage: "生成报送模板", Total: len(ts)})
+	removeLeftovers(w.TemplatesDir(o.Period))
+	opts := templates.Options{Period: o.Period, Due: o.Due, Password: o.Password, Office: p.Office,
+		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}
+	issued, issueErr := templates.Issue(w.TemplatesDir(o.Period), ts, opts, o.Drafts)
+	if issued == nil {
+		return nil, issueErr
+	}
+	res.Result = issued
+	o.Progress.report(Progress{Stage: "生成报送模板", Done: len(ts), Total: len(ts)})
+	if err := w.writeSettings(o.Period, PeriodSettings{Period: o.Period.String(), Due: o.Due, Issued: time.Now().Format(time.RFC3339)}); err != nil {
+		return nil, err
+	}
+	// Where the office puts what comes back (the README says so); collect reads it.
+	if err := os.MkdirAll(res.Inbox, 0o755); err != nil {
+		return nil, fmt.Errorf("创建收件文件夹 %s：%w", res.Inbox, err)
+	}
+	if err := busyOrErr(" planreport templates", issueErr); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// IssuedTemplates lists the templates issued for a period, as IssueTemplates wrote them,
+// without writing anything: what a reminder attaches, what the demo fills.
+func (w *Workspace) IssuedTemplates(p *plan.Plan, period plan.Period) []templates.Issued {
+	ts := templates.Build(p, period, nil)
+	units := make([]string, len(ts))
+	for i, t := range ts {
+		units[i] = t.Unit.Name
+	}
+	names := templates.FileNames(period, units)
+	out := make([]templates.Issued, len(ts))
+	for i, t := range ts {
+		out[i] = templates.Issued{Unit: t.Unit.Name, Path: filepath.Join(w.TemplatesDir(period), names[t.Unit.Name]), Tasks: len(t.Rows)}
+	}
+	return out
+}
