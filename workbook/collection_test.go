@@ -141,7 +141,7 @@ func TestWriteFeedback(t *testing.T) {
 	data := fx.filled(t, "宝山镇", set(map[string]any{"G2": "", "H3": "大部分", "I4": "同上", "G5": templates.StatusDone, "H5": 90}))
 	r := fx.ctx.Check("宝山镇.xlsx", data, "")
 	path := filepath.Join(t.TempDir(), "fb.xlsx")
-	if err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data); err != nil {
+	if annotated, err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data); err != nil || !annotated {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(path)

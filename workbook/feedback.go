@@ -56,7 +56,7 @@ func WriteFindings(path string, c *Collection) error {
 			unit = Unidentified
 		}
 		for _, fd := range s.Findings {
-			row := []any{unit, s.Name, s.Received.Local().Format("2006-01-02 15:04"), accepted, current, severityText(fd.Severity), fd.Rule.Label(),
+			row := []any{unit, s.Name, OfficeTime(s.Received), accepted, current, severityText(fd.Severity), fd.Rule.Label(),
 				fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint, s.Source}
 			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &row); err != nil {
 				return err
@@ -88,14 +88,15 @@ func WriteFindings(path string, c *Collection) error {
 // WriteFeedback writes a unit's feedback workbook: its own returned file with every cell that
 // has a finding highlighted and commented, and a sheet in front listing what to fix. When the
 // returned file cannot be opened at all, is too large to annotate (see annotatable), or
-// cannot be annotated, the workbook holds only the list, which then says why. Nothing in the
-// unit's file makes it fail: only writing to disk can.
-func WriteFeedback(path string, s Submission, data []byte) error {
-	out, err := feedbackBytes(s, data)
+// cannot be annotated, or is on the wrong form, the workbook holds only the list, which then
+// says why; annotated tells which it wrote. Nothing in the unit's file makes it fail: only
+// writing to disk can.
+func WriteFeedback(path string, s Submission, data []byte) (annotated bool, err error) {
+	out, annotated, err := feedbackBytes(s, data)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return atomicfile.Write(path, func(f *os.File) error {
+	return annotated, atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(out)
 		return err
 	})
@@ -103,11 +104,9 @@ func WriteFeedback(path string, s Submission, data []byte) error {
 
 // feedbackBytes is the feedback workbook WriteFeedback writes. A return on the wrong form is
 // not annotated: the unit is to redo it on this period's template, not to fix the old form.
-func feedbackBytes(s Submission, data []byte) ([]byte, error) {
+func feedbackBytes(s Submission, data []byte) (out []byte, annotated bool, err error) {
 	open, why := annotatable(data)
 	template := RemedyOf(s.Findings) == RemedyTemplate
-	var out []byte
-	var err error
 	if open && !template {
 		if out, err = feedbackWorkbook(s, data, ""); err != nil {
 			why = "原表无法在原格式上标注（" + errorText(err) + "）"
@@ -121,11 +120,10 @@ func feedbackBytes(s Submission, data []byte) ([]byte, error) {
 		case note != "" && plan.CountErrors(s.Findings) > 0:
 			note += "，请按下表逐项处理"
 		}
-		if out, err = feedbackWorkbook(s, nil, note); err != nil {
-			return nil, err
-		}
+		out, err = feedbackWorkbook(s, nil, note)
+		return out, false, err
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // Bounds of a returned workbook that WriteFeedback annotates. excelize holds every row and cell
