@@ -3,7 +3,6 @@ package inbox
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -76,15 +75,16 @@ func (r *reader) openEML(name, label string, data []byte, w where) {
 	before := len(r.items)
 	msg, err := mail.ReadMessage(&headerGuard{r: bytes.NewReader(data), lineStart: true})
 	if err != nil {
-		r.problem(name, label, w, nil, fmt.Sprintf("邮件 %s 无法解析（%s）", label, errText(err)), "请在邮箱中把该邮件重新“另存为” .eml，或直接保存其中的附件后再读取")
+		r.problem(name, label, w, nil, label, trouble{format: "邮件 %s 无法解析（%s）", args: []any{errText(err)}, hint: "请在邮箱中把该邮件重新“另存为” .eml，或直接保存其中的附件后再读取"})
 		return
 	}
 	h := textproto.MIMEHeader(msg.Header)
 	w = w.inner(h)
+	w.sent = "" // its attachments are known by their own names
 	m := &message{name: name, label: label, w: w}
 	r.entity(m, w, h, msg.Body, 0, false)
 	if m.truncated && !m.cutReported && !m.stopped {
-		r.problem(name, label, w, nil, fmt.Sprintf("邮件 %s 不完整（内容在中途被截断或格式有误），其中的附件可能缺失", label), "请在邮箱中重新导出该邮件，或请单位重新发送")
+		r.problem(name, label, w, nil, label, trouble{format: "邮件 %s 不完整（内容在中途被截断或格式有误），其中的附件可能缺失", hint: "请在邮箱中重新导出该邮件，或请单位重新发送"})
 	}
 	if len(r.items) == before {
 		r.skip("邮件 %s 中没有找到表格附件", label)
@@ -114,12 +114,12 @@ func (r *reader) entity(m *message, w where, h textproto.MIMEHeader, body io.Rea
 	m.parts++
 	if m.parts > r.lim.MaxParts {
 		m.stopped = true
-		r.problem(m.name, m.label, m.w, nil, fmt.Sprintf("邮件 %s 的结构过于复杂（超过 %d 个部分），其余部分未读取", m.label, r.lim.MaxParts), "请单位只附上报送表格重新发送")
+		r.problem(m.name, m.label, m.w, nil, m.label, trouble{format: "邮件 %s 的结构过于复杂（超过 %d 个部分），其余部分未读取", args: []any{r.lim.MaxParts}, hint: "请单位只附上报送表格重新发送"})
 		return errStop
 	}
 	if depth > MaxMIMEDepth {
 		m.stopped = true
-		r.problem(m.name, m.label, m.w, nil, fmt.Sprintf("邮件 %s 的结构嵌套过深（超过 %d 层），其余部分未读取", m.label, MaxMIMEDepth), "请单位直接附上报送表格重新发送")
+		r.problem(m.name, m.label, m.w, nil, m.label, trouble{format: "邮件 %s 的结构嵌套过深（超过 %d 层），其余部分未读取", args: []any{MaxMIMEDepth}, hint: "请单位直接附上报送表格重新发送"})
 		return errStop
 	}
 	ct, ctp := parseParams(h.Get("Content-Type"))
@@ -190,14 +190,14 @@ func (r *reader) leaf(m *message, w where, h textproto.MIMEHeader, ct string, ct
 	data, err := readBody(cte, body, r.lim.MaxFileBytes)
 	switch {
 	case errors.Is(err, errTooBig):
-		r.problem(name, src, w, nil, fmt.Sprintf("%s 超过单个附件上限 %s，未读取", label, sizeText(r.lim.MaxFileBytes)), tooBigHint(k))
+		r.problem(name, src, w, nil, label, trouble{format: "%s 超过单个附件上限 %s，未读取", args: []any{sizeText(r.lim.MaxFileBytes)}, hint: tooBigHint(k)})
 		return
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		m.cutReported = true
-		r.problem(name, src, w, nil, fmt.Sprintf("%s 不完整（邮件内容在中途被截断）", label), "请在邮箱中重新导出该邮件，或请单位重新发送")
+		r.problem(name, src, w, nil, label, trouble{format: "%s 不完整（邮件内容在中途被截断）", hint: "请在邮箱中重新导出该邮件，或请单位重新发送"})
 		return
 	case err != nil:
-		r.problem(name, src, w, nil, fmt.Sprintf("%s 的编码有误，无法还原（%s）", label, errText(err)), "请单位重新发送")
+		r.problem(name, src, w, nil, label, trouble{format: "%s 的编码有误，无法还原（%s）", args: []any{errText(err)}, hint: "请单位重新发送"})
 		return
 	}
 	if k == kindSniff {

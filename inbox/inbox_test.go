@@ -337,6 +337,12 @@ func TestZipProblems(t *testing.T) {
 					t.Errorf("a problem must name the file and say what to do: %q", msg)
 				}
 			}
+			for _, it := range res.items {
+				checkItem(t, it, c.lim.withDefaults())
+				if it.Problem != "" && it.Name != "x.zip" && !strings.Contains(it.Reason, "x.zip 中的 "+it.Name) {
+					t.Errorf("the reason does not name the entry in its archive: %q", it.Reason)
+				}
+			}
 			if len(res.containers) != 1 {
 				t.Errorf("the archive must be kept even when it cannot be read")
 			}
@@ -717,6 +723,9 @@ func checkItem(t testing.TB, it Item, lim Limits) {
 	}
 	if it.Sender != strings.ToLower(it.Sender) {
 		t.Fatalf("Sender %q not lower case", it.Sender)
+	}
+	if (it.Problem != "") != (it.Reason != "" && it.Hint != "") || it.Problem != "" && (!strings.Contains(it.Reason, it.Name) || strings.Contains(it.Reason, it.Path)) {
+		t.Fatalf("item %q: problem %q, reason %q, hint %q: the reason names the file by its own name, never by the office's path", it.Name, it.Problem, it.Reason, it.Hint)
 	}
 }
 

@@ -157,7 +157,7 @@ func (c *Context) Check(name string, data []byte, sender string) (r *Report) {
 }
 
 // Unreadable is the report of a file that could not be taken out of the email or zip it came
-// in (problem says why, hint how to fix it), sent from sender: one error, and the unit its
+// in (problem says why, naming it by its own name; hint how to fix it), sent from sender: one error, and the unit its
 // name or its sender's registered address names, so that it counts as that unit's return.
 func (c *Context) Unreadable(name, sender, problem, hint string) *Report {
 	r := &Report{File: name, Filler: map[string]string{}}
@@ -287,7 +287,7 @@ func (c *Context) openODS(r *Report, zr *zip.Reader, data []byte, odf string, bo
 		return x
 	case errors.Is(err, xlsx.ErrEncrypted):
 		r.add(RuleEncrypted, "", "", "", "文件（.ods 格式）设置了打开密码，无法读取",
-			"请在 WPS 或 LibreOffice 中打开，取消密码后另存为 .xlsx 重新发送（.ods 文件的密码本程序无法解开）")
+			"请在 WPS 或 LibreOffice 中打开，取消密码后另存为 .xlsx 重新发送；设置了密码的 .ods 文件本程序无法打开")
 	case errors.Is(err, xlsx.ErrDoctype):
 		r.add(RuleCorrupt, "", "", "", "文件中含有 XML 实体声明（DOCTYPE），不是表格软件保存的报送表，已拒绝读取",
 			"请在 Excel 或 WPS 中打开办公室下发的报送表填写，保存为 .xlsx 后发送")

@@ -24,17 +24,23 @@ func chinaZone() *time.Location {
 
 func officeZone() (*time.Location, string) {
 	tz, set := os.LookupEnv("TZ")
-	if !set && runtime.GOOS != "windows" {
-		if _, err := os.Stat("/etc/localtime"); err != nil {
-			return chinaZone(), "Asia/Shanghai"
-		}
+	_, statErr := os.Stat("/etc/localtime")
+	link, _ := os.Readlink("/etc/localtime")
+	return zoneFrom(tz, set, runtime.GOOS == "windows", statErr == nil, link)
+}
+
+// zoneFrom is the office's zone and its name: tz is the TZ variable (set tells whether it
+// is), windows whether the system keeps its zone in its own settings, localtime whether
+// /etc/localtime exists and link where it points. Go's time.Local is the system's zone, or
+// UTC when the system sets none: then it is China Standard Time.
+func zoneFrom(tz string, set, windows, localtime bool, link string) (*time.Location, string) {
+	if !set && !windows && !localtime {
+		return chinaZone(), "Asia/Shanghai"
 	}
 	name := strings.TrimPrefix(tz, ":")
-	if name == "" && runtime.GOOS != "windows" {
-		if link, err := os.Readlink("/etc/localtime"); err == nil {
-			if _, after, ok := strings.Cut(link, "zoneinfo/"); ok {
-				name = after
-			}
+	if name == "" && !windows {
+		if _, after, ok := strings.Cut(link, "zoneinfo/"); ok {
+			name = after
 		}
 	}
 	if name == "" || strings.HasPrefix(name, "/") {

@@ -249,7 +249,7 @@ func (run *collectRun) checkAndArchive(j *job) {
 	if it.Problem != "" {
 		// It could not be taken out of its email or zip: still its unit's return when its name
 		// or its sender names the unit.
-		s.SetReport(run.check.Unreadable(it.Name, it.Sender, it.Problem, it.Hint))
+		s.SetReport(run.check.Unreadable(it.Name, it.Sender, it.Reason, it.Hint))
 	} else {
 		s.SetReport(run.check.Check(it.Name, it.Data, it.Sender))
 	}

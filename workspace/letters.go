@@ -26,10 +26,12 @@ func greeting(u plan.Unit) string {
 	return u.Name
 }
 
-// problemList lists a return's errors for a letter, numbered, each with how to fix it.
+// problemList lists a return's errors for a letter, numbered, each with how to fix it (a hint
+// said for an error above is not said again).
 func problemList(s workbook.Submission) string {
 	var b strings.Builder
 	n := 0
+	said := map[string]bool{}
 	for _, f := range s.Findings {
 		if f.Severity != plan.Error {
 			continue
@@ -41,7 +43,12 @@ func problemList(s workbook.Submission) string {
 		if f.Sheet != "" && f.Cell != "" {
 			where = "「" + f.Sheet + "」" + f.Cell + "："
 		}
-		fmt.Fprintf(&b, "%d. %s%s。%s。\n", n, where, strings.TrimRight(f.Message, "。"), strings.TrimRight(f.Hint, "。"))
+		hint := ""
+		if !said[f.Hint] {
+			said[f.Hint] = true
+			hint = strings.TrimRight(f.Hint, "。") + "。"
+		}
+		fmt.Fprintf(&b, "%d. %s%s。%s\n", n, where, strings.TrimRight(f.Message, "。"), hint)
 	}
 	if n > maxListed {
 		fmt.Fprintf(&b, "（共 %d 处，其余见附件中的“%s”表。）\n", n, workbook.FeedbackSheet)

@@ -1,6 +1,7 @@
 // Package clienttest lets tests check our workbooks with real spreadsheet clients rather
 // than only our own reader: LibreOffice (driven through UNO by lofill.py) and openpyxl, both
-// from Debian's packages. A test that needs a client skips, with a message naming the
+// from Debian's packages; and lets them build emails and zip archives with Python's own
+// email and zipfile packages (mail.py). A test that needs a client skips, with a message naming the
 // package to install, when it is missing, and fails instead when CI is set (.ci/run installs
 // them).
 package clienttest
@@ -90,12 +91,13 @@ type Cell struct {
 // names (.xlsx, or .ods as LibreOffice's own format). Ops are lofill.py's
 // structural operations (rename_sheet, delete_rows, insert_row), applied after Cells.
 type File struct {
-	In        string           `json:"in"`
-	Out       string           `json:"out"`
-	Unprotect bool             `json:"unprotect"`
-	Password  string           `json:"password,omitempty"`
-	Cells     []Cell           `json:"cells"`
-	Ops       []map[string]any `json:"ops,omitempty"`
+	In           string           `json:"in"`
+	Out          string           `json:"out"`
+	Unprotect    bool             `json:"unprotect"`
+	Password     string           `json:"password,omitempty"`      // to unprotect and protect sheets
+	SavePassword string           `json:"save_password,omitempty"` // saves the file with a password to open it
+	Cells        []Cell           `json:"cells"`
+	Ops          []map[string]any `json:"ops,omitempty"`
 }
 
 // Fill fills and saves workbooks with LibreOffice, all in one LibreOffice session.
@@ -117,5 +119,59 @@ func Fill(t testing.TB, files []File) {
 	cmd := exec.Command(Python, filepath.Join(filepath.Dir(self), "lofill.py"), jobPath)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("lofill.py: %v\n%s", err, out)
+	}
+}
+
+// Mail is one email for Mails to build: From, To (as headers, display names allowed), Date
+// (RFC 3339), Subject, Body and attachments (name and file). Forward, when not nil, forwards
+// the message as an attachment of another (message/rfc822), as mail clients do.
+type Mail struct {
+	Out         string           `json:"out"`
+	From        string           `json:"from"`
+	To          string           `json:"to"`
+	Date        string           `json:"date"`
+	Subject     string           `json:"subject"`
+	Body        string           `json:"body"`
+	Attachments []MailAttachment `json:"attachments,omitempty"`
+	Forward     *Mail            `json:"forward,omitempty"`
+}
+
+// MailAttachment is a file attached to a Mail, under Name.
+type MailAttachment struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Type string `json:"type,omitempty"` // the content type; "" guesses it from Name
+}
+
+// Zip is one archive for Mails to build with Python's zipfile: entries by name, from files.
+type Zip struct {
+	Out     string     `json:"out"`
+	Entries []ZipEntry `json:"entries"`
+}
+
+// ZipEntry is one file in a Zip.
+type ZipEntry struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// Mails builds emails and zip archives with Python's email and zipfile packages (mail.py),
+// as a client other than our own code makes them.
+func Mails(t testing.TB, mails []Mail, zips []Zip) {
+	t.Helper()
+	if _, err := os.Stat(Python); err != nil {
+		missing(t, Python, "apt-get install python3")
+	}
+	job, err := json.Marshal(map[string]any{"mails": mails, "zips": zips})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobPath := filepath.Join(t.TempDir(), "mail.json")
+	if err := os.WriteFile(jobPath, job, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, self, _, _ := runtime.Caller(0)
+	if out, err := exec.Command(Python, filepath.Join(filepath.Dir(self), "mail.py"), jobPath).CombinedOutput(); err != nil {
+		t.Fatalf("mail.py: %v\n%s", err, out)
 	}
 }

@@ -17,6 +17,7 @@ JOB.json:
                                            # the workbook structure) first, and
                                            # re-protect exactly those at the end
           "password": "",                  # optional, used for unprotect/protect
+          "save_password": "",             # optional: save with a password to open
           "cells": [
             {"sheet": "任务进展", "cell": "G2", "value": "序时推进"},  # string
             {"sheet": "任务进展", "cell": "H2", "value": 80},          # number
@@ -460,8 +461,11 @@ def process_file(office, f):
         if ext not in FILTERS:
             raise JobError("output %s: extension must be one of %s"
                            % (dst, ", ".join(sorted(FILTERS))))
-        doc.storeToURL(file_url(dst), (prop("FilterName", FILTERS[ext]),
-                                       prop("Overwrite", True)))
+        props = [prop("FilterName", FILTERS[ext]), prop("Overwrite", True)]
+        if f.get("save_password"):
+            # saved with a password to open it, as a unit may by mistake
+            props.append(prop("Password", f["save_password"]))
+        doc.storeToURL(file_url(dst), tuple(props))
         return ncells, nops, len(reprotect_sheets)
     finally:
         _parsers.clear()
