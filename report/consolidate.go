@@ -192,7 +192,7 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	for unit, s := range latest {
 		findings[unit] = len(s.Findings)
 	}
-	accepted, err := in.Collection.AcceptedEntries(ctx)
+	accepted, err := in.Collection.AcceptedEntries(p)
 	if err != nil {
 		return nil, err
 	}

@@ -45,15 +45,19 @@ type Context struct {
 	byEmail     map[string]string              // email → unit
 	fingerprint string
 	names       []unitName     // for unitInName
-	nameIndex   map[string]int // name → its first index in names, for a large registry
-	nameLens    []int          // the names' lengths in bytes, longest first, with nameIndex
+	nameIndex   map[string]int // name → its first index in names
+	nameLens    []int          // the names' lengths in bytes, longest first
+	key         string         // StoreKey(Plan)
 }
+
+// storeKey is StoreKey of the context's plan.
+func (c *Context) storeKey() string { return c.key }
 
 // NewContext prepares checking for a period. previous, when not nil, holds each unit's
 // accepted report of the previous period (for the "same as last period" warning).
 func NewContext(p *plan.Plan, period plan.Period, previous map[string]templates.Previous) *Context {
 	c := &Context{Plan: p, Period: period, Limits: DefaultLimits, templates: map[string]*templates.Template{},
-		reporter: map[string]string{}, byEmail: map[string]string{}, fingerprint: p.Fingerprint()}
+		reporter: map[string]string{}, byEmail: map[string]string{}, fingerprint: p.Fingerprint(), key: StoreKey(p)}
 	ts := templates.Build(p, period, previous)
 	for i := range ts {
 		t := &ts[i]

@@ -140,6 +140,7 @@ type job struct {
 	container *inbox.Container
 	item      inbox.Item
 	sub       *workbook.Submission // nil for a workbook received before
+	entries   []workbook.Entry     // its rows, when accepted
 	err       error                // archiving it
 	done      chan struct{}        // closed once checked and archived
 }
@@ -246,12 +247,17 @@ func (run *collectRun) newJob(it inbox.Item) *job {
 // checkAndArchive checks a workbook and writes its archived copy.
 func (run *collectRun) checkAndArchive(j *job) {
 	it, s := j.item, j.sub
+	var r *workbook.Report
 	if it.Problem != "" {
 		// It could not be taken out of its email or zip: still its unit's return when its name
 		// or its sender names the unit.
-		s.SetReport(run.check.Unreadable(it.Name, it.Sender, it.Reason, it.Hint))
+		r = run.check.Unreadable(it.Name, it.Sender, it.Reason, it.Hint)
 	} else {
-		s.SetReport(run.check.Check(it.Name, it.Data, it.Sender))
+		r = run.check.Check(it.Name, it.Data, it.Sender)
+	}
+	s.SetReport(r)
+	if s.Accepted {
+		j.entries = r.Entries
 	}
 	if it.Data != nil {
 		s.Archive, j.err = run.res.Collection.WriteArchive(*s, it.Data)
@@ -280,6 +286,11 @@ func (run *collectRun) record(j *job) error {
 		return err
 	}
 	if added {
+		if j.sub.Accepted {
+			if err := coll.Remember(run.check, *j.sub, j.entries); err != nil {
+				return err
+			}
+		}
 		run.res.Added = append(run.res.Added, *j.sub)
 		crashPoint("archive")
 	}

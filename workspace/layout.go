@@ -20,7 +20,7 @@
 //	  归档/单位/                  every received workbook, byte for byte, by unit (未识别/: unit unknown)
 //	  归档/原件/                  the emails and zip archives the workbooks came in, byte for byte
 //	  收件记录.json               the record: every file received, its unit, whether accepted, its findings
-//	  收件内容.缓存               the accepted values, for the next period's templates and checks (rebuilt when missing)
+//	  收件内容.缓存               the accepted rows, which the report and the next period read (rebuilt when missing)
 //	  检查结果.xlsx               every finding of every received file, one row each
 //	  反馈/单位_反馈.xlsx           a unit's latest workbook with its problem cells marked; 反馈/邮件草稿/: replies
 //	  催报/                     reminder drafts to units that are missing or rejected
@@ -84,7 +84,7 @@ func Layout() []Entry {
 		{p(workbook.ArchiveDir), true, "收到的每份报送表，按单位原样归档（未识别单位的在“未识别”）", false},
 		{p(workbook.OriginalsDir), true, "报送表所在的邮件和压缩包原件", false},
 		{p(workbook.StateFile), false, "收件记录：每份文件的来源、时间、单位、是否接收、问题", false},
-		{p(workbook.PreviousFile), false, "本周期已接收的填报内容，供下一周期对照（缺失时由归档重建）", false},
+		{p(workbook.StoreFile), false, "本周期已接收的填报内容：报告、下一周期的模板和检查由此读取（缺失时由归档重建）", false},
 		{p(FindingsName), false, "检查结果：所有问题，每条一行", false},
 		{p(FeedbackDir), true, "各单位反馈表（原表上标出问题单元格），回复邮件草稿", false},
 		{p(RemindersDir), true, "催报邮件草稿", false},
