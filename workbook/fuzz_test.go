@@ -138,34 +138,41 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		r := fx.ctx.Check("fuzz.xlsx", data, "")
-		valid := utf8.Valid(sheet) && utf8.Valid(sst)
-		for _, fd := range r.Findings {
-			if strings.HasPrefix(fd.Message, "文件无法读取（") {
-				t.Fatalf("Check panicked: %s", fd.Message)
-			}
-			if fd.Severity != plan.Error && fd.Severity != plan.Warning || fd.Rule == "" || fd.File != "fuzz.xlsx" {
-				t.Fatalf("malformed finding %+v", fd)
-			}
-			if fd.Cell != "" && !reA1.MatchString(fd.Cell) {
-				t.Fatalf("finding at cell %q: %+v", fd.Cell, fd)
-			}
-			if valid && (!utf8.ValidString(fd.Message) || !utf8.ValidString(fd.Hint)) {
-				t.Fatalf("finding not UTF-8: %+v", fd)
-			}
-		}
-		if r.Accepted() && len(r.Entries) != want {
-			t.Fatalf("accepted with %d of %d tasks", len(r.Entries), want)
-		}
-		s := Submission{SHA256: r.SHA256, Name: "fuzz.xlsx", Unit: r.Unit, Accepted: r.Accepted(), Findings: r.Findings}
-		if _, _, err := feedbackBytes(s, data); err != nil {
-			t.Fatalf("the feedback workbook: %v", err)
-		}
+		checkFuzzed(t, fx.ctx, "fuzz.xlsx", data, utf8.Valid(sheet) && utf8.Valid(sst), want)
 	})
 }
 
+// checkFuzzed checks a fuzzed workbook: Check does not panic (it turns a panic into a
+// finding, which is looked for), every finding is well formed (in UTF-8 when the input is,
+// valid), an accepted workbook reports all want tasks, and its feedback workbook is made.
+func checkFuzzed(t *testing.T, ctx *Context, name string, data []byte, valid bool, want int) {
+	t.Helper()
+	r := ctx.Check(name, data, "")
+	for _, fd := range r.Findings {
+		if strings.HasPrefix(fd.Message, "文件无法读取（") {
+			t.Fatalf("Check panicked: %s", fd.Message)
+		}
+		if fd.Severity != plan.Error && fd.Severity != plan.Warning || fd.Rule == "" || fd.File != name {
+			t.Fatalf("malformed finding %+v", fd)
+		}
+		if fd.Cell != "" && !reA1.MatchString(fd.Cell) {
+			t.Fatalf("finding at cell %q: %+v", fd.Cell, fd)
+		}
+		if valid && (!utf8.ValidString(fd.Message) || !utf8.ValidString(fd.Hint)) {
+			t.Fatalf("finding not UTF-8: %+v", fd)
+		}
+	}
+	if r.Accepted() && len(r.Entries) != want {
+		t.Fatalf("accepted with %d of %d tasks", len(r.Entries), want)
+	}
+	s := Submission{SHA256: r.SHA256, Name: name, Unit: r.Unit, Accepted: r.Accepted(), Findings: r.Findings}
+	if _, _, err := feedbackBytes(s, data); err != nil {
+		t.Fatalf("the feedback workbook: %v", err)
+	}
+}
+
 // FuzzCheckODS feeds Check the .ods sample LibreOffice saved with its content.xml (every sheet
-// of an .ods) replaced by anything, with FuzzCheck's invariants. Seeds: the sample's own
+// of an .ods) replaced by anything, with FuzzCheck's invariants (checkFuzzed). Seeds: the sample's own
 // content, and one with a note row and repeated rows and cells.
 func FuzzCheckODS(f *testing.F) {
 	fx := newFixture(f)
@@ -194,24 +201,6 @@ func FuzzCheckODS(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		r := fx.ctx.Check("fuzz.ods", data, "")
-		for _, fd := range r.Findings {
-			if strings.HasPrefix(fd.Message, "文件无法读取（") {
-				t.Fatalf("Check panicked: %s", fd.Message)
-			}
-			if fd.Severity != plan.Error && fd.Severity != plan.Warning || fd.Rule == "" || fd.File != "fuzz.ods" {
-				t.Fatalf("malformed finding %+v", fd)
-			}
-			if fd.Cell != "" && !reA1.MatchString(fd.Cell) {
-				t.Fatalf("finding at cell %q: %+v", fd.Cell, fd)
-			}
-		}
-		if r.Accepted() && len(r.Entries) != want {
-			t.Fatalf("accepted with %d of %d tasks", len(r.Entries), want)
-		}
-		s := Submission{SHA256: r.SHA256, Name: "fuzz.ods", Unit: r.Unit, Accepted: r.Accepted(), Findings: r.Findings}
-		if _, _, err := feedbackBytes(s, data); err != nil {
-			t.Fatalf("the feedback workbook: %v", err)
-		}
+		checkFuzzed(t, fx.ctx, "fuzz.ods", data, utf8.Valid(content), want)
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"planreport/internal/xlsx"
 	"planreport/internal/xlsx/xlsxtest"
 	"planreport/plan"
 	"planreport/templates"
@@ -568,6 +569,37 @@ func TestFillDate(t *testing.T) {
 	} {
 		if got := fillDate(in); got != want {
 			t.Errorf("fillDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestODSFile: an .ods is held to what an .xlsx is: one saved with a password, one that
+// expands beyond the bounds, and an OpenDocument text are refused, each saying so.
+func TestODSFile(t *testing.T) {
+	fx := newFixture(t)
+	ods := func(parts map[string]string) []byte {
+		files := map[string]string{"mimetype": xlsx.ODS, "META-INF/manifest.xml": `<manifest:manifest/>`,
+			"content.xml": `<office:document-content><office:body><office:spreadsheet><table:table table:name="S"/></office:spreadsheet></office:body></office:document-content>`}
+		for k, v := range parts {
+			files[k] = v
+		}
+		return xlsxtest.Zip(files)
+	}
+	bomb := `<office:document-content><office:body><office:spreadsheet><table:table table:name="任务进展"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="50" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`
+	for _, c := range []struct {
+		name string
+		data []byte
+		rule plan.Rule
+		text string
+	}{
+		{"encrypted", ods(map[string]string{"META-INF/manifest.xml": `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`}), RuleEncrypted, "取消密码"},
+		{"repeated cells", ods(map[string]string{"content.xml": bomb}), RuleZipBomb, "单元格过多"},
+		{"a text document", ods(map[string]string{"mimetype": "application/vnd.oasis.opendocument.text"}), RuleNotXLSX, "文字文档"},
+		{"no identification, unit in the name", ods(nil), RuleGuessed, "按文件名"},
+	} {
+		r := fx.ctx.Check("2023Q2_宝山镇_任务进展报送表.ods", c.data, "")
+		if len(r.Findings) == 0 || r.Findings[0].Rule != c.rule || !strings.Contains(r.Findings[0].Message+r.Findings[0].Hint, c.text) || r.Unit != "宝山镇" {
+			t.Errorf("%s: unit %q\n%s", c.name, r.Unit, strings.Join(findingLines(r), "\n"))
 		}
 	}
 }

@@ -107,18 +107,23 @@ func Fill(t testing.TB, files []File) {
 	if err := exec.Command(Python, "-c", "import uno").Run(); err != nil {
 		missing(t, "python3-uno for "+Python, "apt-get install python3-uno")
 	}
-	job, err := json.Marshal(map[string]any{"files": files, "timeout": 600})
+	runScript(t, "lofill.py", map[string]any{"files": files, "timeout": 600})
+}
+
+// runScript runs one of this package's Python scripts on a job, written as JSON.
+func runScript(t testing.TB, script string, job any) {
+	t.Helper()
+	data, err := json.Marshal(job)
 	if err != nil {
 		t.Fatal(err)
 	}
 	jobPath := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(jobPath, job, 0o644); err != nil {
+	if err := os.WriteFile(jobPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, self, _, _ := runtime.Caller(0)
-	cmd := exec.Command(Python, filepath.Join(filepath.Dir(self), "lofill.py"), jobPath)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("lofill.py: %v\n%s", err, out)
+	if out, err := exec.Command(Python, filepath.Join(filepath.Dir(self), script), jobPath).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
 	}
 }
 
@@ -162,16 +167,5 @@ func Mails(t testing.TB, mails []Mail, zips []Zip) {
 	if _, err := os.Stat(Python); err != nil {
 		missing(t, Python, "apt-get install python3")
 	}
-	job, err := json.Marshal(map[string]any{"mails": mails, "zips": zips})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jobPath := filepath.Join(t.TempDir(), "mail.json")
-	if err := os.WriteFile(jobPath, job, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, self, _, _ := runtime.Caller(0)
-	if out, err := exec.Command(Python, filepath.Join(filepath.Dir(self), "mail.py"), jobPath).CombinedOutput(); err != nil {
-		t.Fatalf("mail.py: %v\n%s", err, out)
-	}
+	runScript(t, "mail.py", map[string]any{"mails": mails, "zips": zips})
 }
