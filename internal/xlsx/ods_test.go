@@ -178,10 +178,8 @@ func TestODSLibreOffice(t *testing.T) {
 	if err := f.SaveAs(src); err != nil {
 		t.Fatal(err)
 	}
-	odsPath := clienttest.Convert(t, src, filepath.Join(dir), "ods")
-	xlsxDir := filepath.Join(dir, "x")
-	os.Mkdir(xlsxDir, 0o755)
-	xlsxPath := clienttest.Convert(t, src, xlsxDir, "xlsx")
+	odsPath, xlsxPath := filepath.Join(dir, "saved.ods"), filepath.Join(dir, "saved.xlsx")
+	clienttest.Fill(t, []clienttest.File{{In: src, Out: odsPath, Cells: []clienttest.Cell{}}, {In: src, Out: xlsxPath, Cells: []clienttest.Cell{}}})
 
 	odsData, _ := os.ReadFile(odsPath)
 	o, err := openODS(t, odsData, 64<<20)
