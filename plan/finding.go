@@ -89,6 +89,16 @@ type Finding struct {
 	Task     string   `json:"task,omitempty"`
 	Message  string   `json:"message"`
 	Hint     string   `json:"hint"`
+	Gist     string   `json:"gist,omitempty"` // a few words for a one-line summary; "" when the rule's label says it
+}
+
+// Summary is the finding in a few words, for one line of a console: its gist, else its rule's
+// label.
+func (f Finding) Summary() string {
+	if f.Gist != "" {
+		return f.Gist
+	}
+	return f.Rule.Label()
 }
 
 func (f Finding) String() string {

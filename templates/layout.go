@@ -51,7 +51,15 @@ var PreviousColumns = []string{ColPrevStatus, ColPrevProgress}
 var FillColumns = []string{ColStatus, ColPercent, ColProgress, ColProblems, ColNextSteps, ColEvidence}
 
 // Filler sheet labels (column A); the unit types the values in column B.
-var FillerLabels = []string{"填报人", "联系电话", "审核领导", "填报日期"}
+const (
+	FillerName   = "填报人"
+	FillerPhone  = "联系电话"
+	FillerLeader = "审核领导"
+	FillerDate   = "填报日期"
+)
+
+// FillerLabels are the filler sheet's labels, in order.
+var FillerLabels = []string{FillerName, FillerPhone, FillerLeader, FillerDate}
 
 // Task status words.
 const (

@@ -56,7 +56,7 @@ func WriteFindings(path string, c *Collection) error {
 			unit = Unidentified
 		}
 		for _, fd := range s.Findings {
-			row := []any{unit, s.Name, s.Received.Local().Format("2006-01-02 15:04"), accepted, current, severityText(fd.Severity), fd.Rule.Label(),
+			row := []any{unit, s.Name, OfficeTime(s.Received), accepted, current, severityText(fd.Severity), fd.Rule.Label(),
 				fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint, s.Source}
 			if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &row); err != nil {
 				return err
@@ -88,35 +88,42 @@ func WriteFindings(path string, c *Collection) error {
 // WriteFeedback writes a unit's feedback workbook: its own returned file with every cell that
 // has a finding highlighted and commented, and a sheet in front listing what to fix. When the
 // returned file cannot be opened at all, is too large to annotate (see annotatable), or
-// cannot be annotated, the workbook holds only the list, which then says why. Nothing in the
-// unit's file makes it fail: only writing to disk can.
-func WriteFeedback(path string, s Submission, data []byte) error {
-	out, err := feedbackBytes(s, data)
+// cannot be annotated, or is on the wrong form, the workbook holds only the list, which then
+// says why; annotated tells which it wrote. Nothing in the unit's file makes it fail: only
+// writing to disk can.
+func WriteFeedback(path string, s Submission, data []byte) (annotated bool, err error) {
+	out, annotated, err := feedbackBytes(s, data)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return atomicfile.Write(path, func(f *os.File) error {
+	return annotated, atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(out)
 		return err
 	})
 }
 
-// feedbackBytes is the feedback workbook WriteFeedback writes.
-func feedbackBytes(s Submission, data []byte) ([]byte, error) {
+// feedbackBytes is the feedback workbook WriteFeedback writes. A return on the wrong form is
+// not annotated: the unit is to redo it on this period's template, not to fix the old form.
+func feedbackBytes(s Submission, data []byte) (out []byte, annotated bool, err error) {
 	open, why := annotatable(data)
-	var out []byte
-	var err error
-	if open {
+	template := RemedyOf(s.Findings) == RemedyTemplate
+	if open && !template {
 		if out, err = feedbackWorkbook(s, data, ""); err != nil {
 			why = "原表无法在原格式上标注（" + errorText(err) + "）"
 		}
 	}
-	if !open || err != nil {
-		if out, err = feedbackWorkbook(s, nil, why); err != nil {
-			return nil, err
+	if !open || template || err != nil {
+		note := why
+		switch {
+		case template:
+			note = "报送表用错了：请把填报内容复制到本期的报送表中重新填报，不要在原表上修改"
+		case note != "" && plan.CountErrors(s.Findings) > 0:
+			note += "，请按下表逐项处理"
 		}
+		out, err = feedbackWorkbook(s, nil, note)
+		return out, false, err
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // Bounds of a returned workbook that WriteFeedback annotates. excelize holds every row and cell
@@ -136,6 +143,9 @@ func annotatable(data []byte) (ok bool, why string) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return false, ""
+	}
+	if xlsx.OpenDocumentType(zr) == xlsx.ODS {
+		return false, "原表是 .ods 格式，未在原表上标注"
 	}
 	var total uint64
 	for _, zf := range zr.File {
@@ -294,13 +304,18 @@ func feedbackWorkbook(s Submission, data []byte, note string) (out []byte, err e
 	list := append([]plan.Finding(nil), s.Findings...)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity == plan.Error && list[j].Severity != plan.Error })
 	errs := plan.CountErrors(list)
-	title := fmt.Sprintf("%s：本表有 %d 个错误须修改后重新报送，%d 条提醒供参考。标红的单元格为错误，标黄的为提醒，鼠标指向单元格可看批注。",
-		s.Name, errs, len(list)-errs)
-	if errs == 0 {
+	var title string
+	switch {
+	case errs == 0:
 		title = fmt.Sprintf("%s：本表已接收。以下 %d 条提醒供参考，今后填报时请注意。", s.Name, len(list))
-	}
-	if note != "" {
-		title += note + "，请按下表逐项修改。"
+		if note != "" {
+			title += "（" + note + "）"
+		}
+	case note != "":
+		title = fmt.Sprintf("%s：本表有 %d 个错误须处理后重新报送，%d 条提醒供参考。%s。", s.Name, errs, len(list)-errs, note)
+	default:
+		title = fmt.Sprintf("%s：本表有 %d 个错误须修改后重新报送，%d 条提醒供参考。标红的单元格为错误，标黄的为提醒，鼠标指向单元格可看批注。",
+			s.Name, errs, len(list)-errs)
 	}
 	if err := f.SetCellValue(FeedbackSheet, "A1", title); err != nil {
 		return nil, err

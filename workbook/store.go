@@ -33,7 +33,7 @@ const StoreFile = "收件内容.缓存"
 
 // storeHeader starts a store file; a file that does not start with it is not one (an older
 // planreport's cache): it is started again.
-var storeHeader = []byte("planreport accepted rows 2\n")
+var storeHeader = []byte("planreport accepted rows 3\n")
 
 // storeRecord is one frame: an accepted workbook's rows, checked with the plan of key.
 type storeRecord struct {
@@ -302,6 +302,7 @@ func encodeRecord(b []byte, rec storeRecord) []byte {
 		str(e.Problems)
 		str(e.NextSteps)
 		str(e.Evidence)
+		str(e.Note)
 	}
 	return b
 }
@@ -340,7 +341,7 @@ func decodeRecord(b []byte) (rec storeRecord, err error) {
 		e := &rec.Entries[i]
 		e.Task, e.Row, e.Status, e.Percent = str(), num(), str(), num()
 		e.HasPercent = num() == 1
-		e.Progress, e.Problems, e.NextSteps, e.Evidence = str(), str(), str(), str()
+		e.Progress, e.Problems, e.NextSteps, e.Evidence, e.Note = str(), str(), str(), str(), str()
 		if err != nil {
 			return storeRecord{}, err
 		}

@@ -182,6 +182,12 @@ func (w *Workspace) FeedbackPath(p plan.Period, names map[string]string, unit st
 	return filepath.Join(w.FeedbackDir(p), names[unit]+feedbackSuffix)
 }
 
+// TemplatePath is the template issued to a unit for a period; names is templates.FileNames
+// of the period's reporting units.
+func (w *Workspace) TemplatePath(p plan.Period, names map[string]string, unit string) string {
+	return filepath.Join(w.TemplatesDir(p), names[unit])
+}
+
 // removeLeftovers removes what killed runs left half-written in the folders an operation
 // writes, but never in an inbox.
 func removeLeftovers(dirs ...string) {

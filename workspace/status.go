@@ -107,22 +107,25 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		greeting := u.Unit.Name
-		if u.Unit.Contact != "" {
-			greeting += " " + u.Unit.Contact + "同志"
-		}
-		what := fmt.Sprintf("截至 %s，我们尚未收到贵单位%s的任务进展报送表", date, period.Chinese())
-		if u.State == workbook.Rejected {
-			what = fmt.Sprintf("贵单位报送的%s任务进展报送表（%s）有 %d 处错误，尚未通过检查，请按反馈表修改后重新发送", period.Chinese(), u.Submission.Name, u.Errors)
-		}
-		body := fmt.Sprintf("%s：\n\n您好！%s。报送截止日期为 %s，请尽快报送。\n\n如已发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
-			greeting, what, st.Due, p.Office.Reach(), p.Office.Name)
-		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
-		d := templates.Draft{From: p.Office.Email, To: u.Unit.Email, Subject: fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese()), Body: body}
-		// A unit that lost its template gets it again.
+		// A unit that sent nothing is told so and gets its template again; a unit whose return
+		// was not accepted is told why and what to do, as its reply was (letterFor), with the
+		// template when it must redo the return on it. None is told nothing arrived.
+		rejected := u.State == workbook.Rejected
 		tpl := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
-		if data, err := os.ReadFile(tpl); err == nil && u.State == workbook.Missing {
-			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: data}}
+		template, err := os.ReadFile(tpl)
+		if err != nil {
+			template, tpl = nil, ""
+		}
+		lt := letterFor(u.Submission, "", false, fileName(tpl))
+		subject := fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese())
+		if rejected {
+			subject = fmt.Sprintf("【催报】%s%s任务进展报送表尚未通过检查，%s", u.Unit.Name, period.Chinese(), lt.subject)
+		}
+		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
+		d := templates.Draft{From: p.Office.Email, To: u.Unit.Email, Subject: subject,
+			Body: reminderBody(p, period, u.Unit, u.Submission, rejected, lt, date, st.Due)}
+		if template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate) {
+			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: template}}
 		}
 		if err := templates.WriteDraft(path, d); err != nil {
 			errs = append(errs, err)

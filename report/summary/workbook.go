@@ -736,20 +736,22 @@ func reports(t *report.Task) iter.Seq[*report.UnitReport] {
 	}
 }
 
-// detail writes 明细: every unit's report on every task, with the file it came from.
+// detail writes 明细: every unit's report on every task, with the unit's notes on it, the
+// 填报日期 its workbook states and the file it came from.
 func (w *writer) detail() {
 	n := 0
 	for i := range w.r.Tasks {
 		n += len(w.r.Tasks[i].Leads) + len(w.r.Tasks[i].Responsible)
 	}
 	rows := func(yield func([]any) bool) {
-		row := make([]any, 12)
+		row := make([]any, 14)
 		for i := range w.r.Tasks {
 			t := &w.r.Tasks[i]
 			short := short(t.Text, 30)
 			for ur := range reports(t) {
 				row[0], row[1], row[2], row[3], row[4], row[5] = t.ID, short, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent
-				row[6], row[7], row[8], row[9], row[10], row[11] = ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.File, ur.SHA256
+				row[6], row[7], row[8], row[9], row[10] = ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.Note
+				row[11], row[12], row[13] = ur.Filled, ur.File, ur.SHA256
 				if !yield(row) {
 					return
 				}
@@ -759,7 +761,7 @@ func (w *writer) detail() {
 	w.table(table{sheet: sheetDetail, landscape: true, freezeCol: true, n: n, rows: rows, cols: []col{
 		{"任务编号", 7, kindCenter}, {"任务内容", 24, kindText}, {"单位", 16, kindText}, {"角色", 6, kindCenter}, {"完成状态", 9, kindCenter},
 		{"完成进度(%)", 8, kindInt}, {"本期工作进展", 40, kindText}, {"存在问题", 26, kindText}, {"下步计划", 26, kindText},
-		{"佐证材料", 18, kindText}, {"来源文件", 24, kindText}, {"SHA-256", 20, kindCode},
+		{"佐证材料", 18, kindText}, {"备注", 20, kindText}, {"填报日期", 11, kindCenter}, {"来源文件", 24, kindText}, {"SHA-256", 20, kindCode},
 	}})
 }
 
