@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"planreport/inbox"
+	"planreport/internal/mailtest"
 )
 
 // TestCycleByMail runs a period's mail both ways through Postfix and Dovecot: the office
@@ -14,13 +15,13 @@ import (
 // with a file that will be rejected, one not at all); the office fetches the answers, sends
 // feedback and a reminder; and every rerun sends and fetches nothing new.
 func TestCycleByMail(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	set := s.settings(office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	set := settings(s, office)
 	units := []string{"宝山镇", "怀北镇", "区司法局", "汤河口镇"}
 	addr := map[string]string{}
 	for _, u := range units {
-		addr[u] = s.account(t)
+		addr[u] = s.Account(t)
 	}
 	period := t.TempDir()
 	sendLog := filepath.Join(period, SendLogName)
@@ -43,7 +44,7 @@ func TestCycleByMail(t *testing.T) {
 	// 2. The units answer through the SMTP server, each logged in as itself.
 	reply := func(unit, subject, file string, version int) {
 		t.Helper()
-		us := s.settings(addr[unit])
+		us := settings(s, addr[unit])
 		m := Message{Kind: "报送", Unit: "办公室", To: office, Subject: subject, Body: "请查收。",
 			Attachments: []Attachment{{Name: file, Data: workbook(t, unit, version)}}}
 		res, err := Send(context.Background(), us, testPassword, []Message{m}, SendOptions{Log: filepath.Join(t.TempDir(), "unit.jsonl")})
@@ -55,8 +56,8 @@ func TestCycleByMail(t *testing.T) {
 	reply("区司法局", "区司法局报送", "2023Q4_区司法局_任务进展报送表.xlsx", 0) // the office will reject it
 	reply("怀北镇", "怀北镇报送", "2023Q4_怀北镇_任务进展报送表.xlsx", 1)
 	reply("怀北镇", "怀北镇报送（更正）", "2023Q4_怀北镇_任务进展报送表.xlsx", 2)
-	s.settle(t)
-	s.delivered(t, office, 4)
+	s.Settle(t)
+	s.Delivered(t, office, 4)
 
 	// 3. The office fetches them into the period's inbox.
 	fo := FetchOptions{Since: issued, Dir: filepath.Join(period, "收件"), Log: filepath.Join(period, FetchLogName)}
@@ -100,9 +101,9 @@ func TestCycleByMail(t *testing.T) {
 	}
 
 	// Every unit has exactly what was meant for it, the send log each message once.
-	s.settle(t)
+	s.Settle(t)
 	for u, n := range map[string]int{"宝山镇": 1, "怀北镇": 1, "区司法局": 2, "汤河口镇": 2} {
-		got := s.delivered(t, addr[u], n)
+		got := s.Delivered(t, addr[u], n)
 		if u == "区司法局" && !strings.Contains(string(got[0])+string(got[1]), "Message-ID: <"+feedback+">") {
 			t.Errorf("%s did not get its feedback", u)
 		}

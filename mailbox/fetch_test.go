@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"planreport/inbox"
+	"planreport/internal/mailtest"
 )
 
 // part is one MIME part of a test message: a name header as a mail client writes it.
@@ -139,9 +140,9 @@ func sumOf(raw []byte) string {
 }
 
 func TestFetchReturns(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
 	thirty := make([]part, 30)
 	for i := range thirty {
 		thirty[i] = attach(fmt.Sprintf("附件%02d_宝山镇报送表.xlsx", i+1), workbook(t, "宝山镇", i))
@@ -172,21 +173,21 @@ func TestFetchReturns(t *testing.T) {
 		email("bs@example.gov.cn", "上期报送", before, attach("2023Q3_宝山镇_任务进展报送表.xlsx", workbook(t, "宝山镇", 0))),
 	}
 	for _, raw := range unrelated[:3] {
-		s.put(t, c, "INBOX", arrival, raw)
+		s.Put(t, c, "INBOX", arrival, raw)
 	}
-	s.put(t, c, "INBOX", before, unrelated[3])
+	s.Put(t, c, "INBOX", before, unrelated[3])
 	var names []string
 	for name := range relevant {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		s.put(t, c, "INBOX", arrival, relevant[name])
+		s.Put(t, c, "INBOX", arrival, relevant[name])
 	}
-	before := mailboxStatus(t, c, "INBOX")
+	before := mailtest.MailboxStatus(t, c, "INBOX")
 
 	o := fetchOpts(t)
-	res, err := Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err := Fetch(context.Background(), settings(s, office), testPassword, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,25 +226,25 @@ func TestFetchReturns(t *testing.T) {
 	}
 
 	// A rerun fetches nothing, and the mailbox is as it was: no message read, none gone.
-	res, err = Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err = Fetch(context.Background(), settings(s, office), testPassword, o)
 	if err != nil || len(res.Saved) != 0 || res.Downloaded != 0 || res.Examined != 0 {
 		t.Fatalf("rerun: %+v %v", res, err)
 	}
-	after := mailboxStatus(t, c, "INBOX")
+	after := mailtest.MailboxStatus(t, c, "INBOX")
 	if after.Messages != before.Messages || after.Unseen != before.Unseen || after.Unseen != before.Messages {
 		t.Errorf("the mailbox changed: %d messages, %d unseen; before %d and %d", after.Messages, after.Unseen, before.Messages, before.Unseen)
 	}
 	// Dovecot's own count of the bodies it sent: the relevant ones, once.
 	c.Logout()
-	if bodies, _ := s.bodyFetches(t, office, 3); bodies != len(relevant) {
+	if bodies, _ := s.BodyFetches(t, office, 3); bodies != len(relevant) {
 		t.Errorf("Dovecot sent %d message bodies, want %d", bodies, len(relevant))
 	}
 }
 
 func TestFetchAmongThousands(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
 	const unrelated = 2000
 	start := time.Now()
 	for i := range unrelated {
@@ -258,16 +259,16 @@ func TestFetchAmongThousands(t *testing.T) {
 		if i%10 == 0 {
 			at = before
 		}
-		s.put(t, c, "INBOX", at, raw)
+		s.Put(t, c, "INBOX", at, raw)
 	}
 	relevant := unitReturns(t, 5)
-	s.put(t, c, "INBOX", arrival, relevant...)
+	s.Put(t, c, "INBOX", arrival, relevant...)
 	t.Logf("appended %d messages in %v", unrelated+5, time.Since(start))
 	c.Logout()
 
 	o := fetchOpts(t)
 	start = time.Now()
-	res, err := Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err := Fetch(context.Background(), settings(s, office), testPassword, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestFetchAmongThousands(t *testing.T) {
 	if res.Examined != unrelated-unrelated/10+5 || res.Downloaded != 5 || len(res.Saved) != 5 {
 		t.Errorf("examined %d (want %d since the date), downloaded %d, saved %d (want 5)", res.Examined, unrelated-unrelated/10+5, res.Downloaded, len(res.Saved))
 	}
-	if bodies, _ := s.bodyFetches(t, office, 2); bodies != 5 {
+	if bodies, _ := s.BodyFetches(t, office, 2); bodies != 5 {
 		t.Errorf("Dovecot sent %d message bodies, want 5", bodies)
 	}
 	if saved := savedFiles(t, o.Dir); len(saved) != 5 {
@@ -284,11 +285,11 @@ func TestFetchAmongThousands(t *testing.T) {
 }
 
 func TestFetchDroppedAndArriving(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
 	raws := unitReturns(t, 6)
-	s.put(t, c, "INBOX", arrival, raws[:5]...)
+	s.Put(t, c, "INBOX", arrival, raws[:5]...)
 	o := fetchOpts(t)
 	// The server drops the session after the second message saved; a message arrives after
 	// the first.
@@ -296,12 +297,12 @@ func TestFetchDroppedAndArriving(t *testing.T) {
 	o.Progress = func(f Fetched) {
 		switch n++; n {
 		case 1:
-			s.put(t, c, "INBOX", arrival, raws[5])
+			s.Put(t, c, "INBOX", arrival, raws[5])
 		case 2:
-			s.doveadm(t, "kick", office)
+			s.Doveadm(t, "kick", office)
 		}
 	}
-	res, err := Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err := Fetch(context.Background(), settings(s, office), testPassword, o)
 	if !errors.Is(err, ErrDropped) || !strings.Contains(err.Error(), "再次运行即继续收取") {
 		t.Fatalf("error %v", err)
 	}
@@ -310,7 +311,7 @@ func TestFetchDroppedAndArriving(t *testing.T) {
 	}
 	// The rerun completes: every message once, the one that arrived during the run too.
 	o.Progress = nil
-	res, err = Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err = Fetch(context.Background(), settings(s, office), testPassword, o)
 	if err != nil || len(res.Saved) != 4 {
 		t.Fatalf("rerun saved %d (%v), want 4", len(res.Saved), err)
 	}
@@ -323,7 +324,7 @@ func TestFetchDroppedAndArriving(t *testing.T) {
 	if len(saved) != 6 {
 		t.Errorf("%d files for 6 messages", len(saved))
 	}
-	res, err = Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err = Fetch(context.Background(), settings(s, office), testPassword, o)
 	if err != nil || len(res.Saved) != 0 || res.Downloaded != 0 {
 		t.Errorf("third run: %+v %v", res, err)
 	}
@@ -339,9 +340,9 @@ func TestFetchDroppedAndArriving(t *testing.T) {
 	}
 
 	// The server down: a clear message, nothing recorded.
-	s.dovecotStop()
-	_, err = Fetch(context.Background(), s.settings(office), testPassword, o)
-	if startErr := s.dovecotStart(); startErr != nil {
+	s.DovecotStop()
+	_, err = Fetch(context.Background(), settings(s, office), testPassword, o)
+	if startErr := s.DovecotStart(); startErr != nil {
 		t.Fatal(startErr)
 	}
 	if !errors.Is(err, ErrConnect) || !strings.Contains(err.Error(), "收信服务器") || !strings.Contains(err.Error(), "连接被拒绝") {
@@ -350,13 +351,13 @@ func TestFetchDroppedAndArriving(t *testing.T) {
 }
 
 func TestFetchTooLarge(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
 	big := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB
 	raw := email("bs@example.gov.cn", "宝山镇报送（附大量照片）", arrival, attach("2023Q4_宝山镇_任务进展报送表.xlsx", workbook(t, "宝山镇", 1)), attach("佐证材料.zip", big))
-	s.put(t, c, "INBOX", arrival, raw)
-	set := s.settings(office)
+	s.Put(t, c, "INBOX", arrival, raw)
+	set := settings(s, office)
 	set.MaxMessageMB = 1
 	o := fetchOpts(t)
 	for run := range 2 { // listed every run, never downloaded, never lost
@@ -379,13 +380,13 @@ func TestFetchTooLarge(t *testing.T) {
 }
 
 func TestFetchUIDValidityChanged(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
 	folder := "报送"
 	raws := unitReturns(t, 4)
-	s.put(t, c, folder, arrival, raws[:3]...)
-	set := s.settings(office)
+	s.Put(t, c, folder, arrival, raws[:3]...)
+	set := settings(s, office)
 	set.Folder = folder
 	o := fetchOpts(t)
 	res, err := Fetch(context.Background(), set, testPassword, o)
@@ -400,8 +401,8 @@ func TestFetchUIDValidityChanged(t *testing.T) {
 	}
 	time.Sleep(1100 * time.Millisecond) // Dovecot takes the UIDVALIDITY from the clock
 	migrated := append([]byte("X-Migrated: yes\r\n"), raws[1]...)
-	s.put(t, c, folder, arrival, raws[3], raws[2], migrated, raws[0], raws[0])
-	if st := mailboxStatus(t, c, folder); st.UidValidity == first {
+	s.Put(t, c, folder, arrival, raws[3], raws[2], migrated, raws[0], raws[0])
+	if st := mailtest.MailboxStatus(t, c, folder); st.UidValidity == first {
 		t.Fatalf("UIDVALIDITY %d did not change", first)
 	}
 	res, err = Fetch(context.Background(), set, testPassword, o)
@@ -421,25 +422,25 @@ func TestFetchUIDValidityChanged(t *testing.T) {
 }
 
 func TestFetchMarkSeen(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
-	s.put(t, c, "INBOX", arrival, email("u@example.gov.cn", "报送", arrival, attach("报送表.xlsx", workbook(t, "x", 1))), plainEmail(1, arrival))
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
+	s.Put(t, c, "INBOX", arrival, email("u@example.gov.cn", "报送", arrival, attach("报送表.xlsx", workbook(t, "x", 1))), plainEmail(1, arrival))
 	o := fetchOpts(t)
 	o.MarkSeen = true
-	if res, err := Fetch(context.Background(), s.settings(office), testPassword, o); err != nil || len(res.Saved) != 1 {
+	if res, err := Fetch(context.Background(), settings(s, office), testPassword, o); err != nil || len(res.Saved) != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if st := mailboxStatus(t, c, "INBOX"); st.Unseen != 1 {
+	if st := mailtest.MailboxStatus(t, c, "INBOX"); st.Unseen != 1 {
 		t.Errorf("%d unseen, want 1 (only the message saved is marked)", st.Unseen)
 	}
 }
 
 func TestFetchLoginTLSFolder(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
-	s.put(t, c, "INBOX", arrival, email("u@example.gov.cn", "报送", arrival, attach("报送表.xlsx", workbook(t, "x", 1))))
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
+	s.Put(t, c, "INBOX", arrival, email("u@example.gov.cn", "报送", arrival, attach("报送表.xlsx", workbook(t, "x", 1))))
 	for _, tc := range []struct {
 		name     string
 		change   func(*Settings)
@@ -449,19 +450,19 @@ func TestFetchLoginTLSFolder(t *testing.T) {
 	}{
 		{"wrong password", nil, "not-the-password", ErrLogin, []string{"收信服务器", "拒绝登录", office, PasswordEnv}},
 		{"no such folder", func(st *Settings) { st.Folder = "单位报送" }, testPassword, ErrFolder, []string{"单位报送", "folder"}},
-		{"implicit TLS, self-signed", func(st *Settings) { st.IMAP = Server{Host: "127.0.0.1", Port: s.imapsPort, TLS: TLSImplicit} }, testPassword,
-			ErrTLS, []string{"不受本机信任", s.fingerprint}},
+		{"implicit TLS, self-signed", func(st *Settings) { st.IMAP = Server{Host: "127.0.0.1", Port: s.IMAPSPort, TLS: TLSImplicit} }, testPassword,
+			ErrTLS, []string{"不受本机信任", Fingerprint(s.Cert)}},
 		{"implicit TLS, pinned", func(st *Settings) {
-			st.IMAP = Server{Host: "127.0.0.1", Port: s.imapsPort, TLS: TLSImplicit, Fingerprint: s.fingerprint}
+			st.IMAP = Server{Host: "127.0.0.1", Port: s.IMAPSPort, TLS: TLSImplicit, Fingerprint: Fingerprint(s.Cert)}
 		}, testPassword, nil, nil},
 		{"STARTTLS, pinned", func(st *Settings) {
-			st.IMAP = Server{Host: "127.0.0.1", Port: s.imapPort, TLS: TLSStart, Fingerprint: s.fingerprint}
+			st.IMAP = Server{Host: "127.0.0.1", Port: s.IMAPPort, TLS: TLSStart, Fingerprint: Fingerprint(s.Cert)}
 		}, testPassword, nil, nil},
-		{"STARTTLS, self-signed", func(st *Settings) { st.IMAP = Server{Host: "127.0.0.1", Port: s.imapPort, TLS: TLSStart} }, testPassword,
-			ErrTLS, []string{"不受本机信任", s.fingerprint}},
+		{"STARTTLS, self-signed", func(st *Settings) { st.IMAP = Server{Host: "127.0.0.1", Port: s.IMAPPort, TLS: TLSStart} }, testPassword,
+			ErrTLS, []string{"不受本机信任", Fingerprint(s.Cert)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			set := s.settings(office)
+			set := settings(s, office)
 			if tc.change != nil {
 				tc.change(&set)
 			}
@@ -493,11 +494,11 @@ func TestFetchLoginTLSFolder(t *testing.T) {
 }
 
 func TestFetchMessageDeletedMeanwhile(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
 	raws := unitReturns(t, 3)
-	s.put(t, c, "INBOX", arrival, raws...)
+	s.Put(t, c, "INBOX", arrival, raws...)
 	o := fetchOpts(t)
 	// Someone deletes the second message in the mail client while the first is being saved.
 	o.Progress = func(f Fetched) {
@@ -518,7 +519,7 @@ func TestFetchMessageDeletedMeanwhile(t *testing.T) {
 	}
 	// The run goes on. Dovecot still serves the deleted message to a session that has not
 	// yet been told of the deletion, so it may be saved too; either way, once.
-	res, err := Fetch(context.Background(), s.settings(office), testPassword, o)
+	res, err := Fetch(context.Background(), settings(s, office), testPassword, o)
 	if err != nil || len(res.Saved) < 2 {
 		t.Fatalf("%+v %v", res, err)
 	}
@@ -528,7 +529,7 @@ func TestFetchMessageDeletedMeanwhile(t *testing.T) {
 	}
 	t.Logf("%d of 3 saved", len(res.Saved))
 	o.Progress = nil
-	if res, err := Fetch(context.Background(), s.settings(office), testPassword, o); err != nil || len(res.Saved) != 0 {
+	if res, err := Fetch(context.Background(), settings(s, office), testPassword, o); err != nil || len(res.Saved) != 0 {
 		t.Errorf("rerun: %+v %v", res, err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"planreport/internal/mailtest"
 )
 
 // unitMessage is a template message to a unit at addr.
@@ -49,14 +51,14 @@ func statuses(rs []SendResult) string {
 }
 
 func TestSendAndRerun(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	set := s.settings(office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	set := settings(s, office)
 	units := []string{"宝山镇", "区司法局", "怀北镇"}
 	addrs := map[string]string{}
 	var msgs []Message
 	for i, u := range units {
-		addrs[u] = s.account(t)
+		addrs[u] = s.Account(t)
 		msgs = append(msgs, unitMessage(u, addrs[u], i))
 	}
 	msgs = append(msgs, Message{Kind: "模板", Unit: "汤河口镇", Key: "模板/汤河口镇", Subject: "x", Body: "y"})
@@ -84,7 +86,7 @@ func TestSendAndRerun(t *testing.T) {
 		t.Errorf("progress for %v", progress)
 	}
 	for i, u := range units {
-		got := s.delivered(t, addrs[u], 1)[0]
+		got := s.Delivered(t, addrs[u], 1)[0]
 		m := msgs[i] // Send fills in the sender from the settings
 		m.From, m.FromName = set.FromAddress(), set.FromName
 		draft, _ := Draft(m)
@@ -129,13 +131,13 @@ func TestSendAndRerun(t *testing.T) {
 	if res[1].MessageID == changed[1].MessageID(0) {
 		t.Error("the resend has the first message's Message-ID")
 	}
-	s.settle(t)
+	s.Settle(t)
 	for _, u := range units {
 		want := 1
 		if u == "区司法局" {
 			want = 2
 		}
-		s.delivered(t, addrs[u], want)
+		s.Delivered(t, addrs[u], want)
 	}
 	if got := sends(t, log); got["宝山镇"] != 1 || got["区司法局"] != 2 || got["怀北镇"] != 1 {
 		t.Errorf("attempts %v", got)
@@ -143,9 +145,9 @@ func TestSendAndRerun(t *testing.T) {
 }
 
 func TestSendRefusedBusyDropped(t *testing.T) {
-	s := needServers(t)
-	set := s.settings(s.account(t))
-	good := []string{s.account(t), s.account(t), s.account(t)}
+	s := mailtest.Need(t)
+	set := settings(s, s.Account(t))
+	good := []string{s.Account(t), s.Account(t), s.Account(t)}
 	refused, busy, drop := "refused-"+good[0], "busy-"+good[0], "drop-"+good[0]
 	msgs := []Message{
 		unitMessage("宝山镇", good[0], 1),
@@ -180,7 +182,7 @@ func TestSendRefusedBusyDropped(t *testing.T) {
 		}
 	}
 	for _, a := range good {
-		s.delivered(t, a, 1)
+		s.Delivered(t, a, 1)
 	}
 	entries, _ := ReadSendLog(log)
 	var refusedLogged bool
@@ -204,20 +206,20 @@ func TestSendRefusedBusyDropped(t *testing.T) {
 			t.Errorf("%s tried %d times, want %d", unit, got[unit], n)
 		}
 	}
-	s.settle(t)
+	s.Settle(t)
 	for _, a := range good {
-		s.delivered(t, a, 1)
+		s.Delivered(t, a, 1)
 	}
 }
 
 func TestSendThrottled(t *testing.T) {
-	s := needServers(t)
-	set := s.settings(s.account(t))
-	set.SMTP.Port = s.throttlePort
+	s := mailtest.Need(t)
+	set := settings(s, s.Account(t))
+	set.SMTP.Port = s.ThrottlePort
 	var msgs []Message
 	var addrs []string
-	for i := range throttleLimit + 2 {
-		addrs = append(addrs, s.account(t))
+	for i := range mailtest.ThrottleLimit + 2 {
+		addrs = append(addrs, s.Account(t))
 		msgs = append(msgs, unitMessage(fmt.Sprintf("单位%d", i), addrs[i], i))
 	}
 	log := filepath.Join(t.TempDir(), SendLogName)
@@ -237,11 +239,11 @@ func TestSendThrottled(t *testing.T) {
 			t.Errorf("%s: %s %d %q", r.Unit, r.Status, r.Code, r.Problem)
 		}
 	}
-	if sent != throttleLimit || throttled != 2 {
-		t.Fatalf("%d sent and %d throttled, want %d and 2", sent, throttled, throttleLimit)
+	if sent != mailtest.ThrottleLimit || throttled != 2 {
+		t.Fatalf("%d sent and %d throttled, want %d and 2", sent, throttled, mailtest.ThrottleLimit)
 	}
 	// Once the server's time unit has passed, the rerun sends the rest, and only the rest.
-	time.Sleep(time.Until(start.Add(throttleUnit + 500*time.Millisecond)))
+	time.Sleep(time.Until(start.Add(mailtest.ThrottleUnit + 500*time.Millisecond)))
 	res, err = Send(context.Background(), set, testPassword, msgs, SendOptions{Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -249,19 +251,19 @@ func TestSendThrottled(t *testing.T) {
 	if want := "单位0:already-sent 单位1:already-sent 单位2:already-sent 单位3:sent 单位4:sent"; statuses(res) != want {
 		t.Errorf("rerun %s, want %s", statuses(res), want)
 	}
-	s.settle(t)
+	s.Settle(t)
 	for _, a := range addrs {
-		s.delivered(t, a, 1)
+		s.Delivered(t, a, 1)
 	}
 }
 
 func TestSendServerGoesDown(t *testing.T) {
-	s := needServers(t)
-	set := s.settings(s.account(t))
+	s := mailtest.Need(t)
+	set := settings(s, s.Account(t))
 	var msgs []Message
 	var addrs []string
 	for i := range 5 {
-		addrs = append(addrs, s.account(t))
+		addrs = append(addrs, s.Account(t))
 		msgs = append(msgs, unitMessage(fmt.Sprintf("单位%d", i), addrs[i], i))
 	}
 	log := filepath.Join(t.TempDir(), SendLogName)
@@ -269,12 +271,12 @@ func TestSendServerGoesDown(t *testing.T) {
 	n := 0
 	res, err := Send(context.Background(), set, testPassword, msgs, SendOptions{Log: log, Progress: func(r SendResult) {
 		if n++; n == 2 {
-			s.postfixStop()
+			s.PostfixStop()
 		}
 	}})
 	defer func() {
-		if !s.postfixUp {
-			if err := s.postfixStart(); err != nil {
+		if !s.PostfixUp {
+			if err := s.PostfixStart(); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -291,16 +293,16 @@ func TestSendServerGoesDown(t *testing.T) {
 		}
 	}
 	// The server is back: the rerun sends the three, and each unit has its one message.
-	if err := s.postfixStart(); err != nil {
+	if err := s.PostfixStart(); err != nil {
 		t.Fatal(err)
 	}
 	res, err = Send(context.Background(), set, testPassword, msgs, SendOptions{Log: log})
 	if err != nil || statuses(res) != "单位0:already-sent 单位1:already-sent 单位2:sent 单位3:sent 单位4:sent" {
 		t.Fatalf("rerun: %s (%v)", statuses(res), err)
 	}
-	s.settle(t)
+	s.Settle(t)
 	for _, a := range addrs {
-		s.delivered(t, a, 1)
+		s.Delivered(t, a, 1)
 	}
 	if got := sends(t, log); got["单位0"] != 1 || got["单位2"] != 1 {
 		t.Errorf("attempts %v (a message not sent for want of a connection is not attempted)", got)
@@ -308,9 +310,9 @@ func TestSendServerGoesDown(t *testing.T) {
 }
 
 func TestSendLoginAndTLS(t *testing.T) {
-	s := needServers(t)
-	account := s.account(t)
-	to := s.account(t)
+	s := mailtest.Need(t)
+	account := s.Account(t)
+	to := s.Account(t)
 	for _, c := range []struct {
 		name     string
 		settings func(*Settings)
@@ -319,23 +321,23 @@ func TestSendLoginAndTLS(t *testing.T) {
 		problem  []string
 	}{
 		{"wrong password", nil, "wrong-password", ErrLogin, []string{"拒绝登录", account, PasswordEnv}},
-		{"server down", func(st *Settings) { st.SMTP.Port = s.imapsPort + 1000 }, testPassword, ErrConnect, []string{"连接被拒绝", "端口"}},
-		{"implicit TLS, self-signed", func(st *Settings) { st.SMTP = Server{Host: "127.0.0.1", Port: s.smtpsPort, TLS: TLSImplicit} }, testPassword,
-			ErrTLS, []string{"不受本机信任", s.fingerprint, `"fingerprint"`}},
+		{"server down", func(st *Settings) { st.SMTP.Port = s.IMAPSPort + 1000 }, testPassword, ErrConnect, []string{"连接被拒绝", "端口"}},
+		{"implicit TLS, self-signed", func(st *Settings) { st.SMTP = Server{Host: "127.0.0.1", Port: s.SMTPSPort, TLS: TLSImplicit} }, testPassword,
+			ErrTLS, []string{"不受本机信任", Fingerprint(s.Cert), `"fingerprint"`}},
 		{"implicit TLS, pinned", func(st *Settings) {
-			st.SMTP = Server{Host: "127.0.0.1", Port: s.smtpsPort, TLS: TLSImplicit, Fingerprint: s.fingerprint}
+			st.SMTP = Server{Host: "127.0.0.1", Port: s.SMTPSPort, TLS: TLSImplicit, Fingerprint: Fingerprint(s.Cert)}
 		}, testPassword, nil, nil},
 		{"STARTTLS, pinned without colons", func(st *Settings) {
-			st.SMTP = Server{Host: "127.0.0.1", Port: s.smtpPort, TLS: TLSStart, Fingerprint: strings.ToLower(strings.ReplaceAll(s.fingerprint, ":", ""))}
+			st.SMTP = Server{Host: "127.0.0.1", Port: s.SMTPPort, TLS: TLSStart, Fingerprint: strings.ToLower(strings.ReplaceAll(Fingerprint(s.Cert), ":", ""))}
 		}, testPassword, nil, nil},
 		{"STARTTLS, another certificate pinned", func(st *Settings) {
-			st.SMTP = Server{Host: "127.0.0.1", Port: s.smtpPort, TLS: TLSStart, Fingerprint: strings.Repeat("AB:", 31) + "AB"}
-		}, testPassword, ErrTLS, []string{"不一致", s.fingerprint}},
-		{"TLS on the plain port", func(st *Settings) { st.SMTP = Server{Host: "127.0.0.1", Port: s.smtpPort, TLS: TLSImplicit} }, testPassword,
+			st.SMTP = Server{Host: "127.0.0.1", Port: s.SMTPPort, TLS: TLSStart, Fingerprint: strings.Repeat("AB:", 31) + "AB"}
+		}, testPassword, ErrTLS, []string{"不一致", Fingerprint(s.Cert)}},
+		{"TLS on the plain port", func(st *Settings) { st.SMTP = Server{Host: "127.0.0.1", Port: s.SMTPPort, TLS: TLSImplicit} }, testPassword,
 			ErrTLS, []string{"不是加密端口"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			set := s.settings(account)
+			set := settings(s, account)
 			if c.settings != nil {
 				c.settings(&set)
 			}
@@ -371,14 +373,14 @@ func TestSendLoginAndTLS(t *testing.T) {
 			}
 		})
 	}
-	s.settle(t)
-	s.delivered(t, to, 2) // the two that went through TLS
+	s.Settle(t)
+	s.Delivered(t, to, 2) // the two that went through TLS
 }
 
 func TestSendUnconfirmed(t *testing.T) {
-	s := needServers(t)
-	set := s.settings(s.account(t))
-	to := s.account(t)
+	s := mailtest.Need(t)
+	set := settings(s, s.Account(t))
+	to := s.Account(t)
 	m := unitMessage("宝山镇", to, 0)
 	log := filepath.Join(t.TempDir(), SendLogName)
 	// The program stopped after the message's "sending" was written: it may have gone.
@@ -400,7 +402,7 @@ func TestSendUnconfirmed(t *testing.T) {
 	if err != nil || res[0].Status != StatusSent || res[0].MessageID == m.MessageID(0) {
 		t.Fatalf("%v %+v", err, res)
 	}
-	s.delivered(t, to, 1)
+	s.Delivered(t, to, 1)
 	// A log someone edited by hand stops sending rather than risk a double.
 	os.WriteFile(log, append(data, []byte("not json\n")...), 0o644)
 	if _, err := Send(context.Background(), set, testPassword, []Message{m}, SendOptions{Log: log}); !errors.Is(err, ErrLog) || !strings.Contains(err.Error(), "请勿手工修改") {
@@ -434,10 +436,10 @@ func sameAsDraft(t *testing.T, who string, got, draft []byte) {
 }
 
 func TestSendOutcomeUnknown(t *testing.T) {
-	s := needServers(t)
-	set := s.settings(s.account(t))
-	set.SMTP.Port = s.slowPort
-	to := s.account(t)
+	s := mailtest.Need(t)
+	set := settings(s, s.Account(t))
+	set.SMTP.Port = s.SlowPort
+	to := s.Account(t)
 	m := unitMessage("宝山镇", to, 0)
 	m.From = set.From // as the draft has it: the Message-ID below is the one sent
 	log := filepath.Join(t.TempDir(), SendLogName)
@@ -446,17 +448,17 @@ func TestSendOutcomeUnknown(t *testing.T) {
 	killed := make(chan int, 1)
 	go func() {
 		// Postfix logs the Message-ID as the message comes in; its last byte follows at once
-		// (the message is small), and then the server waits slowReply.
-		deadline := time.Now().Add(slowReply)
+		// (the message is small), and then the server waits mailtest.SlowReply.
+		deadline := time.Now().Add(mailtest.SlowReply)
 		for time.Now().Before(deadline) {
-			log, _ := os.ReadFile(filepath.Join(s.dir, "postfix.log"))
+			log, _ := os.ReadFile(filepath.Join(s.Dir, "postfix.log"))
 			if bytes.Contains(log, []byte(m.MessageID(0))) {
 				break
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
 		time.Sleep(500 * time.Millisecond)
-		killed <- s.killSMTPSessions(t)
+		killed <- s.KillSMTPSessions(t)
 	}()
 	res, err := Send(context.Background(), set, testPassword, []Message{m}, SendOptions{Log: log})
 	if n := <-killed; n == 0 {
@@ -466,7 +468,7 @@ func TestSendOutcomeUnknown(t *testing.T) {
 		t.Fatalf("%v %+v", err, res)
 	}
 	// The rerun does not send it by itself; --resend does.
-	set.SMTP.Port = s.smtpPort
+	set.SMTP.Port = s.SMTPPort
 	res, err = Send(context.Background(), set, testPassword, []Message{m}, SendOptions{Log: log})
 	if err != nil || res[0].Status != StatusUnconfirmed {
 		t.Fatalf("rerun: %v %+v", err, res)
@@ -475,8 +477,8 @@ func TestSendOutcomeUnknown(t *testing.T) {
 	if err != nil || res[0].Status != StatusSent {
 		t.Fatalf("resend: %v %+v", err, res)
 	}
-	s.settle(t)
-	s.delivered(t, to, 1)
+	s.Settle(t)
+	s.Delivered(t, to, 1)
 	if got := sends(t, log); got["宝山镇"] != 2 {
 		t.Errorf("attempts %v, want 2", got)
 	}
@@ -501,9 +503,9 @@ func TestSendOneRunAtATime(t *testing.T) {
 }
 
 func TestSendThirtyAttachments(t *testing.T) {
-	s := needServers(t)
-	set := s.settings(s.account(t))
-	to := s.account(t)
+	s := mailtest.Need(t)
+	set := settings(s, s.Account(t))
+	to := s.Account(t)
 	m := Message{Kind: "反馈", Unit: "宝山镇", To: to, Subject: "30 个附件", Body: "见附件。"}
 	for i := range 30 {
 		m.Attachments = append(m.Attachments, Attachment{Name: fmt.Sprintf("第%02d号_反馈表.xlsx", i+1), Data: bytes.Repeat([]byte{byte(i)}, 10000*(i+1))})
@@ -518,7 +520,7 @@ func TestSendThirtyAttachments(t *testing.T) {
 	if r := res[1]; r.Status != StatusFailed || r.Code != 552 || r.Temporary || !strings.Contains(r.Problem, "超过发信服务器允许的大小") {
 		t.Errorf("too big: %+v", r)
 	}
-	got := parse(t, bytes.ReplaceAll(s.delivered(t, to, 1)[0], []byte("\r\n"), []byte("\n")))
+	got := parse(t, bytes.ReplaceAll(s.Delivered(t, to, 1)[0], []byte("\r\n"), []byte("\n")))
 	if len(got.names) != 30 {
 		t.Fatalf("%d attachments arrived", len(got.names))
 	}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"planreport/internal/mailtest"
 )
 
 func TestPasswordNeverShows(t *testing.T) {
@@ -102,11 +104,11 @@ func TestSetupAnswers(t *testing.T) {
 }
 
 func TestCheckServers(t *testing.T) {
-	s := needServers(t)
-	office := s.account(t)
-	c := s.imapClient(t, office)
-	s.put(t, c, "报送", arrival, plainEmail(1, arrival))
-	set := s.settings(office)
+	s := mailtest.Need(t)
+	office := s.Account(t)
+	c := s.IMAPClient(t, office)
+	s.Put(t, c, "报送", arrival, plainEmail(1, arrival))
+	set := settings(s, office)
 	set.Folder = "报送"
 	res := Check(context.Background(), set, testPassword)
 	if len(res) != 3 || !res[0].OK || !res[1].OK || !res[2].OK || !strings.Contains(res[2].Detail, "共 1 封邮件") {
