@@ -230,7 +230,7 @@ func send(path, from, unit string, period plan.Period, at time.Time) error {
 	msg, err := mailbox.Bytes(mailbox.Message{From: from, To: Office.Email,
 		Subject:     fmt.Sprintf("%s%s任务进展报送表", unit, period.Chinese()),
 		Body:        fmt.Sprintf("%s：\n\n您好！附件是我单位%s任务进展报送表，请查收。\n\n%s\n", Office.Name, period.Chinese(), unit),
-		Attachments: []templates.Attachment{{Name: filepath.Base(path), Data: data}}}, at, 0)
+		Attachments: []mailbox.Attachment{{Name: filepath.Base(path), Data: data}}}, at, 0)
 	if err != nil {
 		return err
 	}

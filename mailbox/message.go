@@ -26,10 +26,17 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
+// Kinds of Message: what the send log and its reports call them.
+const (
+	KindTemplate = "模板" // a unit's template for the period
+	KindReply    = "反馈" // the reply to a return not accepted, with its feedback workbook
+	KindReminder = "催报" // a reminder to a unit missing or rejected
+)
+
 // Message is one email from the office: a template to a unit, a reminder, a reply with a
 // feedback workbook.
 type Message struct {
-	Kind string // what it is, for the send log and its report: 模板, 催报, 反馈
+	Kind string // what it is, for the send log and its report: KindTemplate, KindReply, KindReminder
 	Unit string // the unit it goes to
 	// Key says which messages are "the same" for the send log: a message whose Key was sent
 	// before is not sent again (Send's Resend is the deliberate way). Empty means Kind, Unit

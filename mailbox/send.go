@@ -26,6 +26,25 @@ const (
 	StatusWouldSend   SendStatus = "would-send"   // dry run: this one would go
 )
 
+// Chinese is the status as the office reads it.
+func (s SendStatus) Chinese() string {
+	switch s {
+	case StatusSent:
+		return "已发送"
+	case StatusAlreadySent:
+		return "此前已发送"
+	case StatusFailed:
+		return "未发出"
+	case StatusUnconfirmed:
+		return "无法确认"
+	case StatusNoAddress:
+		return "没有邮箱"
+	case StatusWouldSend:
+		return "将发送"
+	}
+	return string(s)
+}
+
 // SendResult is one message's outcome. Problem says in Chinese what went wrong and what to
 // do; it is empty for a message sent.
 type SendResult struct {
@@ -105,7 +124,7 @@ func Send(ctx context.Context, s Settings, pw Password, msgs []Message, o SendOp
 			r.Problem = fmt.Sprintf("发件地址“%s”格式不正确，未发送：请改正计划台账「计划」表中办公室的电子邮箱，或清空它以使用 %s 中的 from", headerValue(m.From), SettingsName)
 		case err != nil:
 			r.Status = StatusNoAddress
-			r.Problem = fmt.Sprintf("%s（%s）%s，未发送：请在计划台账「单位」表填写该单位的电子邮箱", m.Unit, m.Kind, err)
+			r.Problem = fmt.Sprintf("%s，未发送：请在计划台账「单位」表填写该单位的电子邮箱", err)
 		case seen[key]:
 			r.Status, r.Problem = StatusAlreadySent, "与本次另一封邮件相同，只发送一次"
 		case logged && last.Event == eventSent && !resend:

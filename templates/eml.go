@@ -2,44 +2,25 @@ package templates
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
 	"planreport/mailbox"
+	"planreport/plan"
 )
 
-// Draft is an email message to be sent from the office's mail client: an .eml file that
-// Outlook, Foxmail and Thunderbird open as a draft.
-type Draft struct {
-	From, To    string
-	Subject     string
-	Body        string // plain text
-	Attachments []Attachment
+// OfficeMail starts a message from the office o to a unit's address to: From the office's
+// address in the ledger, with the office's name, so that the unit sees who writes. The
+// caller adds what it says; every message to a unit (templates, replies, reminders) starts
+// here.
+func OfficeMail(o plan.Office, kind, unit, to string) mailbox.Message {
+	return mailbox.Message{Kind: kind, Unit: unit, From: o.Email, FromName: o.Name, To: to}
 }
 
-// Attachment is a file attached to a Draft.
-type Attachment = mailbox.Attachment
-
-// Message is the draft as the mailbox package sends it.
-func (d Draft) Message() mailbox.Message {
-	return mailbox.Message{From: d.From, To: d.To, Subject: d.Subject, Body: d.Body, Attachments: d.Attachments}
-}
-
-// WriteDraft writes d as an .eml draft, made by the same builder that sends messages
-// (mailbox.WriteDraft): the subject and attachment names encoded for Chinese (RFC 2047 and
-// RFC 2231), the body and attachments in base64, "X-Unsent: 1", no Date. The output is
-// deterministic for the same draft.
-func WriteDraft(path string, d Draft) error {
-	return mailbox.WriteDraft(path, d.Message())
-}
-
-// writeTemplateMail writes the draft that sends a unit its template.
-func writeTemplateMail(mailPath, templatePath string, t *Template, o Options) error {
-	data, err := os.ReadFile(templatePath)
-	if err != nil {
-		return fmt.Errorf("读取模板 %s：%w", templatePath, err)
-	}
+// Mail is the message that sends a unit its template (data, the file at path): the one its
+// draft holds and the one sent. Its key is the unit's: a template goes to a unit once, however
+// often the period's templates are issued again (mailbox.Send's Resend sends it again).
+func Mail(t *Template, path string, data []byte, o Options) mailbox.Message {
 	due := o.Due
 	if d, err := time.Parse("2006-01-02", o.Due); err == nil {
 		due = fmt.Sprintf("%d年%d月%d日", d.Year(), d.Month(), d.Day())
@@ -48,7 +29,10 @@ func writeTemplateMail(mailPath, templatePath string, t *Template, o Options) er
 	if t.Unit.Contact != "" {
 		greeting += " " + t.Unit.Contact + "同志"
 	}
-	body := fmt.Sprintf(`%s：
+	m := OfficeMail(o.Office, mailbox.KindTemplate, t.Unit.Name, t.Unit.Email)
+	m.Key = mailbox.KindTemplate + "/" + t.Unit.Name
+	m.Subject = fmt.Sprintf("【请于%s前报送】%s%s任务进展报送表", due, t.Unit.Name, o.Period.Chinese())
+	m.Body = fmt.Sprintf(`%s：
 
 您好！现将%s《%s》任务进展报送表发给贵单位，共 %d 项任务。请按附件中“填报说明”填写，于 %s 前将填好的 .xlsx 文件回复至本邮箱。
 
@@ -56,11 +40,6 @@ func writeTemplateMail(mailPath, templatePath string, t *Template, o Options) er
 
 %s
 `, greeting, o.Period.Chinese(), o.PlanTitle, len(t.Rows), due, o.Office.Reach(), o.Office.Name)
-	return WriteDraft(mailPath, Draft{
-		From:        o.Office.Email,
-		To:          t.Unit.Email,
-		Subject:     fmt.Sprintf("【请于%s前报送】%s%s任务进展报送表", due, t.Unit.Name, o.Period.Chinese()),
-		Body:        body,
-		Attachments: []Attachment{{Name: filepath.Base(templatePath), Data: data}},
-	})
+	m.Attachments = []mailbox.Attachment{{Name: filepath.Base(path), Data: data}}
+	return m
 }

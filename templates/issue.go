@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"planreport/internal/xlsx"
+	"planreport/mailbox"
 	"planreport/plan"
 )
 
@@ -31,6 +32,10 @@ type Result struct {
 	Due       string   `json:"due"`
 	Index     string   `json:"index"`
 	Templates []Issued `json:"templates"`
+	// Mail holds, with eml, the message to each unit whose template was written (Mail), in
+	// order: the drafts hold those with an address; the others (To is empty) are for a send to
+	// list as having none.
+	Mail []mailbox.Message `json:"-"`
 }
 
 // IndexName is the file name of a period's template index workbook.
@@ -75,8 +80,8 @@ func UnitFileNames(units []string) map[string]string {
 }
 
 // Issue writes every template of ts into dir (created if missing), with an index workbook
-// listing unit, file, task count and contact. With eml set it also writes, into dir/邮件草稿,
-// an email draft per unit that has an email address. Templates are written in parallel, each
+// listing unit, file, task count and contact. With eml set it also makes the message to each
+// unit (Mail), and writes, into dir/邮件草稿, the draft of each that has an email address. Templates are written in parallel, each
 // atomically. The result lists every template, also when some could not be written: the
 // error then names them.
 func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
@@ -101,6 +106,7 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 	// Every template is tried: one that cannot be written (open in Excel) does not keep the
 	// others from being written, and the error names each that failed.
 	errs := make([]error, len(ts)+1)
+	mail := make([]*mailbox.Message, len(ts))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range ts {
@@ -109,15 +115,32 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 			if errs[i] = t.Write(path, o); errs[i] != nil {
 				return nil
 			}
-			if eml && t.Unit.Email != "" {
-				mail := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(path), ".xlsx")+".eml")
-				res.Templates[i].EML = mail
-				errs[i] = writeTemplateMail(mail, path, t, o)
+			if !eml {
+				return nil
 			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				errs[i] = fmt.Errorf("读取模板 %s：%w", path, err)
+				return nil
+			}
+			m := Mail(t, path, data, o)
+			if m.To != "" {
+				draft := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(path), ".xlsx")+".eml")
+				if errs[i] = mailbox.WriteDraft(draft, m); errs[i] != nil {
+					return nil // a message goes only as its draft says
+				}
+				res.Templates[i].EML = draft
+			}
+			mail[i] = &m
 			return nil
 		})
 	}
 	g.Wait()
+	for _, m := range mail {
+		if m != nil {
+			res.Mail = append(res.Mail, *m)
+		}
+	}
 	errs[len(ts)] = writeIndex(res.Index, ts, res.Templates, o)
 	return res, errors.Join(errs...)
 }

@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"planreport/inbox"
+	"planreport/mailbox"
 	"planreport/plan"
 	"planreport/workbook"
 )
@@ -23,6 +25,12 @@ type CollectOptions struct {
 	Paths    []string // files, folders, .zip and .eml; none: the period's inbox
 	Password string   // opens encrypted returns
 	Drafts   bool     // write a reply draft to each rejected unit
+	// Fetch first fetches the units' returns from the office mailbox into the period's inbox,
+	// which is then collected too; nil fetches nothing.
+	Fetch *FetchOptions
+	// Send sends the replies to the rejected units through the office mailbox, as their drafts
+	// have them (Drafts is implied); nil sends nothing.
+	Send     *SendOptions
 	Program  string
 	Progress Reporter
 }
@@ -41,6 +49,9 @@ type CollectResult struct {
 	Drafts     int                   // reply drafts written (Drafts)
 	NoAddress  []string              // rejected units no reply draft could be addressed to
 	TakenOver  *Holder               // a writer that ended without unlocking, whose lock this run took
+	Fetched    *mailbox.FetchResult  // what Fetch fetched
+	Mail       []mailbox.Message     // the replies (Drafts), those with no address (NoAddress) too
+	Sent       *Sent                 // what Send did
 }
 
 // Collect reads every file under the paths, checks and archives the new ones in the period's
@@ -53,9 +64,21 @@ type CollectResult struct {
 // written after the archive it names is on disk, and the outputs are always made again from
 // the record. When outputs cannot be written (held open in Excel), the record is saved and the
 // error is a *BusyError: the next run writes them.
+//
+// With Fetch, the messages fetched go into the inbox before anything is collected; when the
+// fetch stops half way (a dropped connection), what it saved is collected and its error
+// returned with the result: the next run fetches the rest. With Send, the replies go once the
+// outputs are written.
 func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResult, error) {
 	if err := w.HasPlan(); err != nil {
 		return nil, err
+	}
+	ms, err := w.mailSettings(o.Send, o.Fetch)
+	if err != nil {
+		return nil, err
+	}
+	if o.Send != nil {
+		o.Drafts = true
 	}
 	l, err := w.Lock(o.Program, "收集"+o.Period.Chinese()+"的报送表")
 	if err != nil {
@@ -63,19 +86,30 @@ func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResu
 	}
 	defer l.Unlock()
 	paths := o.Paths
-	if len(paths) == 0 {
-		inboxDir := w.InboxDir(o.Period)
+	inboxDir := w.InboxDir(o.Period)
+	if len(paths) == 0 || o.Fetch != nil {
 		if err := os.MkdirAll(inboxDir, 0o755); err != nil {
 			return nil, fmt.Errorf("创建收件文件夹 %s：%w", inboxDir, err)
 		}
-		paths = []string{inboxDir}
+		if !slices.Contains(paths, inboxDir) {
+			paths = append(slices.Clip(paths), inboxDir)
+		}
 	}
 	removeLeftovers(w.PeriodDir(o.Period))
 	run, err := w.prepareCollect(o)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkResend(run.res.Plan, o.Send); err != nil {
+		return nil, err
+	}
 	run.res.TakenOver = l.TakenOver
+	var fetchErr error
+	if o.Fetch != nil {
+		if run.res.Fetched, fetchErr = w.fetch(ctx, o.Period, ms, o.Fetch, o.Progress); run.res.Fetched == nil {
+			return nil, fetchErr // nothing fetched: no connection, login refused
+		}
+	}
 	if err := run.pipeline(ctx, paths); err != nil {
 		return nil, err
 	}
@@ -98,7 +132,11 @@ func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResu
 		return nil, saveErr
 	}
 	res.Units = Statuses(res.Plan, run.check, res.Collection, w.Due(o.Period))
-	return res, busyOrErr(" planreport collect", outErr)
+	var sendErr error
+	if o.Send != nil {
+		res.Sent, sendErr = w.send(ctx, o.Period, ms, res.Mail, o.Send, o.Progress)
+	}
+	return res, errors.Join(fetchErr, busyOrErr(" planreport collect", outErr), sendErr)
 }
 
 // collectRun is one collect run: what checking needs, and what was done.

@@ -11,14 +11,16 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"planreport/mailbox"
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
 )
 
 // writeCollectOutputs writes the findings workbook and each unit's feedback workbook (and,
-// with drafts, the reply drafts) from the collection, so that they always match it. Every
-// output is tried: one held open in Excel does not keep the others from being written.
+// with drafts, the replies to the units not accepted: res.Mail, and their drafts) from the
+// collection, so that they always match it. Every output is tried: one held open in Excel does
+// not keep the others from being written.
 func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Context, drafts bool) error {
 	period, p, coll := res.Period, res.Plan, res.Collection
 	latest := coll.Latest()
@@ -35,8 +37,7 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 		}
 	}
 	errs := make([]error, len(units)+1)
-	written := make([]bool, len(units))
-	noAddress := make([]bool, len(units))
+	replies := make([]*mailbox.Message, len(units))
 	names := UnitFileNames(p, units...)
 	tplNames := templates.FileNames(period, reportingUnits(p, check))
 	var g errgroup.Group
@@ -62,31 +63,34 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 				return nil
 			}
 			if drafts && !s.Accepted {
-				written[i], errs[i] = w.writeReplyDraft(p, period, s, path, annotated, w.TemplatePath(period, tplNames, u))
-				noAddress[i] = !written[i] && errs[i] == nil
+				replies[i], errs[i] = w.writeReply(p, period, s, path, annotated, w.TemplatePath(period, tplNames, u))
 			}
 			crashPoint("feedback")
 			return nil
 		})
 	}
 	g.Wait()
-	for i, ok := range written {
-		if ok {
-			res.Drafts++
-		}
-		if noAddress[i] {
+	for i, m := range replies {
+		switch {
+		case m == nil:
+		case m.To == "":
 			res.NoAddress = append(res.NoAddress, units[i])
+			res.Mail = append(res.Mail, *m)
+		default:
+			res.Drafts++
+			res.Mail = append(res.Mail, *m)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// writeReplyDraft writes the email that returns a rejected workbook to its unit, saying what its
-// findings say (letterFor): with its feedback workbook, or, when it is on the wrong form, this
-// period's template (tpl) to copy the answers into. It goes to the unit's address in the
+// reply is the email that returns a rejected workbook to its unit, saying what its findings
+// say (letterFor): with its feedback workbook (at feedback), or, when it is on the wrong form,
+// this period's template (tpl) to copy the answers into. It goes to the unit's address in the
 // ledger, else to the address it came from (a forwarded message's own sender, not the
-// forwarder); written is false when there is neither: the office sends the feedback itself.
-func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl string) (written bool, err error) {
+// forwarder); To is empty when there is neither. Its key is the rejected file's: the reply to
+// a return goes once, however often its feedback workbook is made again.
+func reply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl string) (mailbox.Message, error) {
 	var unit plan.Unit
 	for _, u := range p.Units {
 		if u.Name == s.Unit {
@@ -97,10 +101,8 @@ func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook
 	if to == "" {
 		to = s.Sender
 	}
-	if to == "" {
-		return false, nil
-	}
-	var attach []templates.Attachment
+	m := templates.OfficeMail(p.Office, mailbox.KindReply, s.Unit, to)
+	m.Key = mailbox.KindReply + "/" + s.Unit + "/" + s.SHA256
 	template, err := os.ReadFile(tpl)
 	if err != nil {
 		template, tpl = nil, ""
@@ -109,24 +111,39 @@ func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook
 	switch l.remedy {
 	case workbook.RemedyTemplate:
 		if template != nil {
-			attach = append(attach, templates.Attachment{Name: filepath.Base(tpl), Data: template})
+			m.Attachments = append(m.Attachments, mailbox.Attachment{Name: filepath.Base(tpl), Data: template})
 		}
 	case workbook.RemedyFix:
 		data, err := os.ReadFile(feedback)
 		if err != nil {
-			return false, err
+			return m, err
 		}
-		attach = append(attach, templates.Attachment{Name: filepath.Base(feedback), Data: data})
+		m.Attachments = append(m.Attachments, mailbox.Attachment{Name: filepath.Base(feedback), Data: data})
+	}
+	m.Subject = fmt.Sprintf("【%s】%s%s任务进展报送表", l.subject, s.Unit, period.Chinese())
+	m.Body = replyBody(p, period, unit, s, l)
+	return m, nil
+}
+
+// writeReply makes the reply to a rejected return and writes its draft, when it has an
+// address, beside the feedback workbooks: the reply is returned only when its draft says what
+// it says (or it has no address, for a send to list).
+func (w *Workspace) writeReply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl string) (*mailbox.Message, error) {
+	m, err := reply(p, period, s, feedback, annotated, tpl)
+	if err != nil {
+		return nil, err
+	}
+	if m.To == "" {
+		return &m, nil
 	}
 	dir := filepath.Join(w.FeedbackDir(period), DraftsDir)
-	mail := filepath.Join(dir, strings.TrimSuffix(filepath.Base(feedback), feedbackSuffix)+"_退回修改.eml")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return false, err
+		return nil, err
 	}
-	return true, templates.WriteDraft(mail, templates.Draft{From: p.Office.Email, To: to,
-		Subject:     fmt.Sprintf("【%s】%s%s任务进展报送表", l.subject, s.Unit, period.Chinese()),
-		Body:        replyBody(p, period, unit, s, l),
-		Attachments: attach})
+	if err := mailbox.WriteDraft(filepath.Join(dir, strings.TrimSuffix(filepath.Base(feedback), feedbackSuffix)+"_退回修改.eml"), m); err != nil {
+		return nil, err
+	}
+	return &m, nil
 }
 
 // reportingUnits are the units that report for a period (check gives its templates), in

@@ -115,13 +115,13 @@ func replyBody(p *plan.Plan, period plan.Period, u plan.Unit, s workbook.Submiss
 		greeting(u), sentOn(s), period.Chinese(), s.Name, problemList(s), l.todo, p.Office.Reach(), p.Office.Name)
 }
 
-// reminderBody is the reminder (催报) to unit u: its latest return s was not accepted (rejected),
-// or nothing arrived from it by date.
+// reminderBody is the reminder (催报) to unit u, dated date: its latest return s was not
+// accepted (rejected), or nothing arrived from it.
 func reminderBody(p *plan.Plan, period plan.Period, u plan.Unit, s workbook.Submission, rejected bool, l letter, date, due string) string {
 	if !rejected {
 		return fmt.Sprintf("%s：\n\n您好！截至 %s，我们尚未收到贵单位%s的任务进展报送表。报送截止日期为 %s，请尽快报送。\n\n如已发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
 			greeting(u), date, period.Chinese(), due, p.Office.Reach(), p.Office.Name)
 	}
-	return fmt.Sprintf("%s：\n\n您好！贵单位%s发来的%s任务进展报送表（%s）尚未通过检查，有以下问题：\n\n%s\n%s报送截止日期为 %s，请尽快处理。\n\n如已重新发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
-		greeting(u), sentOn(s), period.Chinese(), s.Name, problemList(s), l.todo, due, p.Office.Reach(), p.Office.Name)
+	return fmt.Sprintf("%s：\n\n您好！截至 %s，贵单位%s发来的%s任务进展报送表（%s）尚未通过检查，有以下问题：\n\n%s\n%s报送截止日期为 %s，请尽快处理。\n\n如已重新发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
+		greeting(u), date, sentOn(s), period.Chinese(), s.Name, problemList(s), l.todo, due, p.Office.Reach(), p.Office.Name)
 }

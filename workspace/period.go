@@ -18,7 +18,7 @@ import (
 type PeriodSettings struct {
 	Period string `json:"period"`
 	Due    string `json:"due"`              // YYYY-MM-DD
-	Issued string `json:"issued,omitempty"` // when the templates were issued, RFC 3339
+	Issued string `json:"issued,omitempty"` // when the templates were first issued, RFC 3339
 }
 
 func (w *Workspace) settingsPath(p plan.Period) string {

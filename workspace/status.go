@@ -1,10 +1,13 @@
 package workspace
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"planreport/mailbox"
 	"planreport/plan"
 	"planreport/templates"
 	"planreport/workbook"
@@ -66,21 +69,42 @@ func (w *Workspace) Status(period plan.Period) (*StatusResult, error) {
 		Units: Statuses(p, workbook.NewContext(p, period, nil), coll, due)}, nil
 }
 
+// RemindersOptions say which reminders to write, and whether to send them.
+type RemindersOptions struct {
+	Period plan.Period
+	Date   string // the reminders' date, YYYY-MM-DD: "截至 …"
+	// Send sends the reminders through the office mailbox, as their drafts have them; nil
+	// sends nothing. A reminder dated another day is another message: it goes again.
+	Send     *SendOptions
+	Program  string
+	Progress Reporter
+}
+
 // RemindersResult is what Reminders wrote.
 type RemindersResult struct {
 	*StatusResult
-	Drafts    []string // the reminder drafts written
-	NoAddress []string // units to remind with no email address in the ledger
+	Drafts    []string          // the reminder drafts written
+	NoAddress []string          // units to remind with no email address in the ledger
+	Mail      []mailbox.Message // the reminders, those to NoAddress (no To) too
+	Sent      *Sent             // what Send did
 }
 
 // Reminders writes a reminder draft (催报) to each unit that is missing or rejected and has an
-// email address, dated date (YYYY-MM-DD). A unit that has not reported gets its template again.
-func (w *Workspace) Reminders(period plan.Period, date, program string) (*RemindersResult, error) {
+// email address, dated o.Date. A unit that has not reported gets its template again.
+func (w *Workspace) Reminders(ctx context.Context, o RemindersOptions) (*RemindersResult, error) {
+	period := o.Period
 	st, err := w.Status(period)
 	if err != nil {
 		return nil, err
 	}
-	l, err := w.Lock(program, "写"+period.Chinese()+"的催报邮件")
+	if err := checkResend(st.Plan, o.Send); err != nil {
+		return nil, err
+	}
+	ms, err := w.mailSettings(o.Send, nil)
+	if err != nil {
+		return nil, err
+	}
+	l, err := w.Lock(o.Program, "写"+period.Chinese()+"的催报邮件")
 	if err != nil {
 		return nil, err
 	}
@@ -100,13 +124,6 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 		if u.State != workbook.Missing && u.State != workbook.Rejected {
 			continue
 		}
-		if u.Unit.Email == "" {
-			res.NoAddress = append(res.NoAddress, u.Unit.Name)
-			continue
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
-		}
 		// A unit that sent nothing is told so and gets its template again; a unit whose return
 		// was not accepted is told why and what to do, as its reply was (letterFor), with the
 		// template when it must redo the return on it. None is told nothing arrived.
@@ -117,21 +134,34 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 			template, tpl = nil, ""
 		}
 		lt := letterFor(u.Submission, "", false, fileName(tpl))
-		subject := fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese())
+		m := templates.OfficeMail(p.Office, mailbox.KindReminder, u.Unit.Name, u.Unit.Email)
+		m.Subject = fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese())
 		if rejected {
-			subject = fmt.Sprintf("【催报】%s%s任务进展报送表尚未通过检查，%s", u.Unit.Name, period.Chinese(), lt.subject)
+			m.Subject = fmt.Sprintf("【催报】%s%s任务进展报送表尚未通过检查，%s", u.Unit.Name, period.Chinese(), lt.subject)
 		}
-		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
-		d := templates.Draft{From: p.Office.Email, To: u.Unit.Email, Subject: subject,
-			Body: reminderBody(p, period, u.Unit, u.Submission, rejected, lt, date, st.Due)}
+		m.Body = reminderBody(p, period, u.Unit, u.Submission, rejected, lt, o.Date, st.Due)
 		if template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate) {
-			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: template}}
+			m.Attachments = []mailbox.Attachment{{Name: filepath.Base(tpl), Data: template}}
 		}
-		if err := templates.WriteDraft(path, d); err != nil {
-			errs = append(errs, err)
+		if m.To == "" {
+			res.NoAddress = append(res.NoAddress, u.Unit.Name)
+			res.Mail = append(res.Mail, m)
 			continue
 		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
+		if err := mailbox.WriteDraft(path, m); err != nil {
+			errs = append(errs, err)
+			continue // a message goes only as its draft says
+		}
 		res.Drafts = append(res.Drafts, path)
+		res.Mail = append(res.Mail, m)
 	}
-	return res, busyOrErr(" planreport status --eml", errs...)
+	var sendErr error
+	if o.Send != nil {
+		res.Sent, sendErr = w.send(ctx, period, ms, res.Mail, o.Send, o.Progress)
+	}
+	return res, errors.Join(busyOrErr(" planreport status --eml", errs...), sendErr)
 }

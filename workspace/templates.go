@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,9 +16,12 @@ import (
 // TemplatesOptions say how to issue a period's templates.
 type TemplatesOptions struct {
 	Period   plan.Period
-	Due      string // YYYY-MM-DD; "" for DefaultDue
+	Due      string // YYYY-MM-DD; "" keeps the period's due date (Due), DefaultDue the first time
 	Password string // sheet protection password; "" protects without one
 	Drafts   bool   // also write an email draft per unit with an address
+	// Send sends each unit its template through the office mailbox, as its draft has it
+	// (Drafts is implied); nil sends nothing.
+	Send     *SendOptions
 	Program  string // who runs it, for the lock
 	Progress Reporter
 }
@@ -27,18 +31,28 @@ type TemplatesResult struct {
 	*templates.Result
 	PlanErrors int    // errors plan check finds in the ledger: some tasks may lack units
 	Inbox      string // where the office puts what comes back
+	Sent       *Sent  // what Send did
 }
 
 // IssueTemplates writes every reporting unit's template for a period, with the index and,
 // when asked, the email drafts, and records the period's due date. The previous period's
-// accepted values show in the templates, and its cache of them is written for collect.
+// accepted values show in the templates, and its cache of them is written for collect. With
+// Send, it then sends the drafts' messages (a template already sent to a unit is not sent
+// again, whatever was issued since).
 func (w *Workspace) IssueTemplates(ctx context.Context, o TemplatesOptions) (*TemplatesResult, error) {
 	p, err := w.ReadPlan()
 	if err != nil {
 		return nil, err
 	}
 	if o.Due == "" {
-		o.Due = DefaultDue(o.Period)
+		o.Due = w.Due(o.Period)
+	}
+	if err := checkResend(p, o.Send); err != nil {
+		return nil, err
+	}
+	ms, err := w.mailSettings(o.Send, nil)
+	if err != nil {
+		return nil, err
 	}
 	l, err := w.Lock(o.Program, "生成"+o.Period.Chinese()+"的报送模板")
 	if err != nil {
@@ -61,23 +75,33 @@ func (w *Workspace) IssueTemplates(ctx context.Context, o TemplatesOptions) (*Te
 	removeLeftovers(w.TemplatesDir(o.Period))
 	opts := templates.Options{Period: o.Period, Due: o.Due, Password: o.Password, Office: p.Office,
 		PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}
-	issued, issueErr := templates.Issue(w.TemplatesDir(o.Period), ts, opts, o.Drafts)
+	issued, issueErr := templates.Issue(w.TemplatesDir(o.Period), ts, opts, o.Drafts || o.Send != nil)
 	if issued == nil {
 		return nil, issueErr
 	}
 	res.Result = issued
 	o.Progress.report(Progress{Stage: "生成报送模板", Done: len(ts), Total: len(ts)})
-	if err := w.writeSettings(o.Period, PeriodSettings{Period: o.Period.String(), Due: o.Due, Issued: time.Now().Format(time.RFC3339)}); err != nil {
+	// Issued stays when the templates were first issued: collect --imap fetches from then on,
+	// and a return that came in before they were issued again is not left behind.
+	first := time.Now().Format(time.RFC3339)
+	if old, ok := w.Settings(o.Period); ok && old.Issued != "" {
+		first = old.Issued
+	}
+	if err := w.writeSettings(o.Period, PeriodSettings{Period: o.Period.String(), Due: o.Due, Issued: first}); err != nil {
 		return nil, err
 	}
 	// Where the office puts what comes back (the README says so); collect reads it.
 	if err := os.MkdirAll(res.Inbox, 0o755); err != nil {
 		return nil, fmt.Errorf("创建收件文件夹 %s：%w", res.Inbox, err)
 	}
-	if err := busyOrErr(" planreport templates", issueErr); err != nil {
-		return res, err
+	var sendErr error
+	if o.Send != nil {
+		res.Sent, sendErr = w.send(ctx, o.Period, ms, issued.Mail, o.Send, o.Progress)
 	}
-	return res, nil
+	if err := busyOrErr(" planreport templates", issueErr); err != nil {
+		return res, errors.Join(err, sendErr)
+	}
+	return res, sendErr
 }
 
 // IssuedTemplates lists the templates issued for a period, as IssueTemplates wrote them,

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	"planreport/mailbox"
 	"planreport/plan"
 	"planreport/workbook"
 	"planreport/workspace"
 )
 
-const collectUsage = `用法：planreport collect --period 周期 [-w 工作目录] [路径...] [--password 密码] [--eml] [--json]
+const collectUsage = `用法：planreport collect --period 周期 [-w 工作目录] [路径...] [--password 密码] [--eml]
+                         [--imap [--mark-seen]] [--send [--dry-run] [--resend 单位]...] [--json]
 
 收集各单位交回的报送表：逐份识别单位、检查填写，归档原件，并告诉单位要改哪些单元格。
 
@@ -20,13 +22,19 @@ const collectUsage = `用法：planreport collect --period 周期 [-w 工作目�
 记录发件人和发送时间）。不指定路径时，读取 工作目录/周期/收件/ 文件夹：把邮件另存为 .eml，
 或把附件直接放进去即可。
 
+加 --imap 时，先从单位邮箱（设置见 planreport mail setup）收取单位发来的邮件：只看本周期模板生成以来
+到达、带有报送表、压缩包或邮件附件的邮件，每封存为 .eml 放入 周期/收件/，再和其中的其他文件一起检查。
+已收取的邮件记入 周期/收信记录.jsonl，不会重复收取；邮箱中的邮件不删除、不移动，也不标为已读
+（--mark-seen 时标为已读）。超过大小上限的邮件不下载，每次运行都会列出。
+
 每份文件按 SHA-256 原样归档到 周期/归档/单位/，不会删除任何文件；同一文件再次收到时不重复处理，
 重复运行 collect 结果不变。单位可以重新报送，以最后一份通过检查的为准。
 
 没有错误的报送表即为“已接收”。结果写入：
   周期/检查结果.xlsx         所有问题，每条一行，可筛选
   周期/反馈/单位_反馈.xlsx     每个有问题的单位一份：在其原表上标出问题单元格并批注，另附“需修改事项”表
-  周期/反馈/邮件草稿/          加 --eml 时，给这些单位的回复邮件草稿（附反馈表）
+  周期/反馈/邮件草稿/          加 --eml 时，给这些单位的回复邮件草稿（附反馈表）；加 --send 时并通过单位邮箱发出，
+                             每份退回的报送表只回复一次（发送记录.jsonl），--dry-run 只列出将要发送的邮件
   周期/收件记录.json          每份收到的文件：来源、时间、单位、是否接收、问题
   上一周期/收件内容.缓存       上一周期各单位已接收的填报内容，供本周期对照（生成本周期模板时由归档生成，删除后会自动重建）
 
@@ -38,6 +46,9 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	dir, periodFlag := workspaceFlags(fs)
 	password := fs.String("password", "", "加密报送表的打开密码")
 	eml := fs.Bool("eml", false, "为有问题的单位生成回复邮件草稿（.eml，附反馈表）")
+	imap := fs.Bool("imap", false, "先从单位邮箱收取单位发来的邮件，放入收件文件夹后一起检查")
+	markSeen := fs.Bool("mark-seen", false, "收取后在邮箱中把这些邮件标为已读（默认不改动邮箱；含 --imap）")
+	mail := addSendFlags(fs, "给未通过单位的回复邮件")
 	asJSON := fs.Bool("json", false, "以 JSON 格式输出结果（供脚本使用）")
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -48,8 +59,14 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	w := workspace.Open(*dir)
 	bar := newProgress("检查报送表", stderr)
+	pw := askPassword(stderr, bar)
+	var fetch *workspace.FetchOptions
+	if *imap || *markSeen {
+		fetch = &workspace.FetchOptions{Password: pw, MarkSeen: *markSeen}
+	}
+	send := mail.options(pw)
 	res, err := w.Collect(ctx, workspace.CollectOptions{Period: period, Paths: fs.Args(), Password: *password, Drafts: *eml,
-		Program: program, Progress: bar.report})
+		Fetch: fetch, Send: send, Program: program, Progress: bar.report})
 	bar.done()
 	if res == nil {
 		return err
@@ -66,17 +83,21 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		return err
 	}
-	printCollect(stdout, w, res, *eml)
+	printFetched(stdout, w, period, res.Fetched)
+	printCollect(stdout, w, res, *eml || send != nil)
+	printSent(stdout, "回复邮件", res.Sent)
 	return err
 }
 
 // collectJSON is collect --json's output; scripts rely on it.
 type collectJSON struct {
-	Period        string            `json:"period"`
-	Files         []collectFileJSON `json:"files"`
-	AcceptedUnits []string          `json:"accepted_units"`
-	RejectedUnits []string          `json:"rejected_units"`
-	MissingUnits  []string          `json:"missing_units"`
+	Period        string               `json:"period"`
+	Files         []collectFileJSON    `json:"files"`
+	AcceptedUnits []string             `json:"accepted_units"`
+	RejectedUnits []string             `json:"rejected_units"`
+	MissingUnits  []string             `json:"missing_units"`
+	Fetched       *mailbox.FetchResult `json:"fetched,omitempty"` // --imap
+	Mail          *workspace.Sent      `json:"mail,omitempty"`    // --send
 }
 
 type collectFileJSON struct {
@@ -99,7 +120,7 @@ func collectSummary(w *workspace.Workspace, res *workspace.CollectResult) collec
 	for _, s := range res.Added {
 		isNew[s.SHA256] = true
 	}
-	out := collectJSON{Period: res.Period.String(), Files: []collectFileJSON{}}
+	out := collectJSON{Period: res.Period.String(), Files: []collectFileJSON{}, Fetched: res.Fetched, Mail: res.Sent}
 	for _, s := range res.Collection.Submissions {
 		out.Files = append(out.Files, collectFileJSON{Path: s.Source, SHA256: s.SHA256, Unit: s.Unit, Identified: s.Identified, Accepted: s.Accepted, New: isNew[s.SHA256],
 			Archive: filepath.Join(w.PeriodDir(res.Period), filepath.FromSlash(s.Archive)), Received: s.Received.In(workbook.Zone).Format("2006-01-02T15:04:05Z07:00"),
@@ -201,7 +222,7 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 		} else {
 			fmt.Fprintln(out, "回复邮件草稿：0 封。")
 		}
-		if len(res.NoAddress) > 0 {
+		if len(res.NoAddress) > 0 && res.Sent == nil { // else printSent lists them
 			fmt.Fprintf(out, "另有 %d 个未通过的单位既不是从邮件收到的，也未在计划台账「单位」表中填写电子邮箱（%s），请把反馈表另行发给他们。\n",
 				len(res.NoAddress), strings.Join(res.NoAddress, "、"))
 		}

@@ -14,6 +14,7 @@ import (
 type progress struct {
 	bar   *progressbar.ProgressBar
 	total int
+	stage string
 }
 
 // newProgress returns a progress display described as what, or one that shows nothing when w
@@ -32,11 +33,23 @@ func (p *progress) report(pr workspace.Progress) {
 	if p.bar == nil {
 		return
 	}
+	if pr.Stage != "" && pr.Stage != p.stage {
+		p.stage = pr.Stage
+		p.bar.Describe(pr.Stage)
+	}
 	if pr.Total > 0 && pr.Total != p.total {
 		p.total = pr.Total
 		p.bar.ChangeMax(pr.Total)
 	}
 	p.bar.Set(pr.Done)
+}
+
+// pause takes the bar off the terminal's line, for a question asked there; the next report
+// draws it again.
+func (p *progress) pause() {
+	if p.bar != nil {
+		p.bar.Clear()
+	}
 }
 
 func (p *progress) done() {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"planreport/workbook"
 	"planreport/workspace"
 )
 
-const statusUsage = `用法：planreport status --period 周期 [-w 工作目录] [--eml] [--json]
+const statusUsage = `用法：planreport status --period 周期 [-w 工作目录] [--eml] [--date 日期]
+                        [--send [--dry-run] [--resend 单位]...] [--json]
 
 列出报送周期中每个单位的报送情况：
   按时报送 / 逾期报送   报送表已通过检查（以截止日期当天 24 时为界）
@@ -17,6 +19,10 @@ const statusUsage = `用法：planreport status --period 周期 [-w 工作目录
   未报送               尚未交回任何报送表
 并附各单位联系人、电话和邮箱，便于催报。加 --eml 为“未通过”和“未报送”的单位写催报邮件草稿
 （.eml，放在 周期/催报/），单位表中没有电子邮箱的单位不写草稿。
+
+加 --send 时写催报邮件草稿，并通过单位邮箱直接发出（邮箱设置见 planreport mail setup）。
+催报邮件注明日期（--date，默认今天）：同一天重复运行不会重复催报，另一天运行会再催报一次；
+--resend 单位 有意再发一次，--dry-run 只列出将要发送的邮件。每封邮件记入 周期/发送记录.jsonl。
 `
 
 // unitStatusJSON is one unit's state in status --json.
@@ -36,6 +42,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dir, periodFlag := workspaceFlags(fs)
 	eml := fs.Bool("eml", false, "为未通过和未报送的单位写催报邮件草稿（.eml）")
 	date := fs.String("date", "", "催报邮件的日期，如 2024-04-12（默认今天）")
+	mail := addSendFlags(fs, "催报邮件")
 	asJSON := fs.Bool("json", false, "以 JSON 格式输出（供脚本使用）")
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -55,8 +62,8 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var st *workspace.StatusResult
 	var rem *workspace.RemindersResult
 	var remErr error
-	if *eml {
-		if rem, remErr = w.Reminders(period, day, program); rem == nil {
+	if send := mail.options(askPassword(stderr, &progress{})); *eml || send != nil {
+		if rem, remErr = w.Reminders(ctx, workspace.RemindersOptions{Period: period, Date: day, Send: send, Program: program}); rem == nil {
 			return remErr
 		}
 		st = rem.StatusResult
@@ -74,15 +81,18 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			units = append(units, j)
 		}
 		drafts := []string{}
+		var sent *workspace.Sent
 		if rem != nil {
 			drafts = append(drafts, rem.Drafts...)
+			sent = rem.Sent
 		}
 		if err := writeJSON(stdout, struct {
 			Period string           `json:"period"`
 			Due    string           `json:"due"`
 			Units  []unitStatusJSON `json:"units"`
 			Drafts []string         `json:"drafts"`
-		}{period.String(), st.Due, units, drafts}); err != nil {
+			Mail   *workspace.Sent  `json:"mail,omitempty"`
+		}{period.String(), st.Due, units, drafts, sent}); err != nil {
 			return err
 		}
 		return remErr
@@ -112,9 +122,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case len(rem.Drafts) > 0:
 			fmt.Fprintf(stdout, "催报邮件草稿 %d 封，在 %s。\n", len(rem.Drafts), w.RemindersDir(period))
 		}
-		if len(rem.NoAddress) > 0 {
-			fmt.Fprintf(stdout, "另有 %d 个需催报的单位在计划台账「单位」表中没有电子邮箱，没有写草稿（填写后重新运行即可）。\n", len(rem.NoAddress))
+		if len(rem.NoAddress) > 0 && rem.Sent == nil { // else printSent lists them
+			fmt.Fprintf(stdout, "另有 %d 个需催报的单位在计划台账「单位」表中没有电子邮箱，没有写草稿（%s；填写后重新运行即可）。\n", len(rem.NoAddress), strings.Join(rem.NoAddress, "、"))
 		}
+		printSent(stdout, "催报邮件", rem.Sent)
 	}
 	return remErr
 }

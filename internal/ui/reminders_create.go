@@ -16,7 +16,7 @@ func (s *Server) remindersCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	j := s.jobs.start("写"+p.Chinese()+"的催报邮件", link{"返回" + p.Chinese(), periodURL(p) + "#reminders"}, func(ctx context.Context, progress workspace.Reporter) (outcome, error) {
-		res, err := s.ws.Reminders(p, time.Now().Format("2006-01-02"), Program)
+		res, err := s.ws.Reminders(ctx, workspace.RemindersOptions{Period: p, Date: time.Now().Format("2006-01-02"), Program: Program, Progress: progress})
 		if res == nil {
 			return outcome{}, err
 		}

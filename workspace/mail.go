@@ -1,0 +1,169 @@
+package workspace
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"planreport/mailbox"
+	"planreport/plan"
+)
+
+// Mail through the office mailbox (mailbox, its settings in 邮箱设置.json): the operations that
+// write email drafts (templates, collect's replies, reminders) send exactly the messages their
+// drafts hold when asked (SendOptions), with the workspace's lock held, through the period's
+// send log; collect fetches the units' returns into the period's inbox first when asked
+// (FetchOptions). The password is asked for only when something is really sent or fetched.
+
+// PasswordFunc gives the office mailbox's password for its account: from the environment, a
+// prompt, or a form. It is called only when a message will really go, or a fetch connects.
+type PasswordFunc func(account string) (mailbox.Password, error)
+
+// SendOptions ask an operation to send the messages it writes as drafts.
+type SendOptions struct {
+	DryRun   bool     // only list what would go: nothing is sent and nothing logged
+	Resend   []string // units whose messages go again though sent before (or unconfirmed)
+	Password PasswordFunc
+}
+
+// Sent is what sending an operation's messages did: each message's outcome, in order.
+type Sent struct {
+	Log     string               `json:"log"` // the period's send log
+	DryRun  bool                 `json:"dry_run,omitempty"`
+	Results []mailbox.SendResult `json:"results"`
+	// NoMessage are units asked to be sent again (Resend) that this operation has no message
+	// for: nothing went to them.
+	NoMessage []string `json:"no_message,omitempty"`
+}
+
+// Count counts the results in each status.
+func (s *Sent) Count() map[mailbox.SendStatus]int {
+	n := map[mailbox.SendStatus]int{}
+	if s != nil {
+		for _, r := range s.Results {
+			n[r.Status]++
+		}
+	}
+	return n
+}
+
+// FetchOptions ask collect to fetch the units' returns from the office mailbox first.
+type FetchOptions struct {
+	Password PasswordFunc
+	// MarkSeen marks each message fetched as read in the mailbox; off, the mailbox is only read.
+	MarkSeen bool
+}
+
+// SendLogPath is a period's send log.
+func (w *Workspace) SendLogPath(p plan.Period) string {
+	return filepath.Join(w.PeriodDir(p), mailbox.SendLogName)
+}
+
+// FetchLogPath is a period's fetch log.
+func (w *Workspace) FetchLogPath(p plan.Period) string {
+	return filepath.Join(w.PeriodDir(p), mailbox.FetchLogName)
+}
+
+// MailSettings reads the workspace's mailbox settings.
+func (w *Workspace) MailSettings() (mailbox.Settings, error) { return mailbox.LoadSettings(w.dir) }
+
+// mailSettings reads the settings an operation needs, before it starts.
+func (w *Workspace) mailSettings(send *SendOptions, fetch *FetchOptions) (mailbox.Settings, error) {
+	if send == nil && fetch == nil {
+		return mailbox.Settings{}, nil
+	}
+	return w.MailSettings()
+}
+
+// checkResend checks that the units to send to again are the ledger's: a mistyped name would
+// send nothing.
+func checkResend(p *plan.Plan, send *SendOptions) error {
+	if send == nil {
+		return nil
+	}
+	var unknown []string
+	for _, u := range send.Resend {
+		if !slices.ContainsFunc(p.Units, func(x plan.Unit) bool { return x.Name == u }) {
+			unknown = append(unknown, "“"+u+"”")
+		}
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("要重发的单位%s不在计划台账的「单位」表中：请按单位表中的名称填写。本次没有做任何修改", strings.Join(unknown, "、"))
+	}
+	return nil
+}
+
+// send sends msgs through the office mailbox, with the workspace's lock held. It first works
+// out what would go (the send log says what went before); only when something will really
+// go does it ask for the password.
+func (w *Workspace) send(ctx context.Context, period plan.Period, s mailbox.Settings, msgs []mailbox.Message, o *SendOptions, progress Reporter) (*Sent, error) {
+	sent := &Sent{Log: w.SendLogPath(period), DryRun: o.DryRun}
+	for _, u := range o.Resend {
+		if !slices.ContainsFunc(msgs, func(m mailbox.Message) bool { return m.Unit == u }) {
+			sent.NoMessage = append(sent.NoMessage, u)
+		}
+	}
+	opts := mailbox.SendOptions{Log: sent.Log, DryRun: true, Resend: o.Resend}
+	planned, err := mailbox.Send(ctx, s, "", msgs, opts)
+	if err != nil {
+		return nil, err
+	}
+	sent.Results = planned
+	due := 0
+	for _, r := range planned {
+		if r.Status == mailbox.StatusWouldSend {
+			due++
+		}
+	}
+	if o.DryRun || due == 0 {
+		return sent, nil
+	}
+	if o.Password == nil {
+		return nil, fmt.Errorf("没有邮箱密码：请设置环境变量 %s", mailbox.PasswordEnv)
+	}
+	pw, err := o.Password(s.Account)
+	if err != nil {
+		return nil, err
+	}
+	done := 0
+	progress.report(Progress{Stage: "发送邮件", Total: len(msgs)})
+	opts.DryRun = false
+	opts.Progress = func(mailbox.SendResult) {
+		done++
+		progress.report(Progress{Stage: "发送邮件", Done: done, Total: len(msgs)})
+	}
+	sent.Results, err = mailbox.Send(ctx, s, pw, msgs, opts)
+	if sent.Results == nil {
+		return nil, err
+	}
+	return sent, err
+}
+
+// fetch fetches the units' returns from the office mailbox into the period's inbox, with the
+// workspace's lock held: the messages that arrived since the period's templates were first
+// issued (else since the period began) and were not fetched before.
+func (w *Workspace) fetch(ctx context.Context, period plan.Period, s mailbox.Settings, o *FetchOptions, progress Reporter) (*mailbox.FetchResult, error) {
+	if o.Password == nil {
+		return nil, fmt.Errorf("没有邮箱密码：请设置环境变量 %s", mailbox.PasswordEnv)
+	}
+	pw, err := o.Password(s.Account)
+	if err != nil {
+		return nil, err
+	}
+	since := period.Start()
+	if st, ok := w.Settings(period); ok {
+		if t, err := time.Parse(time.RFC3339, st.Issued); err == nil {
+			since = t
+		}
+	}
+	n := 0
+	progress.report(Progress{Stage: "收取邮件"})
+	return mailbox.Fetch(ctx, s, pw, mailbox.FetchOptions{Since: since, Dir: w.InboxDir(period), Log: w.FetchLogPath(period), MarkSeen: o.MarkSeen,
+		Progress: func(mailbox.Fetched) {
+			n++
+			progress.report(Progress{Stage: "收取邮件", Done: n})
+		}})
+}
