@@ -57,49 +57,61 @@ func askPassword(stderr io.Writer, bar *progress) workspace.PasswordFunc {
 }
 
 // printSent says what became of each message: every one sent, failed, unconfirmed or with
-// no address on its own line; those sent before in one line, but each whose content changed
-// since.
+// no address on its own line; those sent before in the total only, but each whose content
+// changed since.
 func printSent(out io.Writer, what string, s *workspace.Sent) {
 	if s == nil {
 		return
 	}
 	n := s.Count()
-	if s.DryRun {
-		fmt.Fprintf(out, "试运行，没有发送任何邮件。%s将发送 %d 封：\n", what, n[mailbox.StatusWouldSend])
-	} else {
-		fmt.Fprintf(out, "发送%s：\n", what)
-	}
+	var lines []string
+	said := map[string]bool{}
 	for _, r := range s.Results {
 		if r.Status == mailbox.StatusAlreadySent && !r.Changed {
 			continue
 		}
-		line := fmt.Sprintf("  %-5s %s", r.Status.Chinese(), r.Unit)
+		line := fmt.Sprintf("  %s  %s", r.Status.Chinese(), r.Unit)
 		if len(r.To) > 0 {
 			line += "  " + strings.Join(r.To, "，")
 		}
-		if r.Problem != "" {
+		switch {
+		case r.Problem == "":
+		case said[r.Problem]: // the server refused the login, say: once is enough
+			line += "：原因同前"
+		default:
 			line += "：" + r.Problem
+			said[r.Problem] = true
 		}
-		fmt.Fprintln(out, line)
+		lines = append(lines, line)
 	}
 	var parts []string
 	for _, st := range []mailbox.SendStatus{mailbox.StatusWouldSend, mailbox.StatusSent, mailbox.StatusAlreadySent, mailbox.StatusFailed,
 		mailbox.StatusUnconfirmed, mailbox.StatusNoAddress} {
-		if n[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d 封", st.Chinese(), n[st]))
+		if n[st] == 0 {
+			continue
 		}
+		part := fmt.Sprintf("%s %d 封", st.Chinese(), n[st])
+		switch st {
+		case mailbox.StatusAlreadySent:
+			part += "（不再发送）"
+		case mailbox.StatusFailed:
+			part += "（再次运行时重发）"
+		}
+		parts = append(parts, part)
 	}
-	if len(parts) == 0 {
-		parts = []string{"没有要发送的邮件"}
+	total := strings.Join(parts, "，")
+	if total == "" {
+		total = "没有要发送的邮件"
 	}
-	fmt.Fprintf(out, "合计：%s。", strings.Join(parts, "，"))
-	if n[mailbox.StatusAlreadySent] > 0 {
-		fmt.Fprint(out, "此前已发送的不再发送。")
+	head := "发送" + what
+	if s.DryRun {
+		head = what + "（试运行，没有发送任何邮件）"
 	}
-	if n[mailbox.StatusFailed] > 0 {
-		fmt.Fprint(out, "未发出的邮件再次运行时重发。")
+	if len(lines) == 0 {
+		fmt.Fprintf(out, "%s：%s。\n", head, total)
+	} else {
+		fmt.Fprintf(out, "%s：\n%s\n合计：%s。\n", head, strings.Join(lines, "\n"), total)
 	}
-	fmt.Fprintln(out)
 	if len(s.NoMessage) > 0 {
 		fmt.Fprintf(out, "--resend：本次没有发给%s的邮件，未发送。\n", strings.Join(s.NoMessage, "、"))
 	}

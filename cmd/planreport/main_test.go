@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"planreport/internal/mailtest"
 	"planreport/workspace"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -19,7 +20,7 @@ import (
 
 // TestMain lets the test binary run as planreport inside the scripts of testdata/script.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(stopMail{m}, map[string]func(){
 		"planreport": func() {
 			os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 		},
@@ -37,6 +38,14 @@ func TestMain(m *testing.M) {
 			os.Exit(0)
 		},
 	})
+}
+
+// stopMail stops the mail servers the tests started (mailtest) once they have run.
+type stopMail struct{ m *testing.M }
+
+func (s stopMail) Run() int {
+	defer mailtest.Stop()
+	return s.m.Run()
 }
 
 // TestScript runs the CLI scripts in testdata/script/*.txtar. Besides testscript's own

@@ -329,6 +329,9 @@ func (s *Servers) startPostfix() error {
 	if err := makeDirs(d, "postfix", "pdata", "postfix", "queue"); err != nil {
 		return err
 	}
+	if err := makeQueue(filepath.Join(d, "queue")); err != nil {
+		return err
+	}
 	main := fmt.Sprintf(`compatibility_level = 3.6
 queue_directory = %[1]s/queue
 data_directory = %[1]s/pdata
@@ -394,8 +397,14 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 `, s.SMTPPort, s.SMTPSPort, s.ThrottlePort, ThrottleLimit, s.SlowPort)
+	// Postfix waits for a configuration file changed in the last two seconds to settle (in
+	// steps of 300 ms): these are dated a minute ago.
+	written := time.Now().Add(-time.Minute)
 	for name, text := range map[string]string{"main.cf": main, "master.cf": master, "access": accessRules} {
 		if err := os.WriteFile(filepath.Join(conf, name), []byte(text), 0o644); err != nil {
+			return err
+		}
+		if err := os.Chtimes(filepath.Join(conf, name), written, written); err != nil {
 			return err
 		}
 	}
@@ -403,9 +412,61 @@ tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 	return s.PostfixStart()
 }
 
+// queueDirs are Postfix's queue folders, their modes and whether they belong to the
+// postdrop group, as Debian's /etc/postfix/postfix-files has them.
+var queueDirs = []struct {
+	name     string
+	mode     os.FileMode
+	postdrop bool
+}{{"active", 0o700, false}, {"bounce", 0o700, false}, {"corrupt", 0o700, false}, {"defer", 0o700, false},
+	{"deferred", 0o700, false}, {"flush", 0o700, false}, {"hold", 0o700, false}, {"incoming", 0o700, false},
+	{"private", 0o700, false}, {"maildrop", 0o730, true}, {"public", 0o710, true}, {"saved", 0o700, false},
+	{"trace", 0o700, false}}
+
+// makeQueue makes the queue's folders, which "postfix start" would make itself in its checks:
+// those take two seconds a start, and a start with a "quick-start" file skips them.
+func makeQueue(queue string) error {
+	owner, err := user.Lookup("postfix")
+	if err != nil {
+		return err
+	}
+	group, err := user.LookupGroup("postdrop")
+	if err != nil {
+		return err
+	}
+	uid, _ := strconv.Atoi(owner.Uid)
+	gid, _ := strconv.Atoi(owner.Gid)
+	postdrop, _ := strconv.Atoi(group.Gid)
+	if err := os.MkdirAll(filepath.Join(queue, "pid"), 0o755); err != nil {
+		return err
+	}
+	for _, q := range queueDirs {
+		path := filepath.Join(queue, q.name)
+		g := gid
+		if q.postdrop {
+			g = postdrop
+		}
+		if err := os.Mkdir(path, q.mode); err != nil {
+			return err
+		}
+		// Mkdir's mode passes through the umask.
+		if err := os.Chmod(path, q.mode); err != nil {
+			return err
+		}
+		if err := os.Chown(path, uid, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PostfixStart starts Postfix and waits for its SMTP ports.
 func (s *Servers) PostfixStart() error {
-	// "postfix start" checks the queue's folders, makes the missing ones and starts the
-	// master in the background.
+	// "postfix start" starts the master in the background; the queue is ours (makeQueue), so
+	// it need not check it.
+	if err := os.WriteFile(filepath.Join(s.Dir, "queue", "quick-start"), nil, 0o644); err != nil {
+		return err
+	}
 	out, err := exec.Command("postfix", "-c", s.postConf, "start").CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(s.Dir, "postfix.log"))
