@@ -167,3 +167,87 @@ func (w *Workspace) fetch(ctx context.Context, period plan.Period, s mailbox.Set
 			progress.report(Progress{Stage: "收取邮件", Done: n})
 		}})
 }
+
+// What sending and fetching did, in the office's words: the command line prints these lines,
+// the workbench shows them.
+
+// Lines say, one line each, what became of the messages in any of statuses (none: every
+// message but those sent before and unchanged since): status, unit, addresses, and why not
+// sent, each reason said once.
+func (s *Sent) Lines(statuses ...mailbox.SendStatus) []string {
+	var lines []string
+	said := map[string]bool{}
+	for _, r := range s.Results {
+		if len(statuses) == 0 && r.Status == mailbox.StatusAlreadySent && !r.Changed ||
+			len(statuses) > 0 && !slices.Contains(statuses, r.Status) {
+			continue
+		}
+		line := r.Status.Chinese() + "  " + r.Unit
+		if len(r.To) > 0 {
+			line += "  " + strings.Join(r.To, "，")
+		}
+		switch {
+		case r.Problem == "":
+		case said[r.Problem]: // the server refused the login, say: once is enough
+			line += "：原因同前"
+		default:
+			line += "：" + r.Problem
+			said[r.Problem] = true
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// Total says how many messages went and how many did not, what (模板邮件) named.
+func (s *Sent) Total(what string) string {
+	n := s.Count()
+	var parts []string
+	for _, st := range []mailbox.SendStatus{mailbox.StatusWouldSend, mailbox.StatusSent, mailbox.StatusAlreadySent, mailbox.StatusFailed,
+		mailbox.StatusUnconfirmed, mailbox.StatusNoAddress} {
+		if n[st] == 0 {
+			continue
+		}
+		part := fmt.Sprintf("%s %d 封", st.Chinese(), n[st])
+		switch st {
+		case mailbox.StatusAlreadySent:
+			part += "（不再发送）"
+		case mailbox.StatusFailed:
+			part += "（再次运行时重发）"
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		parts = []string{"没有要发送的邮件"}
+	}
+	head := "发送" + what
+	if s.DryRun {
+		head = what + "（试运行，没有发送任何邮件）"
+	}
+	total := head + "：" + strings.Join(parts, "，") + "。"
+	if len(s.NoMessage) > 0 {
+		total += "要重发的单位中，" + strings.Join(s.NoMessage, "、") + "本次没有要发给它的邮件。"
+	}
+	return total
+}
+
+// FetchedLines say what a fetch found: how many messages, those too large to fetch, and a
+// folder the server renumbered; messages, each message saved.
+func FetchedLines(f *mailbox.FetchResult) (lines, messages []string) {
+	line := fmt.Sprintf("收取邮件（邮箱文件夹“%s”）：查看了 %d 封新邮件，其中 %d 封带有报送表、压缩包或邮件附件；新收取 %d 封",
+		f.Folder, f.Examined, f.Relevant, len(f.Saved))
+	if f.Known > 0 {
+		line += fmt.Sprintf("，%d 封此前已收取（未重复收取）", f.Known)
+	}
+	lines = append(lines, line+"。")
+	for _, m := range f.TooLarge {
+		lines = append(lines, "未下载  "+m.Problem)
+	}
+	if f.UIDValidityChanged {
+		lines = append(lines, fmt.Sprintf("注意：邮箱服务器重新编号了文件夹“%s”中的邮件（UIDVALIDITY 已变化，如邮箱迁移或修复后）。已按 Message-ID 和内容核对，此前收取过的邮件没有重复收取。", f.Folder))
+	}
+	for _, m := range f.Saved {
+		messages = append(messages, fmt.Sprintf("收取  %s  《%s》  %s", m.From, m.Subject, strings.Join(m.Attachments, "，")))
+	}
+	return lines, messages
+}

@@ -203,7 +203,7 @@ func TestMailCycle(t *testing.T) {
 	// 1. The templates go to the 52 units with an address; the one without is listed.
 	out := planreport(t, 0, cmd("templates", "--due", "2024-01-08", "--send")...)
 	for _, want := range []string{"截止日期 2024-01-08", "邮件草稿：52 封", "发送模板邮件：", "已发送  宝山镇  " + units["宝山镇"],
-		"没有邮箱  区检察院：没有填写邮箱地址，未发送：请在计划台账「单位」表填写该单位的电子邮箱", "合计：已发送 52 封，没有邮箱 1 封。", "发送记录："} {
+		"没有邮箱  区检察院：没有填写邮箱地址，未发送：请在计划台账「单位」表填写该单位的电子邮箱", "发送模板邮件：已发送 52 封，没有邮箱 1 封。", "发送记录："} {
 		if !strings.Contains(out, want) {
 			t.Errorf("templates --send says no %q:\n%s", want, out)
 		}
@@ -312,8 +312,8 @@ func TestMailCycle(t *testing.T) {
 		t.Errorf("status --send the next day: %s", got)
 	}
 	out = planreport(t, 0, cmd("status", "--resend", "宝山镇", "--resend", "区司法局", "--date", "2024-01-10")...)
-	if !strings.Contains(out, "已发送  宝山镇") || !strings.Contains(out, "合计：已发送 1 封，此前已发送 2 封（不再发送），没有邮箱 1 封。") ||
-		!strings.Contains(out, "--resend：本次没有发给区司法局的邮件，未发送") {
+	if !strings.Contains(out, "已发送  宝山镇") || !strings.Contains(out, "发送催报邮件：已发送 1 封，此前已发送 2 封（不再发送），没有邮箱 1 封。要重发的单位中，区司法局本次没有要发给它的邮件。") ||
+		!strings.Contains(out, "  没有邮箱  区检察院") {
 		t.Errorf("status --resend 宝山镇 --resend 区司法局:\n%s", out)
 	}
 	if out := planreport(t, 1, cmd("status", "--resend", "宝山", "--date", "2024-01-10")...); !strings.Contains(out, "要重发的单位“宝山”不在计划台账的「单位」表中") {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -63,59 +62,11 @@ func printSent(out io.Writer, what string, s *workspace.Sent) {
 	if s == nil {
 		return
 	}
-	n := s.Count()
-	var lines []string
-	said := map[string]bool{}
-	for _, r := range s.Results {
-		if r.Status == mailbox.StatusAlreadySent && !r.Changed {
-			continue
-		}
-		line := fmt.Sprintf("  %s  %s", r.Status.Chinese(), r.Unit)
-		if len(r.To) > 0 {
-			line += "  " + strings.Join(r.To, "，")
-		}
-		switch {
-		case r.Problem == "":
-		case said[r.Problem]: // the server refused the login, say: once is enough
-			line += "：原因同前"
-		default:
-			line += "：" + r.Problem
-			said[r.Problem] = true
-		}
-		lines = append(lines, line)
+	fmt.Fprintln(out, s.Total(what))
+	for _, l := range s.Lines() {
+		fmt.Fprintln(out, "  "+l)
 	}
-	var parts []string
-	for _, st := range []mailbox.SendStatus{mailbox.StatusWouldSend, mailbox.StatusSent, mailbox.StatusAlreadySent, mailbox.StatusFailed,
-		mailbox.StatusUnconfirmed, mailbox.StatusNoAddress} {
-		if n[st] == 0 {
-			continue
-		}
-		part := fmt.Sprintf("%s %d 封", st.Chinese(), n[st])
-		switch st {
-		case mailbox.StatusAlreadySent:
-			part += "（不再发送）"
-		case mailbox.StatusFailed:
-			part += "（再次运行时重发）"
-		}
-		parts = append(parts, part)
-	}
-	total := strings.Join(parts, "，")
-	if total == "" {
-		total = "没有要发送的邮件"
-	}
-	head := "发送" + what
-	if s.DryRun {
-		head = what + "（试运行，没有发送任何邮件）"
-	}
-	if len(lines) == 0 {
-		fmt.Fprintf(out, "%s：%s。\n", head, total)
-	} else {
-		fmt.Fprintf(out, "%s：\n%s\n合计：%s。\n", head, strings.Join(lines, "\n"), total)
-	}
-	if len(s.NoMessage) > 0 {
-		fmt.Fprintf(out, "--resend：本次没有发给%s的邮件，未发送。\n", strings.Join(s.NoMessage, "、"))
-	}
-	if !s.DryRun {
+	if _, err := os.Stat(s.Log); err == nil && !s.DryRun {
 		fmt.Fprintf(out, "发送记录：%s\n", s.Log)
 	}
 }
@@ -125,20 +76,13 @@ func printFetched(out io.Writer, w *workspace.Workspace, period plan.Period, f *
 	if f == nil {
 		return
 	}
-	fmt.Fprintf(out, "收取邮件（邮箱文件夹“%s”）：查看了 %d 封新邮件，其中 %d 封带有报送表、压缩包或邮件附件；新收取 %d 封",
-		f.Folder, f.Examined, f.Relevant, len(f.Saved))
-	if f.Known > 0 {
-		fmt.Fprintf(out, "，%d 封此前已收取（未重复收取）", f.Known)
+	lines, messages := workspace.FetchedLines(f)
+	fmt.Fprintln(out, lines[0])
+	for _, m := range messages {
+		fmt.Fprintln(out, "  "+m)
 	}
-	fmt.Fprintln(out, "。")
-	for _, m := range f.Saved {
-		fmt.Fprintf(out, "  收取  %s  《%s》  %s\n", m.From, m.Subject, strings.Join(m.Attachments, "，"))
-	}
-	for _, m := range f.TooLarge {
-		fmt.Fprintf(out, "  未下载  %s\n", m.Problem)
-	}
-	if f.UIDValidityChanged {
-		fmt.Fprintf(out, "注意：邮箱服务器重新编号了文件夹“%s”中的邮件（UIDVALIDITY 已变化，如邮箱迁移或修复后）。已按 Message-ID 和内容核对，此前收取过的邮件没有重复收取。\n", f.Folder)
+	for _, l := range lines[1:] {
+		fmt.Fprintln(out, "  "+l)
 	}
 	fmt.Fprintf(out, "收信记录：%s\n", w.FetchLogPath(period))
 }

@@ -129,7 +129,7 @@ func flagUsages(fs *pflag.FlagSet) string {
 		varname, usage := pflag.UnquoteUsage(f)
 		switch {
 		case f.Value.Type() == "bool":
-		case varname == "" || varname == "string":
+		case varname == "" || varname == "string" || varname == "stringArray":
 			names += " 值"
 		default:
 			names += " " + varname

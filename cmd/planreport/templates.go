@@ -33,7 +33,7 @@ const templatesUsage = `用法：planreport templates --period 周期 [-w 工作
 func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("templates", templatesUsage, stdout)
 	dir, periodFlag := workspaceFlags(fs)
-	due := fs.String("due", "", "报送截止日期，如 2024-04-10（默认周期结束后第 7 天）")
+	due := fs.String("due", "", "报送截止日期，如 2024-04-10（默认为本周期已定的截止日期，第一次生成时为周期结束后第 7 天）")
 	password := fs.String("password", "", "工作表保护密码（默认不设密码）")
 	eml := fs.Bool("eml", false, "同时为有电子邮箱的单位生成邮件草稿（.eml）")
 	mail := addSendFlags(fs, "模板邮件")
