@@ -41,6 +41,9 @@ type SendEntry struct {
 	Refused     []RefusedAddress `json:"refused,omitempty"`
 }
 
+// Sent reports whether the entry says its message was sent (the server accepted it).
+func (e SendEntry) Sent() bool { return e.Event == eventSent }
+
 // AttachmentSum is an attachment as the send log records it.
 type AttachmentSum struct {
 	Name   string `json:"name"`

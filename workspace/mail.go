@@ -171,15 +171,14 @@ func (w *Workspace) fetch(ctx context.Context, period plan.Period, s mailbox.Set
 // What sending and fetching did, in the office's words: the command line prints these lines,
 // the workbench shows them.
 
-// Lines say, one line each, what became of the messages in any of statuses (none: every
-// message but those sent before and unchanged since): status, unit, addresses, and why not
-// sent, each reason said once.
+// Lines say, one line each, what became of the messages in any of statuses (none: in any):
+// status, unit, addresses, and why not sent, each reason said once. A message sent before is
+// in the total only, unless its content changed since.
 func (s *Sent) Lines(statuses ...mailbox.SendStatus) []string {
 	var lines []string
 	said := map[string]bool{}
 	for _, r := range s.Results {
-		if len(statuses) == 0 && r.Status == mailbox.StatusAlreadySent && !r.Changed ||
-			len(statuses) > 0 && !slices.Contains(statuses, r.Status) {
+		if r.Status == mailbox.StatusAlreadySent && !r.Changed || len(statuses) > 0 && !slices.Contains(statuses, r.Status) {
 			continue
 		}
 		line := r.Status.Chinese() + "  " + r.Unit

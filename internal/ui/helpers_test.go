@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"planreport/demo"
+	"planreport/internal/mailtest"
 	"planreport/plan"
 	"planreport/workspace"
 )
@@ -53,6 +54,7 @@ func TestMain(m *testing.M) {
 		}
 		shared.ws = w.Dir()
 		shared.returns, _ = filepath.Glob(filepath.Join(dir, "returns", "*"))
+		defer mailtest.Stop()
 		return m.Run()
 	}()
 	os.Exit(code)

@@ -26,13 +26,18 @@ const maxJobs = 200
 
 // outcome is what a job's work says when it ends: lines for people, links onward.
 type outcome struct {
-	Lines   []string
-	Links   []link
-	Details []string // a long list (every file accepted), folded away
-	Summary string   // what Details is
+	Lines []string
+	Links []link
+	Folds []fold // long lists (every file accepted, every message sent), folded away
 }
 
 type link struct{ Text, URL string }
+
+// fold is a long list of an outcome, shown folded under what it is.
+type fold struct {
+	Summary string
+	Lines   []string
+}
 
 type job struct {
 	ID    string

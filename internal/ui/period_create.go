@@ -34,6 +34,6 @@ func (s *Server) issueTemplates(w http.ResponseWriter, r *http.Request, p plan.P
 		}
 		due = d
 	}
-	j := s.jobs.start("生成"+p.Chinese()+"的报送模板", link{"打开" + p.Chinese(), periodURL(p)}, s.templatesWork(p, due))
+	j := s.jobs.start("生成"+p.Chinese()+"的报送模板", link{"打开" + p.Chinese(), periodURL(p)}, s.templatesWork(p, due, nil))
 	seeOther(w, r, jobURL(j))
 }

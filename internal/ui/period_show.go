@@ -34,6 +34,7 @@ type periodData struct {
 	Demo      bool
 	DemoDir   string // where the demo's returns are, once made
 	Limits    Limits
+	Mail      mailView
 }
 
 type fileLink struct{ Name, URL string }
@@ -76,7 +77,7 @@ func (s *Server) periodPage(p plan.Period) (*periodData, error) {
 		return nil, err
 	}
 	d := &periodData{Period: p, Name: p.Chinese(), Status: st, Count: workspace.Count(st.Units), Files: len(coll.Submissions),
-		Demo: demo.Is(st.Plan), Limits: s.limits}
+		Demo: demo.Is(st.Plan), Limits: s.limits, Mail: s.mailOf(p)}
 	d.Accepted = d.Count[workbook.OnTime] + d.Count[workbook.Late]
 	x := 0.0
 	for _, state := range workbook.States {

@@ -85,6 +85,6 @@ func (s *Server) returnsUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	head := fmt.Sprintf("已上传 %d 个文件，保存在%s的收件文件夹中。", len(stored), p.Chinese())
-	j := s.jobs.start("收集"+p.Chinese()+"的报送表", link{"查看报送情况", periodURL(p) + "#returns"}, s.collectWork(p, append([]string{head}, notes...)))
+	j := s.jobs.start("收集"+p.Chinese()+"的报送表", link{"查看报送情况", periodURL(p) + "#returns"}, s.collectWork(p, append([]string{head}, notes...), nil, nil))
 	seeOther(w, r, jobURL(j))
 }

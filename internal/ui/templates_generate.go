@@ -18,9 +18,11 @@ func (s *Server) templatesGenerate(w http.ResponseWriter, r *http.Request) {
 	s.issueTemplates(w, r, p)
 }
 
-func (s *Server) templatesWork(p plan.Period, due string) func(context.Context, workspace.Reporter) (outcome, error) {
+// templatesWork issues a period's templates, due on due ("" keeps the period's), and with send
+// sends them.
+func (s *Server) templatesWork(p plan.Period, due string, send *workspace.SendOptions) func(context.Context, workspace.Reporter) (outcome, error) {
 	return func(ctx context.Context, progress workspace.Reporter) (outcome, error) {
-		res, err := s.ws.IssueTemplates(ctx, workspace.TemplatesOptions{Period: p, Due: due, Drafts: true, Program: Program, Progress: progress})
+		res, err := s.ws.IssueTemplates(ctx, workspace.TemplatesOptions{Period: p, Due: due, Drafts: true, Send: send, Program: Program, Progress: progress})
 		if res == nil {
 			return outcome{}, err
 		}
@@ -31,10 +33,12 @@ func (s *Server) templatesWork(p plan.Period, due string) func(context.Context, 
 				mails++
 			}
 		}
-		lines := []string{fmt.Sprintf("已为%s生成 %d 个单位的报送模板（共 %d 行任务），截止日期 %s；邮件草稿 %d 封（单位表中没有电子邮箱的单位没有草稿）。", p.Chinese(), len(res.Templates), rows, due, mails)}
+		lines := []string{fmt.Sprintf("已为%s生成 %d 个单位的报送模板（共 %d 行任务），截止日期 %s；邮件草稿 %d 封（单位表中没有电子邮箱的单位没有草稿）。", p.Chinese(), len(res.Templates), rows, res.Due, mails)}
 		if res.PlanErrors > 0 {
 			lines = append(lines, fmt.Sprintf("注意：计划台账有 %d 个错误，相关任务可能缺少单位。", res.PlanErrors))
 		}
-		return outcome{Lines: lines}, err
+		out := outcome{Lines: lines}
+		sentOutcome(&out, "模板邮件", res.Sent)
+		return out, err
 	}
 }

@@ -99,8 +99,8 @@ func TestPostsNeedToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forms := []string{"/workspace", "/plan/apply", "/periods", "/periods/2023Q4/templates", "/periods/2023Q4/collect",
-		"/periods/2023Q4/reminders", "/periods/2023Q4/report", "/periods/2023Q4/demo", "/logout", "/login"}
+	forms := append([]string{"/workspace", "/plan/apply", "/periods", "/periods/2023Q4/templates", "/periods/2023Q4/collect",
+		"/periods/2023Q4/reminders", "/periods/2023Q4/report", "/periods/2023Q4/demo", "/logout", "/login"}, mailPosts...)
 	uploads := map[string]string{"/plan/upload": "document", "/plan/ledger": "ledger", "/periods/2023Q4/returns": "files"}
 	for _, path := range forms {
 		for _, bad := range []string{"", otherTok, tok + "x"} {
