@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -118,8 +119,11 @@ func (w *Workspace) send(ctx context.Context, period plan.Period, s mailbox.Sett
 			due++
 		}
 	}
-	if o.DryRun || due == 0 {
+	if o.DryRun {
 		return sent, nil
+	}
+	if due == 0 {
+		return sent, sent.undone() // a message left unconfirmed by an earlier run stays to be seen to
 	}
 	if o.Password == nil {
 		return nil, fmt.Errorf("没有邮箱密码：请设置环境变量 %s", mailbox.PasswordEnv)
@@ -139,7 +143,27 @@ func (w *Workspace) send(ctx context.Context, period plan.Period, s mailbox.Sett
 	if sent.Results == nil {
 		return nil, err
 	}
+	if err == nil {
+		err = sent.undone()
+	}
 	return sent, err
+}
+
+// undone is the error of a send some of whose messages did not go, or may not have: the
+// operation is not done until they have.
+func (s *Sent) undone() error {
+	n := s.Count()
+	var parts []string
+	if n[mailbox.StatusFailed] > 0 {
+		parts = append(parts, fmt.Sprintf("%d 封邮件未发出，再次运行时重发（已发出的不会重发）", n[mailbox.StatusFailed]))
+	}
+	if n[mailbox.StatusUnconfirmed] > 0 {
+		parts = append(parts, fmt.Sprintf("%d 封邮件无法确认是否发出，请在发件箱或向单位核实，确认未收到时在命令行用 --resend 单位 重发", n[mailbox.StatusUnconfirmed]))
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(parts, "；"))
 }
 
 // fetch fetches the units' returns from the office mailbox into the period's inbox, with the
