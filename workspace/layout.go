@@ -19,7 +19,7 @@
 //	2024Q1/                    one folder per reporting period
 //	  period.json              the period's settings: due date, when the templates were issued
 //	  模板/                     one template per unit, 2024Q1_模板清单.xlsx, 邮件草稿/ (drafts with the templates)
-//	  收件/                     where the office puts what units sent: never changed by the tool
+//	  收件/                     where the office puts what units sent; collect --imap adds the messages it fetches, nothing there is ever changed
 //	  归档/单位/                  every received workbook, byte for byte, by unit (未识别/: unit unknown)
 //	  归档/原件/                  the emails and zip archives the workbooks came in, byte for byte
 //	  收件记录.json               the record: every file received, its unit, whether accepted, its findings
@@ -89,7 +89,7 @@ func Layout() []Entry {
 		{"PERIOD", true, "每个报送周期一个文件夹，如 2024Q1", false},
 		{p(SettingsName), false, "周期设置：截止日期、模板生成时间", false},
 		{p(TemplatesDir), true, "各单位报送模板、模板清单、邮件草稿", false},
-		{p(InboxDir), true, "办公室放入单位交回的表格和邮件；程序只读不改", true},
+		{p(InboxDir), true, "办公室放入单位交回的表格和邮件；从单位邮箱收取的邮件也存在这里；程序不改动其中的文件", true},
 		{p(workbook.ArchiveDir), true, "收到的每份报送表，按单位原样归档（未识别单位的在“未识别”）", false},
 		{p(workbook.OriginalsDir), true, "报送表所在的邮件和压缩包原件", false},
 		{p(workbook.StateFile), false, "收件记录：每份文件的来源、时间、单位、是否接收、问题", false},
