@@ -41,7 +41,7 @@ func problemList(s workbook.Submission) string {
 		}
 		where := ""
 		if f.Sheet != "" && f.Cell != "" {
-			where = "「" + f.Sheet + "」" + f.Cell + "："
+			where = f.Where() + "："
 		}
 		hint := ""
 		if !said[f.Hint] {

@@ -173,7 +173,7 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 				if f.Severity == plan.Error {
 					where := "" // the line names the file already
 					if f.Sheet != "" {
-						where = "「" + f.Sheet + "」" + f.Cell + "："
+						where = f.Where() + "："
 					}
 					fmt.Fprintf(out, "，如 %s%s（%s）", where, f.Message, f.Hint)
 					break

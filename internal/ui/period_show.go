@@ -149,7 +149,7 @@ func sorted(m map[string]string) []fileLink {
 func findingLine(f plan.Finding) string {
 	where := ""
 	if f.Sheet != "" {
-		where = "「" + f.Sheet + "」" + f.Cell + "："
+		where = f.Where() + "："
 	}
 	return f.Severity.Chinese() + "  " + where + f.Message + "（" + f.Hint + "）"
 }
