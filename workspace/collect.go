@@ -36,7 +36,6 @@ type CollectResult struct {
 	Repeated   int                   // files received before (the same SHA-256), not processed again
 	Skipped    []string              // files that are not workbooks (pictures, PDFs in emails)
 	Originals  int                   // emails and zip archives archived
-	NotIssued  bool                  // the period's templates were never issued: a mistyped period?
 	Units      []UnitStatus          // every reporting unit's state, in registry order
 	Drafts     int                   // reply drafts written (Drafts)
 	NoAddress  []string              // rejected units no reply draft could be addressed to
@@ -55,6 +54,9 @@ type CollectResult struct {
 // error is a *BusyError: the next run writes them.
 func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResult, error) {
 	if err := w.HasPlan(); err != nil {
+		return nil, err
+	}
+	if err := w.needIssued(o.Period); err != nil {
 		return nil, err
 	}
 	l, err := w.Lock(o.Program, "收集"+o.Period.Chinese()+"的报送表")
@@ -126,7 +128,7 @@ func (w *Workspace) prepareCollect(o CollectOptions) (*collectRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &collectRun{res: &CollectResult{Period: o.Period, Plan: p, Collection: coll, NotIssued: !w.Issued(o.Period)},
+	run := &collectRun{res: &CollectResult{Period: o.Period, Plan: p, Collection: coll},
 		check: check, seen: map[string]bool{}, bar: o.Progress}
 	for _, s := range coll.Submissions {
 		run.seen[s.SHA256] = true

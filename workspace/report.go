@@ -62,6 +62,9 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 	if err != nil {
 		return nil, err
 	}
+	if err := w.needIssued(o.Period); err != nil {
+		return nil, err
+	}
 	l, err := w.Lock(o.Program, "出具"+o.Period.Chinese()+"的报告")
 	if err != nil {
 		return nil, err

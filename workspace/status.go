@@ -80,6 +80,9 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 	if err != nil {
 		return nil, err
 	}
+	if err := w.needIssued(period); err != nil {
+		return nil, err
+	}
 	l, err := w.Lock(program, "写"+period.Chinese()+"的催报邮件")
 	if err != nil {
 		return nil, err

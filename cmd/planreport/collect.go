@@ -54,11 +54,6 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if res == nil {
 		return err
 	}
-	if res.NotIssued {
-		// A mistyped period would otherwise look like a real result: every unit missing.
-		fmt.Fprintf(stderr, "注意：%s还没有生成过模板。请确认周期是否写对；如无误，请先运行 planreport templates -w %s --period %s。\n",
-			period.Chinese(), *dir, period)
-	}
 	tookOver(stderr, res.TakenOver)
 	if *asJSON {
 		if jerr := writeJSON(stdout, collectSummary(w, res)); jerr != nil {

@@ -31,9 +31,6 @@ func (s *Server) collectWork(p plan.Period, head []string) func(context.Context,
 			return outcome{Lines: head}, err
 		}
 		lines := append([]string(nil), head...)
-		if res.NotIssued {
-			lines = append(lines, fmt.Sprintf("注意：%s还没有生成过模板，请确认周期是否正确。", p.Chinese()))
-		}
 		line := fmt.Sprintf("本次收到 %d 份新文件", len(res.Added))
 		if res.Repeated > 0 {
 			line += fmt.Sprintf("，%d 份此前已收到（未重复处理）", res.Repeated)
