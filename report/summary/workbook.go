@@ -678,7 +678,7 @@ func (w *writer) tasks() {
 	rows := func(yield func([]any) bool) {
 		for _, t := range w.r.Tasks {
 			if !yield([]any{t.ID, section(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
-				t.Status, t.Light.Chinese(), yesNo(t.Overdue), leadText(t), problemsText(t), t.Why}) {
+				t.Status, t.Light.Chinese(), yesNo(t.Overdue), leadText(t), problemsText(t), t.Reason.Chinese()}) {
 				return
 			}
 		}
