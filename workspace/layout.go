@@ -12,9 +12,9 @@
 //	plan.bak.xlsx              the ledger as it was before plan import --force
 //	邮箱设置.json                the office mailbox's settings (mailbox), never the password
 //	.planreport.lock           who is changing the workspace now (Lock)
-//	存在问题和下一步工作.txt          the office's own words for the report (read, never written)
 //	2024Q1/                    one folder per reporting period
 //	  period.json              the period's settings: due date, when the templates were issued
+//	  存在问题和下一步工作.txt        the office's own words for the period's report (read, never written; or .docx)
 //	  模板/                     one template per unit, 2024Q1_模板清单.xlsx, 邮件草稿/ (drafts with the templates)
 //	  收件/                     where the office puts what units sent: never changed by the tool
 //	  归档/单位/                  every received workbook, byte for byte, by unit (未识别/: unit unknown)
@@ -76,9 +76,9 @@ func Layout() []Entry {
 		{"plan.bak.xlsx", false, "重建台账（plan import --force）前的原台账", false},
 		{mailbox.SettingsName, false, "单位邮箱的服务器设置（不含密码）", false},
 		{LockName, false, "正在修改工作目录的程序（进程号、操作、开始时间）", false},
-		{NotesName, false, "办公室撰写的“存在问题和下一步工作”，报告原文引用", true},
 		{"PERIOD", true, "每个报送周期一个文件夹，如 2024Q1", false},
 		{p(SettingsName), false, "周期设置：截止日期、模板生成时间", false},
+		{p(NotesName), false, "办公室撰写的本期“存在问题和下一步工作”（文本文件或同名 .docx），报告原文引用", true},
 		{p(TemplatesDir), true, "各单位报送模板、模板清单、邮件草稿", false},
 		{p(InboxDir), true, "办公室放入单位交回的表格和邮件；程序只读不改", true},
 		{p(workbook.ArchiveDir), true, "收到的每份报送表，按单位原样归档（未识别单位的在“未识别”）", false},
@@ -152,8 +152,9 @@ func (w *Workspace) RecordPath(p plan.Period) string {
 	return filepath.Join(w.PeriodDir(p), workbook.StateFile)
 }
 
-// NotesPath is the office's own text for the report's 存在问题和下一步工作.
-func (w *Workspace) NotesPath() string { return filepath.Join(w.dir, NotesName) }
+// NotesPath is the office's own text for a period's report's 存在问题和下一步工作: each
+// period's report has its own, so that last period's words are never printed again.
+func (w *Workspace) NotesPath(p plan.Period) string { return filepath.Join(w.PeriodDir(p), NotesName) }
 
 // FeedbackPath is a unit's feedback workbook for a period; names is UnitFileNames.
 func (w *Workspace) FeedbackPath(p plan.Period, names map[string]string, unit string) string {
