@@ -13,6 +13,7 @@ import (
 	"planreport/plan"
 	"planreport/report"
 	"planreport/report/brief"
+	"planreport/report/docx"
 	rpdf "planreport/report/pdf"
 	"planreport/report/summary"
 )
@@ -122,14 +123,17 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 	rel, _ := filepath.Rel(w.dir, res.NotesPath)
 	b := brief.Build(r, brief.OfficeText{Path: rel, Text: res.Notes})
 	printed, pdfErr := rpdf.Write(b, set, res.PDF)
+	var pages map[string]int
 	if pdfErr == nil {
 		crashPoint("pdf")
-		res.Unprintable, res.Fonts, res.MainPages = printed.Unprintable, printed.Fonts, printed.MainPages
+		res.Unprintable, res.Fonts, res.MainPages, pages = printed.Unprintable, printed.Fonts, printed.MainPages, printed.Contents
 	}
+	res.DOCX = filepath.Join(dir, o.Period.String()+"_落实情况报告.docx")
+	docxErr := docx.Write(b, docx.Options{Faces: docx.FacesOf(set), Pages: pages}, res.DOCX)
 	o.Progress.report(Progress{Stage: "生成汇总表", Done: 2, Total: 3})
 	wbErr := summary.Write(r, res.Workbook)
 	o.Progress.report(Progress{Stage: "完成", Done: 3, Total: 3})
-	return res, busyOrErr(" planreport report", pdfErr, wbErr)
+	return res, busyOrErr(" planreport report", pdfErr, docxErr, wbErr)
 }
 
 // readNotes reads the office's text for 存在问题和下一步工作: a text file in any encoding

@@ -44,6 +44,9 @@ func TestDemo(t *testing.T) {
 	if err := json.Unmarshal([]byte(runOK(t, "report", "-w", dir, "--period", "2023Q4", "--date", "2024-01-15", "--json")), &rep); err != nil {
 		t.Fatal(err)
 	}
+	if st, err := os.Stat(rep.DOCX); err != nil || st.Size() == 0 {
+		t.Errorf("no Word version of the brief: %v", err)
+	}
 	st, err := os.Stat(rep.PDF)
 	if err != nil {
 		t.Fatal(err)

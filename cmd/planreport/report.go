@@ -83,7 +83,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "%s：%d 项任务，红灯 %d、黄灯 %d、绿灯 %d；%d 个单位中 %d 个已接收。\n", period.Chinese(), len(r.Tasks),
 		r.Lights[report.Red], r.Lights[report.Yellow], r.Lights[report.Green], len(r.Units), countAccepted(r))
-	fmt.Fprintf(stdout, "报告：%s（正文 %d 页）\n汇总表：%s\n", res.PDF, res.MainPages, res.Workbook)
+	fmt.Fprintf(stdout, "报告：%s（正文 %d 页）\nWord 版：%s\n汇总表：%s\n", res.PDF, res.MainPages, res.DOCX, res.Workbook)
 	if res.Notes == "" {
 		fmt.Fprintf(stdout, "“存在问题和下一步工作”尚未撰写，报告中留有待填写的标记：请写入 %s 后重新运行。\n", res.NotesPath)
 	} else {

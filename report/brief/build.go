@@ -503,9 +503,6 @@ func sentence(s string, most int) string {
 	if !strings.HasSuffix(s, "。") && !strings.HasSuffix(s, "……") && !strings.HasSuffix(s, "！") && !strings.HasSuffix(s, "？") {
 		s = strings.TrimRight(s, "，；、") + "。"
 	}
-	if strings.HasSuffix(s, "……") {
-		s += "。"
-	}
 	return s
 }
 

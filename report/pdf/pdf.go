@@ -24,6 +24,8 @@ type Result struct {
 	MainPages int // pages of the main text, from 一、 to the last section before the annexes
 	// Fonts tells, for each style, which fonts printed how many characters.
 	Fonts []FontUse
+	// Contents are the page numbers of the sections and annexes, by heading, as printed.
+	Contents map[string]int
 	// Unprintable lists the characters printed as Missing because no font has them (a rare
 	// character, an emoji a unit typed), to tell the office.
 	Unprintable []rune
@@ -107,7 +109,10 @@ func layout(b *brief.Brief, set *fonts.Set) (*doc, *Result, error) {
 	if d.err != nil {
 		return nil, nil, d.err
 	}
-	res := &Result{Pages: d.page, MainPages: last - first + 1}
+	res := &Result{Pages: d.page, MainPages: last - first + 1, Contents: map[string]int{}}
+	for _, e := range d.toc {
+		res.Contents[e.title] = e.page
+	}
 	for c := range d.missing {
 		res.Unprintable = append(res.Unprintable, c)
 	}
@@ -235,14 +240,15 @@ func contents(d *doc, first, pages int) {
 
 // pageNumbers prints "— n —" under the text block of every page but the cover, as GB/T 9704
 // sets it: 4号 half-width digits with an em dash either side, 7 mm below the text block, odd
-// pages on the right and even pages on the left, one character in.
+// pages on the right and even pages on the left, one character in. The cover counts: page n
+// is the nth sheet side, so that printed on both sides odd numbers fall on right-hand pages.
 func pageNumbers(d *doc) {
 	for p := 2; p <= d.page; p++ {
 		if err := d.pdf.SetPage(p); err != nil {
 			d.fail(err)
 			return
 		}
-		n := p - 1
+		n := p
 		d.setFont(fonts.FangSong, sizePageNo)
 		s := fmt.Sprintf("— %d —", n)
 		x := marginLeft + textW - sizePageNo - d.textWidth(s)
@@ -253,11 +259,11 @@ func pageNumbers(d *doc) {
 	}
 }
 
-// heading sets a first-level heading (一、 in 黑体), records it for the contents and adds a
+// heading sets a first-level heading (一、 in 黑体, indented two characters), records it for the contents and adds a
 // bookmark. keep is the height of what must follow it on the same page.
 func (d *doc) heading(title string, keep float64) {
 	d.setFont(fonts.Hei, sizeBody)
-	lines := d.wrap(title, textW, "")
+	lines := d.wrap("　　"+title, textW, "") // indented two characters, as body text
 	d.need(float64(len(lines))*leadingBody + keep)
 	d.mark(title)
 	for _, line := range lines {
@@ -270,7 +276,7 @@ func (d *doc) heading(title string, keep float64) {
 func (d *doc) mark(title string) {
 	d.pdf.SetXY(marginLeft, d.y)
 	d.pdf.AddOutlineWithPosition(title)
-	d.toc = append(d.toc, tocEntry{title: title, page: d.page - 1})
+	d.toc = append(d.toc, tocEntry{title: title, page: d.page})
 }
 
 func section(d *doc, s brief.Section, first bool) {

@@ -130,7 +130,7 @@ func TestTypography(t *testing.T) {
 		t.Errorf("the cover has a page number:\n%s", pages[0])
 	}
 	for i, p := range pages[1:] {
-		if want := "—" + strconv.Itoa(i+1) + "—"; !strings.Contains(strings.Join(strings.Fields(p), ""), want) {
+		if want := "—" + strconv.Itoa(i+2) + "—"; !strings.Contains(strings.Join(strings.Fields(p), ""), want) {
 			t.Errorf("page %d lacks its number %q", i+2, want)
 		}
 	}
@@ -152,7 +152,7 @@ func TestTypography(t *testing.T) {
 			t.Errorf("contents entry %q, want %q", title, headings[min(found, len(headings)-1)])
 			continue
 		}
-		if page < 1 || page >= len(pages) || !strings.Contains(strings.Join(strings.Fields(pages[page]), ""), title) {
+		if page < 2 || page > len(pages) || !strings.Contains(strings.Join(strings.Fields(pages[page-1]), ""), title) {
 			t.Errorf("contents: %s on page %d, which does not have it", title, page)
 		}
 		found++

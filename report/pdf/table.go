@@ -1,9 +1,6 @@
 package pdf
 
 import (
-	"strings"
-	"unicode/utf8"
-
 	"github.com/signintech/gopdf"
 
 	"planreport/fonts"
@@ -33,97 +30,14 @@ func measureTable(d *doc, t *brief.Table) tableLayout {
 	if t.Small {
 		size = sizeSmall
 	}
-	l := tableLayout{t: t, size: size, leading: size * 1.25, widths: make([]float64, len(t.Cols))}
-	fixed, shares := 0.0, 0.0
-	for i, c := range t.Cols {
-		if !c.Keep {
-			shares += c.Width
-			continue
-		}
-		// A title may take two lines; a cell may not.
-		d.setFont(fonts.Hei, size)
-		w := d.textWidth(c.Title)
-		if n := utf8.RuneCountInString(c.Title); n > 4 {
-			w = d.textWidth(string([]rune(c.Title)[:(n+1)/2]))
-		}
+	measure := func(s string, head bool) float64 {
 		d.setFont(fonts.FangSong, size)
-		for _, r := range t.Rows {
-			if !r.Group && i < len(r.Cells) {
-				w = max(w, d.textWidth(r.Cells[i]))
-			}
+		if head {
+			d.setFont(fonts.Hei, size)
 		}
-		if c.Light {
-			w += size * 1.1
-		}
-		l.widths[i] = w + 2*cellPad + 1
-		fixed += l.widths[i]
+		return d.textWidth(s)
 	}
-	rest := textW - fixed
-	if shares == 0 || rest < textW*0.15 {
-		// The short terms alone fill the page (or there is nothing else): share it all by
-		// the columns' natural widths.
-		total := fixed
-		for i, c := range t.Cols {
-			if !c.Keep {
-				l.widths[i] = textW * 0.1
-				total += l.widths[i]
-			}
-		}
-		if shares == 0 && total < textW {
-			// Spread what is left over the widest column (the units' names).
-			widest := 0
-			for i := range l.widths {
-				if l.widths[i] > l.widths[widest] {
-					widest = i
-				}
-			}
-			l.widths[widest] += textW - total
-			return l
-		}
-		for i := range l.widths {
-			l.widths[i] *= textW / total
-		}
-		return l
-	}
-	for i, c := range t.Cols {
-		if !c.Keep {
-			l.widths[i] = rest * c.Width / shares
-		}
-	}
-	// A column of terms is at least as wide as its longest term (within reason), taken from
-	// the other flexible columns.
-	for i, c := range t.Cols {
-		if !c.Terms {
-			continue
-		}
-		d.setFont(fonts.FangSong, size)
-		want := 0.0
-		for _, r := range t.Rows {
-			if r.Group || i >= len(r.Cells) {
-				continue
-			}
-			for _, term := range tokens(r.Cells[i], "、") {
-				want = max(want, d.textWidth(strings.TrimSuffix(term, "、")))
-			}
-		}
-		// A term of more than 11 characters (区委依法治区委法治政府建设领导小组) may break.
-		want = min(want, 11*size) + 2*cellPad + 1
-		if extra := want - l.widths[i]; extra > 0 {
-			others := 0.0
-			for j, o := range t.Cols {
-				if j != i && !o.Keep {
-					others += l.widths[j]
-				}
-			}
-			for j, o := range t.Cols {
-				if j != i && !o.Keep && others > 0 {
-					l.widths[j] -= extra * l.widths[j] / others
-				}
-			}
-			l.widths[i] = want
-		}
-	}
-	return l
+	return tableLayout{t: t, size: size, leading: size * 1.25, widths: t.Widths(textW, size, 2*cellPad+1, measure)}
 }
 
 // cells wraps a row's cells for their columns.
@@ -365,4 +279,6 @@ func lightDot(d *doc, cx, cy, r float64, l report.Light) {
 	}
 	d.pdf.Polygon(poly, "DF")
 	d.pdf.SetFillColor(0, 0, 0)
+	d.pdf.SetStrokeColor(0, 0, 0) // the table's borders again
+	d.pdf.SetLineWidth(0.5)
 }

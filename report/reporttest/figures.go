@@ -114,10 +114,12 @@ func BriefFigures(raw, layout string) Figures {
 	byState := map[workbook.State]int{}
 	lightWords := map[report.Light]int{}
 	for _, line := range strings.Split(layout, "\n") {
-		switch {
-		case strings.HasPrefix(strings.TrimSpace(line), "附件1"):
+		// A light's dot, drawn as ● in the Word document, is not text to read.
+		line = strings.ReplaceAll(line, "●", " ")
+		switch flat := strings.Join(strings.Fields(line), ""); {
+		case strings.HasPrefix(flat, "附件1"):
 			annex = true
-		case strings.HasPrefix(strings.TrimSpace(line), "附件2"):
+		case strings.HasPrefix(flat, "附件2"):
 			annex = false
 		}
 		if m := total.FindStringSubmatch(line); m != nil {
