@@ -10,8 +10,12 @@ import (
 	"strings"
 )
 
-// Version is the template layout's version, recorded in every template.
-const Version = "1"
+// Version is the template layout's version, recorded in every template: "2" has who filled it
+// at the foot of the task sheet, "1" on a sheet of its own. Collect reads both (KnownVersions).
+const Version = "2"
+
+// KnownVersions are the layouts collect reads.
+var KnownVersions = []string{"1", "2"}
 
 // Sheet names.
 const (
@@ -50,8 +54,24 @@ var PreviousColumns = []string{ColPrevStatus, ColPrevProgress}
 // FillColumns are the columns the unit fills, in order.
 var FillColumns = []string{ColStatus, ColPercent, ColProgress, ColProblems, ColNextSteps, ColEvidence}
 
-// Filler sheet labels (column A); the unit types the values in column B.
+// FillerLabels are who filled the template and who checked it. Since version 2 they are in one
+// row at the foot of the task sheet, after a blank row, where a clerk finishing the rows sees
+// them and the leader who checks signs the printed page (one row cannot be split over two
+// pages): each label under one column's header and its value under another's (FillerLayout).
+// Version 1 had them on SheetFiller, labels in column A and values in B.
 var FillerLabels = []string{"填报人", "联系电话", "审核领导", "填报日期"}
+
+// FillerLayout places each filler label and its value under the task sheet's headers.
+var FillerLayout = []struct{ Label, LabelUnder, ValueUnder string }{
+	{"填报人", ColSection, ColText},
+	{"联系电话", ColLead, ColDeadline},
+	{"审核领导", ColStatus, ColProgress},
+	{"填报日期", ColProblems, ColNextSteps},
+}
+
+// FillerRow is the task sheet's row (1-based) of who filled a template of n task rows: after
+// the header, the tasks and a blank row.
+func FillerRow(n int) int { return n + 3 }
 
 // Task status words.
 const (

@@ -113,16 +113,20 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 		}
 		what := fmt.Sprintf("截至 %s，我们尚未收到贵单位%s的任务进展报送表", date, period.Chinese())
 		if u.State == workbook.Rejected {
-			what = fmt.Sprintf("贵单位报送的%s任务进展报送表（%s）有 %d 处错误，尚未通过检查，请按反馈表修改后重新发送", period.Chinese(), u.Submission.Name, u.Errors)
+			what = fmt.Sprintf("贵单位报送的%s任务进展报送表（%s）有 %d 处错误，尚未通过检查，请按附件反馈表（“%s”表列出了每处问题）修改后重新发送", period.Chinese(), u.Submission.Name, u.Errors, workbook.FeedbackSheet)
 		}
 		body := fmt.Sprintf("%s：\n\n您好！%s。报送截止日期为 %s，请尽快报送。\n\n如已发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
 			greeting, what, st.Due, p.Office.Reach(), p.Office.Name)
 		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
-		d := templates.Draft{From: p.Office.Email, To: u.Unit.Email, Subject: fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese()), Body: body}
-		// A unit that lost its template gets it again.
-		tpl := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
-		if data, err := os.ReadFile(tpl); err == nil && u.State == workbook.Missing {
-			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: data}}
+		d := templates.Draft{From: p.Office.Email, FromName: p.Office.Name, To: u.Unit.Email, Subject: fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese()), Body: body}
+		// A unit that lost its template gets it again; a rejected one its feedback workbook,
+		// which says what to fix.
+		attach := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
+		if u.State == workbook.Rejected {
+			attach = w.FeedbackPath(period, names, u.Unit.Name)
+		}
+		if data, err := os.ReadFile(attach); err == nil {
+			d.Attachments = []templates.Attachment{{Name: filepath.Base(attach), Data: data}}
 		}
 		if err := templates.WriteDraft(path, d); err != nil {
 			errs = append(errs, err)

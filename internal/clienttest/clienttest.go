@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -136,4 +138,21 @@ func PDFText(t testing.TB, path string, options ...string) string {
 		t.Fatalf("pdftotext %s: %v", path, err)
 	}
 	return string(out)
+}
+
+var wordBox = regexp.MustCompile(`<word xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)</word>`)
+
+// SmallestText is the smallest printed text of a PDF, in points (the height of a word's box
+// as pdftotext -bbox gives it, which is its type size on the page), and that word.
+func SmallestText(t testing.TB, path string) (float64, string) {
+	t.Helper()
+	size, word := 1e9, ""
+	for _, m := range wordBox.FindAllStringSubmatch(PDFText(t, path, "-bbox"), -1) {
+		y0, _ := strconv.ParseFloat(m[1], 64)
+		y1, _ := strconv.ParseFloat(m[2], 64)
+		if h := y1 - y0; h < size {
+			size, word = h, m[3]
+		}
+	}
+	return size, word
 }

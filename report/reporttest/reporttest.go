@@ -122,7 +122,7 @@ func Fill(t testing.TB, path string, tpl *templates.Template, rows map[string]Ro
 		}
 	}
 	for i, v := range []string{"张伟", "010-69600001", "李强", "2024-01-05"} {
-		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
+		f.SetCellValue(templates.SheetTasks, tpl.FillerCell(templates.FillerLabels[i]), v)
 	}
 	b, err := f.WriteToBuffer()
 	if err != nil {
