@@ -3,7 +3,6 @@ package inbox
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -76,35 +75,51 @@ func (r *reader) openEML(name, label string, data []byte, w where) {
 	before := len(r.items)
 	msg, err := mail.ReadMessage(&headerGuard{r: bytes.NewReader(data), lineStart: true})
 	if err != nil {
-		r.problem(name, label, w, nil, fmt.Sprintf("邮件 %s 无法解析（%s）；请在邮箱中把该邮件重新“另存为” .eml，或直接保存其中的附件后再读取", label, errText(err)))
+		r.problem(name, label, w, nil, label, trouble{format: "邮件 %s 无法解析（%s）", args: []any{errText(err)}, hint: "请在邮箱中把该邮件重新“另存为” .eml，或直接保存其中的附件后再读取"})
 		return
 	}
 	h := textproto.MIMEHeader(msg.Header)
-	if t, ok := parseDate(h.Get("Date")); ok {
-		w.received = t
-	}
-	w.sender = parseSender(h)
+	w = w.inner(h)
+	w.sent = "" // its attachments are known by their own names
 	m := &message{name: name, label: label, w: w}
-	r.entity(m, h, msg.Body, 0, false)
+	r.entity(m, w, h, msg.Body, 0, false)
 	if m.truncated && !m.cutReported && !m.stopped {
-		r.problem(name, label, w, nil, fmt.Sprintf("邮件 %s 不完整（内容在中途被截断或格式有误），其中的附件可能缺失；请在邮箱中重新导出该邮件，或请单位重新发送", label))
+		r.problem(name, label, w, nil, label, trouble{format: "邮件 %s 不完整（内容在中途被截断或格式有误），其中的附件可能缺失", hint: "请在邮箱中重新导出该邮件，或请单位重新发送"})
 	}
 	if len(r.items) == before {
 		r.skip("邮件 %s 中没有找到表格附件", label)
 	}
 }
 
-// entity reads one MIME entity: a multipart, a forwarded message, or a leaf.
-func (r *reader) entity(m *message, h textproto.MIMEHeader, body io.Reader, depth int, forwarded bool) error {
+// inner is where the attachments of a message with header h come from, inside w: the
+// message's own Date and From. Inside another message (forwarded as an attachment), the
+// outer message's sender is the forwarder, and the message that carries the attachment tells
+// who sent it and when: a unit's mail forwarded by a colleague was sent when the unit sent it.
+func (w where) inner(h textproto.MIMEHeader) where {
+	sender := parseSender(h)
+	if w.sender != "" && sender != "" && w.forwarder == "" {
+		w.forwarder, w.forwarded = w.sender, w.received
+	}
+	if t, ok := parseDate(h.Get("Date")); ok {
+		w.received = t
+	}
+	if sender != "" {
+		w.sender = sender
+	}
+	return w
+}
+
+// entity reads one MIME entity, from w: a multipart, a forwarded message, or a leaf.
+func (r *reader) entity(m *message, w where, h textproto.MIMEHeader, body io.Reader, depth int, forwarded bool) error {
 	m.parts++
 	if m.parts > r.lim.MaxParts {
 		m.stopped = true
-		r.problem(m.name, m.label, m.w, nil, fmt.Sprintf("邮件 %s 的结构过于复杂（超过 %d 个部分），其余部分未读取；请单位只附上报送表格重新发送", m.label, r.lim.MaxParts))
+		r.problem(m.name, m.label, m.w, nil, m.label, trouble{format: "邮件 %s 的结构过于复杂（超过 %d 个部分），其余部分未读取", args: []any{r.lim.MaxParts}, hint: "请单位只附上报送表格重新发送"})
 		return errStop
 	}
 	if depth > MaxMIMEDepth {
 		m.stopped = true
-		r.problem(m.name, m.label, m.w, nil, fmt.Sprintf("邮件 %s 的结构嵌套过深（超过 %d 层），其余部分未读取；请单位直接附上报送表格重新发送", m.label, MaxMIMEDepth))
+		r.problem(m.name, m.label, m.w, nil, m.label, trouble{format: "邮件 %s 的结构嵌套过深（超过 %d 层），其余部分未读取", args: []any{MaxMIMEDepth}, hint: "请单位直接附上报送表格重新发送"})
 		return errStop
 	}
 	ct, ctp := parseParams(h.Get("Content-Type"))
@@ -124,7 +139,7 @@ func (r *reader) entity(m *message, h textproto.MIMEHeader, body io.Reader, dept
 				m.truncated = true
 				return nil
 			}
-			if err := r.entity(m, p.Header, p, depth+1, forwarded); err != nil {
+			if err := r.entity(m, w, p.Header, p, depth+1, forwarded); err != nil {
 				return err
 			}
 		}
@@ -135,14 +150,15 @@ func (r *reader) entity(m *message, h textproto.MIMEHeader, body io.Reader, dept
 			m.truncated = true
 			return nil
 		}
-		return r.entity(m, textproto.MIMEHeader(inner.Header), inner.Body, depth+1, true)
+		ih := textproto.MIMEHeader(inner.Header)
+		return r.entity(m, w.inner(ih), ih, inner.Body, depth+1, true)
 	}
-	r.leaf(m, h, ct, ctp, cte, body, forwarded)
+	r.leaf(m, w, h, ct, ctp, cte, body, forwarded)
 	return nil
 }
 
 // leaf reads one attachment, or passes over a message body.
-func (r *reader) leaf(m *message, h textproto.MIMEHeader, ct string, ctp map[string]string, cte string, body io.Reader, forwarded bool) {
+func (r *reader) leaf(m *message, w where, h textproto.MIMEHeader, ct string, ctp map[string]string, cte string, body io.Reader, forwarded bool) {
 	_, dp := parseParams(h.Get("Content-Disposition"))
 	name := cleanName(dp["filename"])
 	if name == "" || strings.ContainsRune(name, '\uFFFD') && cleanName(ctp["name"]) != "" {
@@ -174,14 +190,14 @@ func (r *reader) leaf(m *message, h textproto.MIMEHeader, ct string, ctp map[str
 	data, err := readBody(cte, body, r.lim.MaxFileBytes)
 	switch {
 	case errors.Is(err, errTooBig):
-		r.problem(name, src, m.w, nil, fmt.Sprintf("%s 超过单个附件上限 %s，未读取；%s", label, sizeText(r.lim.MaxFileBytes), tooBigHint(k)))
+		r.problem(name, src, w, nil, label, trouble{format: "%s 超过单个附件上限 %s，未读取", args: []any{sizeText(r.lim.MaxFileBytes)}, hint: tooBigHint(k)})
 		return
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		m.cutReported = true
-		r.problem(name, src, m.w, nil, fmt.Sprintf("%s 不完整（邮件内容在中途被截断）；请在邮箱中重新导出该邮件，或请单位重新发送", label))
+		r.problem(name, src, w, nil, label, trouble{format: "%s 不完整（邮件内容在中途被截断）", hint: "请在邮箱中重新导出该邮件，或请单位重新发送"})
 		return
 	case err != nil:
-		r.problem(name, src, m.w, nil, fmt.Sprintf("%s 的编码有误，无法还原（%s）；请单位重新发送", label, errText(err)))
+		r.problem(name, src, w, nil, label, trouble{format: "%s 的编码有误，无法还原（%s）", args: []any{errText(err)}, hint: "请单位重新发送"})
 		return
 	}
 	if k == kindSniff {
@@ -196,7 +212,7 @@ func (r *reader) leaf(m *message, h textproto.MIMEHeader, ct string, ctp map[str
 			label = src + " " + name
 		}
 	}
-	r.dispatch(k, name, src, label, data, m.w)
+	r.dispatch(k, name, src, label, data, w)
 }
 
 // transferDecoder undoes a Content-Transfer-Encoding as a stream.

@@ -180,7 +180,7 @@ func (r result) problems() []string {
 	var out []string
 	for _, it := range r.items {
 		if it.Problem != "" {
-			out = append(out, it.Problem)
+			out = append(out, it.Problem+"；"+it.Hint)
 		}
 	}
 	return out

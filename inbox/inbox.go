@@ -29,9 +29,17 @@ type Item struct {
 	Source   string    // where it came from, for people: "收件/a.eml 的附件", "收件/x.zip 中的 a/b.xlsx", or the file path
 	Path     string    // the file on disk that holds it (the .eml, the .zip, or the file itself)
 	Data     []byte    // the item's bytes, byte for byte as sent; nil when they could not be read (see Problem)
-	Received time.Time // the email's Date; else the file's modification time
-	Sender   string    // the email's From address (lower case, no display name); "" for files
-	Problem  string    // non-empty when the item could not be read out of its container (Chinese, names the file and says how to fix)
+	Received time.Time // the Date of the email that carries it (see Forwarder); else the file's modification time
+	Sender   string    // that email's From address (lower case, no display name); "" for files
+	Problem  string    // non-empty when the item could not be read out of its container (Chinese, names the file by Source)
+	Reason   string    // with Problem: the same, naming the file by Name, as whoever sent it knows it
+	Hint     string    // with Problem: how to fix it (Chinese)
+
+	// Forwarder is the address of the email the message carrying the item came in, when it
+	// came forwarded as an attachment of another (a colleague forwarding the unit's mail), and
+	// Forwarded that email's Date. Sender and Received are then the forwarded message's own.
+	Forwarder string
+	Forwarded time.Time
 }
 
 // Container is an .eml or .zip file on disk that Read opened, kept so it can be archived byte
@@ -106,10 +114,11 @@ func (l Limits) withDefaults() Limits {
 // Read walks paths (files, folders recursively in lexical order, .zip, .eml) and returns every
 // candidate workbook item in a stable order, plus the containers it opened.
 //
-// Candidates are names ending .xlsx, .xlsm, .xls, .et or .csv, and files with no extension,
-// or one we do not know ("ATT00001.dat"), whose bytes are an OOXML workbook or an OLE file
-// (legacy .xls or .et); such an Item keeps its own Name, so a reader of Data should go by the
-// bytes, not by the extension. Other files are listed in skipped, one Chinese sentence each; spreadsheets in another format (.ods, .xlsb, .xltx…)
+// Candidates are names ending .xlsx, .xlsm, .xls, .et, .ods or .csv, and files with no
+// extension, or one we do not know ("ATT00001.dat"), whose bytes are an OOXML workbook, an
+// OpenDocument spreadsheet or an OLE file (legacy .xls or .et); such an Item keeps its own
+// Name, so a reader of Data should go by the bytes, not by the extension. Other files are
+// listed in skipped, one Chinese sentence each; spreadsheets in another format (.xlsb, .xltx…)
 // and archives or mails that cannot be opened (.rar, .7z, .msg, winmail.dat) come back as
 // Items with Problem so that they are not lost. Hidden and system files (~$ lock files,
 // .DS_Store, Thumbs.db, __MACOSX/, dot files) are ignored silently.
@@ -193,25 +202,57 @@ type reader struct {
 
 // where tells, for everything read out of one file on disk, where it came from.
 type where struct {
-	path     string // the file on disk
-	received time.Time
-	sender   string
-	depth    int    // containers opened on the way here (0: the file itself)
-	budget   *int64 // bytes this file on disk may still decompress, shared by nested zips
+	path      string // the file on disk
+	received  time.Time
+	sender    string
+	forwarder string // see Item.Forwarder
+	forwarded time.Time
+	sent      string // the archive it is in, as its sender knows it ("附件.zip"); "" for a file or an email's own attachment
+	depth     int    // containers opened on the way here (0: the file itself)
+	budget    *int64 // bytes this file on disk may still decompress, shared by nested zips
 }
 
 func (r *reader) skip(format string, args ...any) {
 	r.skipped = append(r.skipped, fmt.Sprintf(format, args...))
 }
 
-func (r *reader) problem(name, source string, w where, data []byte, msg string) {
+// trouble is why an item could not be read: a message whose first verb is the file it is
+// about, the message's other arguments, and how to fix it.
+type trouble struct {
+	format string
+	args   []any
+	hint   string
+}
+
+// about is the message about the file named subject.
+func (tr trouble) about(subject string) string {
+	return fmt.Sprintf(tr.format, append([]any{subject}, tr.args...)...)
+}
+
+// problem adds an item named name that could not be read: its Problem says what is wrong
+// about subject (where the office finds it), its Reason the same about name in the archive
+// it came in (as its sender knows it: shown), its Hint how to fix it.
+func (r *reader) problem(name, source string, w where, data []byte, subject string, tr trouble) {
 	if name == "" {
 		name = "未命名文件"
 	}
-	r.items = append(r.items, Item{
-		Name: name, Source: source, Path: w.path, Data: data,
-		Received: w.received, Sender: w.sender, Problem: msg,
-	})
+	it := w.item(name, source, data)
+	it.Problem, it.Reason, it.Hint = tr.about(subject), tr.about(w.shown(name)), tr.hint
+	r.items = append(r.items, it)
+}
+
+// shown is a file read from w as its sender knows it: its name, in the archive it was sent in.
+func (w where) shown(name string) string {
+	if w.sent == "" {
+		return name
+	}
+	return w.sent + " 中的 " + name
+}
+
+// item is an item read from w.
+func (w where) item(name, source string, data []byte) Item {
+	return Item{Name: name, Source: source, Path: w.path, Data: data, Received: w.received, Sender: w.sender,
+		Forwarder: w.forwarder, Forwarded: w.forwarded}
 }
 
 func (r *reader) walkDir(dir string) {
@@ -298,15 +339,15 @@ func (r *reader) file(path string, fi fs.FileInfo, named bool) {
 		limit = max(limit, r.lim.MaxUnzippedBytes)
 	}
 	if fi.Size() > limit {
-		r.problem(name, disp, w, nil, fmt.Sprintf("%s 大小为 %s，超过上限 %s，未读取；%s", disp, sizeText(fi.Size()), sizeText(limit), tooBigHint(k)))
+		r.problem(name, disp, w, nil, disp, trouble{format: "%s 大小为 %s，超过上限 %s，未读取", args: []any{sizeText(fi.Size()), sizeText(limit)}, hint: tooBigHint(k)})
 		return
 	}
 	data, err := readFileLimited(path, limit)
 	if err != nil {
 		if errors.Is(err, errTooBig) {
-			r.problem(name, disp, w, nil, fmt.Sprintf("%s 超过上限 %s，未读取；%s", disp, sizeText(limit), tooBigHint(k)))
+			r.problem(name, disp, w, nil, disp, trouble{format: "%s 超过上限 %s，未读取", args: []any{sizeText(limit)}, hint: tooBigHint(k)})
 		} else {
-			r.problem(name, disp, w, nil, fmt.Sprintf("无法读取 %s（%s）；请检查文件权限，或重新保存该文件", disp, errText(err)))
+			r.problem(name, disp, w, nil, disp, trouble{format: "无法读取 %s（%s）", args: []any{errText(err)}, hint: "请检查文件权限，或重新保存该文件"})
 		}
 		return
 	}
@@ -333,13 +374,13 @@ func (r *reader) dispatch(k kind, name, source, label string, data []byte, w whe
 	switch k {
 	case kindSheet:
 		if int64(len(data)) > r.lim.MaxFileBytes {
-			r.problem(name, source, w, nil, fmt.Sprintf("%s 大小为 %s，超过单个文件上限 %s，未读取；%s", label, sizeText(int64(len(data))), sizeText(r.lim.MaxFileBytes), tooBigHint(k)))
+			r.problem(name, source, w, nil, label, trouble{format: "%s 大小为 %s，超过单个文件上限 %s，未读取", args: []any{sizeText(int64(len(data))), sizeText(r.lim.MaxFileBytes)}, hint: tooBigHint(k)})
 			return
 		}
-		r.items = append(r.items, Item{Name: name, Source: source, Path: w.path, Data: data, Received: w.received, Sender: w.sender})
+		r.items = append(r.items, w.item(name, source, data))
 	case kindZip, kindEML:
 		if w.depth+1 > r.lim.MaxDepth {
-			r.problem(name, source, w, nil, fmt.Sprintf("%s 中压缩包或邮件层层嵌套超过 %d 层，未继续读取；请直接发送表格文件，不要把压缩包再放进压缩包", label, r.lim.MaxDepth))
+			r.problem(name, source, w, nil, label, trouble{format: "%s 中压缩包或邮件层层嵌套超过 %d 层，未继续读取", args: []any{r.lim.MaxDepth}, hint: "请直接发送表格文件，不要把压缩包再放进压缩包"})
 			return
 		}
 		w.depth++
@@ -349,9 +390,9 @@ func (r *reader) dispatch(k kind, name, source, label string, data []byte, w whe
 			r.openEML(name, label, data, w)
 		}
 	case kindForeign:
-		r.problem(name, source, w, data, fmt.Sprintf("%s 是 %s 格式，不是本次报送所用的 Excel 表格；请用 Excel 或 WPS 打开后“另存为” .xlsx 文件再发送", label, extLabel(name)))
+		r.problem(name, source, w, data, label, trouble{format: "%s 是 %s 格式，不是本次报送所用的 Excel 表格", args: []any{extLabel(name)}, hint: "请用 Excel 或 WPS 打开后“另存为” .xlsx 文件再发送"})
 	case kindArchive:
-		r.problem(name, source, w, data, archiveHint(label, name))
+		r.problem(name, source, w, data, label, archiveProblem(name))
 	default:
 		r.skip("%s 不是表格文件，已跳过", label)
 	}
@@ -379,13 +420,13 @@ func kindOf(name string) kind {
 		return kindSniff
 	}
 	switch ext {
-	case ".xlsx", ".xlsm", ".xls", ".et", ".csv":
+	case ".xlsx", ".xlsm", ".xls", ".et", ".csv", ".ods":
 		return kindSheet
 	case ".zip":
 		return kindZip
 	case ".eml":
 		return kindEML
-	case ".xlsb", ".xltx", ".xltm", ".xlt", ".ett", ".ods", ".fods", ".numbers":
+	case ".xlsb", ".xltx", ".xltm", ".xlt", ".ett", ".fods", ".numbers":
 		return kindForeign
 	case ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".msg", ".mbox":
 		return kindArchive
@@ -431,17 +472,19 @@ func tooBigHint(k kind) string {
 	return "请删除表格中无关的图片、附件或工作表后重新保存发送"
 }
 
-func archiveHint(label, name string) string {
+// archiveProblem says why an archive or mail in a format we cannot open was not read, and how
+// to send it instead.
+func archiveProblem(name string) trouble {
 	lower := strings.ToLower(name)
 	switch {
 	case lower == "winmail.dat":
-		return fmt.Sprintf("%s 是 Outlook 的专用格式（winmail.dat），其中的附件无法读取；请单位在 Outlook 中把邮件格式改为 HTML 或纯文本后重新发送", label)
+		return trouble{format: "%s 是 Outlook 的专用格式（winmail.dat），其中的附件无法读取", hint: "请单位在 Outlook 中把邮件格式改为 HTML 或纯文本后重新发送"}
 	case strings.HasSuffix(lower, ".msg"):
-		return fmt.Sprintf("%s 是 Outlook 的 .msg 邮件文件，无法读取；请在 Outlook 中直接保存其中的附件，或把邮件另存为 .eml 后再读取", label)
+		return trouble{format: "%s 是 Outlook 的 .msg 邮件文件，无法读取", hint: "请在 Outlook 中直接保存其中的附件，或把邮件另存为 .eml 后再读取"}
 	case strings.HasSuffix(lower, ".mbox"):
-		return fmt.Sprintf("%s 是邮箱导出文件（.mbox），无法读取；请把单封邮件另存为 .eml，或直接保存附件", label)
+		return trouble{format: "%s 是邮箱导出文件（.mbox），无法读取", hint: "请把单封邮件另存为 .eml，或直接保存附件"}
 	}
-	return fmt.Sprintf("%s 是 %s 压缩文件，无法读取；请改用 zip 格式压缩，或直接发送表格文件", label, extLabel(name))
+	return trouble{format: "%s 是 %s 压缩文件，无法读取", args: []any{extLabel(name)}, hint: "请改用 zip 格式压缩，或直接发送表格文件"}
 }
 
 func extLabel(name string) string {

@@ -141,10 +141,12 @@ func TestMIMEStructures(t *testing.T) {
 		`Content-Type: multipart/mixed; boundary="=_inner"`,
 	}, multipartBody("=_inner", textPart("原邮件\r\n"), att))
 
+	innerSent := time.Date(2024, 1, 1, 10, 0, 0, 0, time.FixedZone("", 8*3600))
 	cases := []struct {
-		name   string
-		eml    string
-		source string // after the path
+		name      string
+		eml       string
+		source    string // after the path
+		forwarded bool   // the attachment is in a forwarded message: it tells who sent it and when
 	}{
 		{"multipart/mixed inside multipart/alternative", part([]string{
 			"From: <BaoShan@Example.CN>", "Date: Tue, 9 Jan 2024 16:42:10 +0800",
@@ -152,17 +154,19 @@ func TestMIMEStructures(t *testing.T) {
 		}, multipartBody("alt", textPart("plain\r\n"),
 			part([]string{`Content-Type: multipart/mixed; boundary="mix"`}, multipartBody("mix",
 				part([]string{"Content-Type: text/html; charset=utf-8"}, "<p>html</p>\r\n"), att)))),
-			" 的附件"},
-		{"forwarded message/rfc822", email(textPart("转发\r\n"), part([]string{"Content-Type: message/rfc822"}, inner)), " 中转发邮件的附件"},
+			" 的附件", false},
+		{"forwarded message/rfc822", email(textPart("转发\r\n"), part([]string{"Content-Type: message/rfc822"}, inner)), " 中转发邮件的附件", true},
 		{"forwarded as a named .eml, base64", email(textPart("转发\r\n"),
-			b64Part([]string{`Content-Type: message/rfc822; name="原邮件.eml"`, "Content-Disposition: attachment"}, []byte(inner))), " 中转发邮件的附件"},
+			b64Part([]string{`Content-Type: message/rfc822; name="原邮件.eml"`, "Content-Disposition: attachment"}, []byte(inner))), " 中转发邮件的附件", true},
+		{"forwarded as an .eml file", email(textPart("转发\r\n"),
+			b64Part([]string{`Content-Type: application/octet-stream; name="原邮件.eml"`, `Content-Disposition: attachment; filename="原邮件.eml"`}, []byte(inner))), " 的附件 原邮件.eml 的附件", true},
 		{"single-part message that is the attachment", part([]string{
 			"From: BaoShan@Example.CN", "Date: Tue, 9 Jan 2024 16:42:10 +0800",
 			`Content-Type: application/octet-stream; name="a.xlsx"`, "Content-Transfer-Encoding: base64",
-		}, b64Lines(data)), " 的附件"},
-		{"LF line ends", strings.ReplaceAll(email(textPart("见附件\r\n"), att), "\r\n", "\n"), " 的附件"},
+		}, b64Lines(data)), " 的附件", false},
+		{"LF line ends", strings.ReplaceAll(email(textPart("见附件\r\n"), att), "\r\n", "\n"), " 的附件", false},
 		{"quoted-printable attachment", email(part([]string{"Content-Type: text/csv", `Content-Disposition: attachment; filename="a.xlsx"`,
-			"Content-Transfer-Encoding: quoted-printable"}, qpEncode(data))), " 的附件"},
+			"Content-Transfer-Encoding: quoted-printable"}, qpEncode(data))), " 的附件", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -175,8 +179,13 @@ func TestMIMEStructures(t *testing.T) {
 			if it.Name != "a.xlsx" || it.Source != p+c.source || !bytes.Equal(it.Data, data) {
 				t.Errorf("got %q from %q", it.Name, it.Source)
 			}
-			if it.Sender != "baoshan@example.cn" || !it.Received.Equal(sent) {
-				t.Errorf("the email we received counts: got %q %v", it.Sender, it.Received)
+			switch {
+			case c.forwarded:
+				if it.Sender != "other@example.cn" || !it.Received.Equal(innerSent) || it.Forwarder != "baoshan@example.cn" || !it.Forwarded.Equal(sent) {
+					t.Errorf("the forwarded email counts, the forward is recorded: got %q %v, forwarder %q %v", it.Sender, it.Received, it.Forwarder, it.Forwarded)
+				}
+			case it.Sender != "baoshan@example.cn" || !it.Received.Equal(sent) || it.Forwarder != "":
+				t.Errorf("the email we received counts: got %q %v (forwarder %q)", it.Sender, it.Received, it.Forwarder)
 			}
 		})
 	}
@@ -326,6 +335,12 @@ func TestZipProblems(t *testing.T) {
 			for _, msg := range res.problems() {
 				if !strings.Contains(msg, p) || !strings.Contains(msg, "请") {
 					t.Errorf("a problem must name the file and say what to do: %q", msg)
+				}
+			}
+			for _, it := range res.items {
+				checkItem(t, it, c.lim.withDefaults())
+				if it.Problem != "" && it.Name != "x.zip" && !strings.Contains(it.Reason, "x.zip 中的 "+it.Name) {
+					t.Errorf("the reason does not name the entry in its archive: %q", it.Reason)
 				}
 			}
 			if len(res.containers) != 1 {
@@ -538,7 +553,7 @@ func TestFolderWalk(t *testing.T) {
 		{"b.xlsx", x}, {"a/2.xlsx", x}, {"a/10.xlsx", x}, {"a/~$10.xlsx", []byte("lock")},
 		{"a/.DS_Store", []byte("junk")}, {"Thumbs.db", []byte("junk")}, {"c.csv", []byte("a,b\r\n")},
 		{"说明.pdf", []byte("%PDF")}, {"报送表", x}, {"notes", []byte("plain text")}, {"old.XLS", ole},
-		{".git/x.xlsx", x}, {"__MACOSX/._b.xlsx", x}, {"d.ods", []byte("PK")}, {"e.rar", []byte("Rar!")},
+		{".git/x.xlsx", x}, {"__MACOSX/._b.xlsx", x}, {"d.xlsb", []byte("PK")}, {"e.rar", []byte("Rar!")}, {"f.ods", x},
 		{string(gbk("怀北镇.xlsx")), x}, {"Z.xlsx", x}, {"ATT00001.dat", x}, {"other.bin", []byte("PK\x03\x04junk")},
 		{"arch.bin", mkZip(zipEntry{name: "a.xlsx", data: x})},
 	} {
@@ -551,12 +566,12 @@ func TestFolderWalk(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := read(t, Limits{}, root)
-	want := []string{"ATT00001.dat", "Z.xlsx", "10.xlsx", "2.xlsx", "b.xlsx", "c.csv", "d.ods", "e.rar", "link.xlsx", "old.XLS", "other.bin", "怀北镇.xlsx", "报送表"}
+	want := []string{"ATT00001.dat", "Z.xlsx", "10.xlsx", "2.xlsx", "b.xlsx", "c.csv", "d.xlsb", "e.rar", "f.ods", "link.xlsx", "old.XLS", "other.bin", "怀北镇.xlsx", "报送表"}
 	if !reflect.DeepEqual(res.names(), want) {
 		t.Fatalf("names = %q", res.names())
 	}
 	if !reflect.DeepEqual(res.problems(), []string{
-		filepath.Join(root, "d.ods") + " 是 ods 格式，不是本次报送所用的 Excel 表格；请用 Excel 或 WPS 打开后“另存为” .xlsx 文件再发送",
+		filepath.Join(root, "d.xlsb") + " 是 xlsb 格式，不是本次报送所用的 Excel 表格；请用 Excel 或 WPS 打开后“另存为” .xlsx 文件再发送",
 		filepath.Join(root, "e.rar") + " 是 rar 压缩文件，无法读取；请改用 zip 格式压缩，或直接发送表格文件",
 	}) {
 		t.Errorf("problems = %q", res.problems())
@@ -566,7 +581,7 @@ func TestFolderWalk(t *testing.T) {
 			t.Errorf("%s: Received %v Source %q Path %q", it.Name, it.Received, it.Source, it.Path)
 		}
 	}
-	if gb := res.items[11]; gb.Source != filepath.Join(root, "怀北镇.xlsx") || gb.Path != filepath.Join(root, string(gbk("怀北镇.xlsx"))) {
+	if gb := res.items[12]; gb.Source != filepath.Join(root, "怀北镇.xlsx") || gb.Path != filepath.Join(root, string(gbk("怀北镇.xlsx"))) {
 		t.Errorf("a GBK file name: Source %q Path %q", gb.Source, gb.Path)
 	}
 	for _, s := range []string{"说明.pdf 不是表格文件", "notes 不是表格文件", "loop 是指向文件夹的链接", "arch.bin 不是表格文件"} {
@@ -708,5 +723,44 @@ func checkItem(t testing.TB, it Item, lim Limits) {
 	}
 	if it.Sender != strings.ToLower(it.Sender) {
 		t.Fatalf("Sender %q not lower case", it.Sender)
+	}
+	if (it.Problem != "") != (it.Reason != "" && it.Hint != "") || it.Problem != "" && (!strings.Contains(it.Reason, it.Name) || filepath.Dir(it.Path) != "." && strings.Contains(it.Reason, filepath.Dir(it.Path))) {
+		t.Fatalf("item %q: problem %q, reason %q, hint %q: the reason names the file by its own name, never by the office's folder", it.Name, it.Problem, it.Reason, it.Hint)
+	}
+}
+
+// fakeODF is the start of an OpenDocument file of a media type: its mimetype part, stored
+// first.
+func fakeODF(mediaType string) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, _ := z.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+	w.Write([]byte(mediaType))
+	w, _ = z.Create("content.xml")
+	w.Write([]byte("<office:document-content/>"))
+	z.Close()
+	return b.Bytes()
+}
+
+// TestODSCandidates: an .ods is a candidate by its name, and by its bytes when the name does
+// not say (a nameless attachment, ATT00001.dat); an OpenDocument text is not.
+func TestODSCandidates(t *testing.T) {
+	ods := fakeODF("application/vnd.oasis.opendocument.spreadsheet")
+	odt := fakeODF("application/vnd.oasis.opendocument.text")
+	eml := email(
+		b64Part([]string{"Content-Type: application/vnd.oasis.opendocument.spreadsheet"}, ods),
+		b64Part([]string{"Content-Type: application/octet-stream", `Content-Disposition: attachment; filename="ATT00001.dat"`}, ods),
+		b64Part([]string{"Content-Type: application/octet-stream", `Content-Disposition: attachment; filename="宝山镇.ods"`}, ods),
+		b64Part([]string{"Content-Type: application/octet-stream", `Content-Disposition: attachment; filename="说明"`}, odt),
+	)
+	p := writeFile(t, t.TempDir(), "a.eml", []byte(eml))
+	res := read(t, Limits{}, p)
+	if got := res.names(); !reflect.DeepEqual(got, []string{"未命名附件.ods", "ATT00001.dat", "宝山镇.ods"}) || len(res.problems()) != 0 {
+		t.Errorf("names %q problems %q skipped %q", got, res.problems(), res.skipped)
+	}
+	for _, it := range res.items {
+		if !bytes.Equal(it.Data, ods) {
+			t.Errorf("%s: not the bytes sent", it.Name)
+		}
 	}
 }

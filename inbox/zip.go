@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"hash/crc32"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"planreport/internal/xlsx"
 )
 
 var sigCentral = []byte("PK\x01\x02")
@@ -20,19 +21,21 @@ func (r *reader) openZip(name, label string, data []byte, w where) {
 	// archive/zip parses every central directory record it finds, whatever the end record
 	// declares, so count the records first: memory stays bounded by MaxZipEntries.
 	if n := bytes.Count(data, sigCentral); n > r.lim.MaxZipEntries {
-		r.problem(name, label, w, nil, fmt.Sprintf("压缩包 %s 中的文件超过 %d 个，未读取；请只压缩需要报送的表格，或直接发送表格文件", label, r.lim.MaxZipEntries))
+		r.problem(name, label, w, nil, label, trouble{format: "压缩包 %s 中的文件超过 %d 个，未读取", args: []any{r.lim.MaxZipEntries}, hint: "请只压缩需要报送的表格，或直接发送表格文件"})
 		return
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		r.problem(name, label, w, nil, fmt.Sprintf("压缩包 %s 已损坏或不是 zip 格式（%s），无法读取；请重新压缩后发送，或直接发送表格文件", label, zipErrText(err)))
+		r.problem(name, label, w, nil, label, trouble{format: "压缩包 %s 已损坏或不是 zip 格式（%s），无法读取", args: []any{zipErrText(err)}, hint: "请重新压缩后发送，或直接发送表格文件"})
 		return
 	}
 	if len(zr.File) > r.lim.MaxZipEntries {
-		r.problem(name, label, w, nil, fmt.Sprintf("压缩包 %s 中的文件超过 %d 个，未读取；请只压缩需要报送的表格，或直接发送表格文件", label, r.lim.MaxZipEntries))
+		r.problem(name, label, w, nil, label, trouble{format: "压缩包 %s 中的文件超过 %d 个，未读取", args: []any{r.lim.MaxZipEntries}, hint: "请只压缩需要报送的表格，或直接发送表格文件"})
 		return
 	}
 	files := 0
+	in := w // the entries: their sender knows them as in this archive
+	in.sent = w.shown(name)
 	for _, f := range zr.File {
 		full := zipEntryName(f)
 		if strings.HasSuffix(full, "/") || strings.HasSuffix(full, `\`) || f.Mode().IsDir() {
@@ -53,9 +56,9 @@ func (r *reader) openZip(name, label string, data []byte, w where) {
 			r.skip("%s 不是表格文件，已跳过", src)
 			continue
 		}
-		body, msg := r.readEntry(f, src, w)
-		if msg != "" {
-			r.problem(base, src, w, nil, msg)
+		body, tr := r.readEntry(f, in)
+		if tr != nil {
+			r.problem(base, src, in, nil, src, *tr)
 			continue
 		}
 		if k == kindSniff {
@@ -67,37 +70,39 @@ func (r *reader) openZip(name, label string, data []byte, w where) {
 				base = "未命名文件" + defaultExt(k, body)
 			}
 		}
-		r.dispatch(k, base, src, src, body, w)
+		r.dispatch(k, base, src, src, body, in)
 	}
 	if files == 0 {
-		r.problem(name, label, w, nil, fmt.Sprintf("压缩包 %s 是空的，没有任何文件；请放入报送表格后重新压缩发送", label))
+		r.problem(name, label, w, nil, label, trouble{format: "压缩包 %s 是空的，没有任何文件", hint: "请放入报送表格后重新压缩发送"})
 	}
 }
 
-// readEntry reads one entry within the limits, or says in Chinese why it did not.
-func (r *reader) readEntry(f *zip.File, src string, w where) ([]byte, string) {
+// readEntry reads one entry within the limits, or says in Chinese why it did not and how to fix
+// that.
+func (r *reader) readEntry(f *zip.File, w where) ([]byte, *trouble) {
+	const resend = "请重新压缩后发送，或直接发送表格文件"
 	if f.Flags&0x1 != 0 {
-		return nil, fmt.Sprintf("%s 设置了密码（加密压缩），无法读取；请去掉压缩包密码后重新压缩发送，或直接发送表格文件", src)
+		return nil, &trouble{format: "%s 设置了密码（加密压缩），无法读取", hint: "请去掉压缩包密码后重新压缩发送，或直接发送表格文件"}
 	}
 	size, packed := f.UncompressedSize64, f.CompressedSize64
-	bombMsg := fmt.Sprintf("%s 解压后异常巨大（压缩比超过 %d 倍），疑似“压缩炸弹”，已拒绝读取；请直接发送表格文件，或重新压缩后发送", src, r.lim.MaxRatio)
+	bomb := &trouble{format: "%s 解压后异常巨大（压缩比超过 %d 倍），疑似“压缩炸弹”，已拒绝读取", args: []any{r.lim.MaxRatio}, hint: "请直接发送表格文件，或重新压缩后发送"}
 	if r.isBomb(size, packed) {
-		return nil, bombMsg
+		return nil, bomb
 	}
 	if size > uint64(r.lim.MaxFileBytes) {
-		return nil, fmt.Sprintf("%s 解压后为 %s，超过单个文件上限 %s，未读取；%s", src, sizeText(int64(min(size, 1<<62))), sizeText(r.lim.MaxFileBytes), tooBigHint(kindSheet))
+		return nil, &trouble{format: "%s 解压后为 %s，超过单个文件上限 %s，未读取", args: []any{sizeText(int64(min(size, 1<<62))), sizeText(r.lim.MaxFileBytes)}, hint: tooBigHint(kindSheet)}
 	}
-	budgetMsg := fmt.Sprintf("%s 未读取：压缩包解压后的总大小超过上限 %s；请只压缩需要报送的表格，或分几次发送", src, sizeText(r.lim.MaxUnzippedBytes))
+	budget := &trouble{format: "%s 未读取：压缩包解压后的总大小超过上限 %s", args: []any{sizeText(r.lim.MaxUnzippedBytes)}, hint: "请只压缩需要报送的表格，或分几次发送"}
 	if size > uint64(max(*w.budget, 0)) {
-		return nil, budgetMsg
+		return nil, budget
 	}
 	limit := min(r.lim.MaxFileBytes, *w.budget)
 	rc, err := f.Open()
 	if err != nil {
 		if errors.Is(err, zip.ErrAlgorithm) {
-			return nil, fmt.Sprintf("%s 使用了不支持的压缩方式（编号 %d），无法读取；请用系统自带的“压缩”功能（zip 格式）重新压缩，或直接发送表格文件", src, f.Method)
+			return nil, &trouble{format: "%s 使用了不支持的压缩方式（编号 %d），无法读取", args: []any{f.Method}, hint: "请用系统自带的“压缩”功能（zip 格式）重新压缩，或直接发送表格文件"}
 		}
-		return nil, fmt.Sprintf("%s 已损坏，无法读取（%s）；请重新压缩后发送，或直接发送表格文件", src, zipErrText(err))
+		return nil, &trouble{format: "%s 已损坏，无法读取（%s）", args: []any{zipErrText(err)}, hint: resend}
 	}
 	defer rc.Close()
 	data, n, err := readCounted(rc, limit, int64(size))
@@ -105,24 +110,24 @@ func (r *reader) readEntry(f *zip.File, src string, w where) ([]byte, string) {
 	switch {
 	case errors.Is(err, errTooBig):
 		if limit < r.lim.MaxFileBytes {
-			return nil, budgetMsg
+			return nil, budget
 		}
 		if r.isBomb(uint64(n), packed) {
-			return nil, bombMsg
+			return nil, bomb
 		}
-		return nil, fmt.Sprintf("%s 解压后超过单个文件上限 %s，未读取；%s", src, sizeText(r.lim.MaxFileBytes), tooBigHint(kindSheet))
+		return nil, &trouble{format: "%s 解压后超过单个文件上限 %s，未读取", args: []any{sizeText(r.lim.MaxFileBytes)}, hint: tooBigHint(kindSheet)}
 	case errors.Is(err, zip.ErrFormat):
 		// archive/zip stops an entry that inflates past its declared size: the header lies.
-		return nil, fmt.Sprintf("%s 记录的大小与实际内容不符（文件已损坏，或是恶意构造的“压缩炸弹”），已拒绝读取；请重新压缩后发送，或直接发送表格文件", src)
+		return nil, &trouble{format: "%s 记录的大小与实际内容不符（文件已损坏，或是恶意构造的“压缩炸弹”），已拒绝读取", hint: resend}
 	case errors.Is(err, zip.ErrChecksum):
-		return nil, fmt.Sprintf("%s 校验失败，文件已损坏；请重新压缩后发送，或直接发送表格文件", src)
+		return nil, &trouble{format: "%s 校验失败，文件已损坏", hint: resend}
 	case err != nil:
-		return nil, fmt.Sprintf("%s 已损坏或不完整，无法读取（%s）；请重新压缩后发送，或直接发送表格文件", src, zipErrText(err))
+		return nil, &trouble{format: "%s 已损坏或不完整，无法读取（%s）", args: []any{zipErrText(err)}, hint: resend}
 	}
 	if r.isBomb(uint64(len(data)), packed) {
-		return nil, bombMsg
+		return nil, bomb
 	}
-	return data, ""
+	return data, nil
 }
 
 func (r *reader) isBomb(size, packed uint64) bool {
@@ -148,8 +153,8 @@ func readCounted(rd io.Reader, limit, hint int64) ([]byte, int64, error) {
 	return buf.Bytes(), n, nil
 }
 
-// sniffZip tells an OOXML workbook (candidate) from a zip archive (to open) and from other
-// OOXML or ODF documents.
+// sniffZip tells an OOXML workbook or an OpenDocument spreadsheet (candidates) from a zip
+// archive (to open) and from other OOXML or ODF documents.
 func (r *reader) sniffZip(data []byte) kind {
 	if bytes.Count(data, sigCentral) > r.lim.MaxZipEntries {
 		return kindZip // openZip says why it will not read it
@@ -165,7 +170,12 @@ func (r *reader) sniffZip(data []byte) kind {
 			return kindSheet
 		case "xl/workbook.bin":
 			return kindForeign
-		case "[Content_Types].xml", "mimetype":
+		case "mimetype":
+			if xlsx.OpenDocumentType(zr) == xlsx.ODS {
+				return kindSheet
+			}
+			document = true
+		case "[Content_Types].xml":
 			document = true
 		}
 	}
@@ -183,6 +193,8 @@ func defaultExt(k kind, data []byte) string {
 		return ".eml"
 	case bytes.HasPrefix(data, magicOLE):
 		return ".xls"
+	case bytes.Contains(data[:min(len(data), 100)], []byte(xlsx.ODS)):
+		return ".ods" // the mimetype part comes first, stored
 	}
 	return ".xlsx"
 }

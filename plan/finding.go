@@ -89,17 +89,29 @@ type Finding struct {
 	Task     string   `json:"task,omitempty"`
 	Message  string   `json:"message"`
 	Hint     string   `json:"hint"`
+	Gist     string   `json:"gist,omitempty"` // a few words for a one-line summary; "" when the rule's label says it
+}
+
+// Summary is the finding in a few words, for one line of a console: its gist, else its rule's
+// label.
+func (f Finding) Summary() string {
+	if f.Gist != "" {
+		return f.Gist
+	}
+	return f.Rule.Label()
 }
 
 func (f Finding) String() string {
-	loc := f.File
-	if f.Sheet != "" {
-		loc += "「" + f.Sheet + "」"
+	return fmt.Sprintf("%s%s：%s（%s）", f.File, f.Where(), f.Message, f.Hint)
+}
+
+// Where is where in its workbook the finding is, as every output names it: 「任务进展」G5, or
+// 「任务进展」 for a whole sheet; "" for the whole file.
+func (f Finding) Where() string {
+	if f.Sheet == "" {
+		return f.Cell
 	}
-	if f.Cell != "" {
-		loc += f.Cell
-	}
-	return fmt.Sprintf("%s：%s（%s）", loc, f.Message, f.Hint)
+	return "「" + f.Sheet + "」" + f.Cell
 }
 
 // CountErrors counts the findings that are errors.

@@ -37,6 +37,8 @@ type UnitReport struct {
 	Problems  string
 	NextSteps string
 	Evidence  string
+	Note      string // the unit's note rows below the task (workbook.Note), one a line
+	Filled    string // the 填报日期 its workbook states
 	File      string // the accepted workbook it came from
 	SHA256    string
 }
@@ -191,7 +193,7 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	for unit, s := range latest {
 		findings[unit] = len(s.Findings)
 	}
-	accepted, err := in.Collection.AcceptedEntries(ctx)
+	accepted, err := in.Collection.AcceptedEntries(p)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +232,7 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 		}
 		sub := latest[from]
 		return UnitReport{Unit: unit, Role: role, Status: e.Status, Percent: e.Percent, Progress: CellText(e.Progress), Problems: CellText(e.Problems),
-			NextSteps: CellText(e.NextSteps), Evidence: CellText(e.Evidence), File: sub.Name, SHA256: sub.SHA256}, true
+			NextSteps: CellText(e.NextSteps), Evidence: CellText(e.Evidence), Note: CellText(e.Note), Filled: sub.Filled, File: sub.Name, SHA256: sub.SHA256}, true
 	}
 
 	// The units' figures come before the tasks': they are the last use of the templates, which

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Scale benchmark of the reporting cycle: for each registry size (reporting units; the shipped
 # plan's 87 tasks, made-up towns added by `planreport demo --units N`), time templates,
-# collect and report on 2023Q4, and read the same returned files with openpyxl in read-only
-# mode as a baseline. Prints a table: wall seconds and peak memory (max RSS) of each stage.
+# collect and report on 2023Q4, and an openpyxl script that reads the same returned files in
+# read-only mode and writes them into one combined sheet, as a baseline for collect. Prints a table: median wall seconds and peak memory (max RSS) of each
+# stage, and the whole cycle (templates + collect + report).
 #
-#   scripts/bench.sh            sizes 80 and 1000
+#   scripts/bench.sh                  sizes 80 and 1000
 #   scripts/bench.sh 80 1000 10000
+#   OLD=921eb24 scripts/bench.sh      also the planreport of that commit, side by side: the
+#                                     two binaries run in turn on the same workspace
 #
 # RUNS=N sets the runs per stage (default 5; the median is shown); VERBOSE=1 prints every run.
 # Each run starts after sync(1), so that it does not pay for writing what ran before it.
@@ -16,48 +19,89 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(80 1000)
 tmp=$(mktemp -d)
-ratios=()
-trap 'rm -rf "$tmp"' EXIT
-bin="$tmp/planreport"
-go build -o "$bin" ./cmd/planreport
+trap 'rm -rf "$tmp"; [ -n "${OLD:-}" ] && git worktree remove --force "$tmp/old-src" 2>/dev/null; true' EXIT
+declare -A bins
+bins[new]="$tmp/planreport-new"
+go build -o "${bins[new]}" ./cmd/planreport
+names=(new)
+if [ -n "${OLD:-}" ]; then
+  git worktree add --detach -q "$tmp/old-src" "$OLD"
+  (cd "$tmp/old-src" && go build -o "$tmp/planreport-old" ./cmd/planreport)
+  bins[old]="$tmp/planreport-old"
+  names=(old new)
+fi
 
-# measure NAME CMD...: runs CMD $runs times, prints the median wall time (ms resolution) and
-# the largest RSS, and leaves the median in $median.
 runs=${RUNS:-5}
-measure() {
+# once WALLVAR RSSVAR CMD...: one timed run after $reset and sync; appends ms and KB.
+once() {
+  local wv=$1 rv=$2; shift 2
+  [ -n "${reset:-}" ] && eval "$reset"
+  sync # each run starts with nothing left to write from the one before (collect syncs to disk)
+  local start end kb
+  start=$EPOCHREALTIME # bash's clock: no process to start, unlike date
+  /usr/bin/time -f "%M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
+  end=$EPOCHREALTIME
+  read -r kb < "$tmp/t"
+  eval "$wv+=(\"\$(echo \"(\$end - \$start) * 1000 / 1\" | bc)\")"
+  eval "[ $kb -gt \${$rv:-0} ] && $rv=$kb || true"
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+row() { printf '| %6s | %-34s | %8.3f | %7d |\n' "$1" "$2" "$(echo "$3 / 1000" | bc -l)" "$(($4 / 1024))"; }
+
+# stage NAME ARGS...: runs planreport ARGS with each binary in turn, $runs times, and prints a
+# row per binary; leaves the medians in med_<binary>.
+stage() {
   local name=$1; shift
-  local walls=() rss=0 start end kb
-  for _ in $(seq "$runs"); do
-    [ -n "${reset:-}" ] && eval "$reset"
-    sync # each run starts with nothing left to write from the one before (collect syncs to disk)
-    start=$EPOCHREALTIME # bash's clock: no process to start, unlike date
-    /usr/bin/time -f "%M" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err" || { cat "$tmp/err"; exit 1; }
-    end=$EPOCHREALTIME
-    read -r kb < "$tmp/t"
-    walls+=("$(echo "($end - $start) * 1000 / 1" | bc)"); [ "$kb" -gt "$rss" ] && rss=$kb
+  local b i
+  for b in "${names[@]}"; do eval "w_$b=(); r_$b=0"; done
+  for i in $(seq "$runs"); do
+    local order=("${names[@]}")
+    [ $((i % 2)) -eq 0 ] && [ ${#names[@]} -eq 2 ] && order=(new old) # in turn, neither always first
+    for b in "${order[@]}"; do once "w_$b" "r_$b" "${bins[$b]}" "$@"; done
   done
-  [ -n "${VERBOSE:-}" ] && echo "  $name: ${walls[*]}" >&2
-  median=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
-  printf '| %6s | %-28s | %8.3f | %7d |\n' "$units" "$name" "$(echo "$median / 1000" | bc -l)" "$((rss / 1024))"
+  for b in "${names[@]}"; do
+    eval "local ws=(\"\${w_$b[@]}\") rss=\$r_$b"
+    [ -n "${VERBOSE:-}" ] && echo "  $name $b: ${ws[*]}" >&2
+    eval "med_$b=$(median "${ws[@]}")"
+    eval "cycle_$b=\$(( cycle_$b + med_$b ))"
+    eval "peak_$b=\$(( rss > peak_$b ? rss : peak_$b ))"
+    local label=$name
+    [ ${#names[@]} -eq 2 ] && label="$name ($b)"
+    eval "row \"$units\" \"$label\" \$med_$b \$rss"
+  done
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); go $(go env GOVERSION)"
-printf '| %6s | %-28s | %8s | %7s |\n' units stage "wall s" "RSS MB"
-printf '|%s|%s|%s|%s|\n' "--------" "------------------------------" "----------" "---------"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); go $(go env GOVERSION); $runs runs, medians"
+printf '| %6s | %-34s | %8s | %7s |\n' units stage "wall s" "RSS MB"
+printf '|%s|%s|%s|%s|\n' "--------" "------------------------------------" "----------" "---------"
+notes=()
 for units in "${sizes[@]}"; do
   ws="$tmp/ws$units"
-  "$bin" demo --units "$units" "$ws" >/dev/null
+  "${bins[new]}" demo --units "$units" "$ws" >/dev/null
   files=("$ws"/2023Q4/收件/*.xlsx)
+  for b in "${names[@]}"; do eval "cycle_$b=0; peak_$b=0"; done
   reset="rm -rf '$ws/2023Q4/模板'"
-  measure templates "$bin" templates -w "$ws" --period 2023Q4 --due 2024-01-08
+  stage templates templates -w "$ws" --period 2023Q4 --due 2024-01-08
   reset="rm -rf '$ws/2023Q4/归档' '$ws/2023Q4/反馈' '$ws/2023Q4/收件记录.json' '$ws/2023Q4/检查结果.xlsx'"
-  measure "collect (${#files[@]} files)" "$bin" collect -w "$ws" --period 2023Q4
-  collect=$median
+  stage "collect (${#files[@]} files)" collect -w "$ws" --period 2023Q4
+  collect_new=$med_new
+  [ ${#names[@]} -eq 2 ] && collect_old=$med_old
   reset=""
-  measure "report" "$bin" report -w "$ws" --period 2023Q4 --date 2024-01-15
+  stage report report -w "$ws" --period 2023Q4 --date 2024-01-15
+  for b in "${names[@]}"; do
+    label="whole cycle"
+    [ ${#names[@]} -eq 2 ] && label="whole cycle ($b)"
+    eval "row \"$units\" \"$label\" \$cycle_$b \$peak_$b"
+  done
   if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
-    measure "openpyxl read-only baseline" /usr/bin/python3 scripts/openpyxl_read.py "${files[@]}"
-    ratios+=("$units units: collect $(echo "scale=1; $median / $collect" | bc)x faster than the openpyxl baseline")
+    saved=("${names[@]}"); names=(new); bins[py]=/usr/bin/python3
+    w_py=(); r_py=0
+    for _ in $(seq "$runs"); do once w_py r_py /usr/bin/python3 scripts/openpyxl_combine.py "$tmp/combined.xlsx" "${files[@]}"; done
+    med_py=$(median "${w_py[@]}")
+    row "$units" "openpyxl combine baseline" "$med_py" "$r_py"
+    names=("${saved[@]}")
+    notes+=("$units units: collect $(echo "scale=1; $med_py / $collect_new" | bc)x faster than the openpyxl combine baseline")
   fi
+  [ ${#names[@]} -eq 2 ] && notes+=("$units units: collect new/old $(echo "scale=3; $collect_new / $collect_old" | bc), whole cycle new/old $(echo "scale=3; $cycle_new / $cycle_old" | bc)")
 done
-printf '%s\n' "${ratios[@]}"
+printf '%s\n' "${notes[@]}"

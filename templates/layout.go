@@ -54,19 +54,27 @@ var PreviousColumns = []string{ColPrevStatus, ColPrevProgress}
 // FillColumns are the columns the unit fills, in order.
 var FillColumns = []string{ColStatus, ColPercent, ColProgress, ColProblems, ColNextSteps, ColEvidence}
 
-// FillerLabels are who filled the template and who checked it. Since version 2 they are in one
-// row at the foot of the task sheet, after a blank row, where a clerk finishing the rows sees
-// them and the leader who checks signs the printed page (one row cannot be split over two
-// pages): each label under one column's header and its value under another's (FillerLayout).
-// Version 1 had them on SheetFiller, labels in column A and values in B.
-var FillerLabels = []string{"填报人", "联系电话", "审核领导", "填报日期"}
+// The filler labels: who filled the template and who checked it.
+const (
+	FillerName   = "填报人"
+	FillerPhone  = "联系电话"
+	FillerLeader = "审核领导"
+	FillerDate   = "填报日期"
+)
+
+// FillerLabels are who filled the template and who checked it, in order. Since version 2 they
+// are in one row at the foot of the task sheet, after a blank row, where a clerk finishing the
+// rows sees them and the leader who checks signs the printed page (one row cannot be split
+// over two pages): each label under one column's header and its value under another's
+// (FillerLayout). Version 1 had them on SheetFiller, labels in column A and values in B.
+var FillerLabels = []string{FillerName, FillerPhone, FillerLeader, FillerDate}
 
 // FillerLayout places each filler label and its value under the task sheet's headers.
 var FillerLayout = []struct{ Label, LabelUnder, ValueUnder string }{
-	{"填报人", ColSection, ColText},
-	{"联系电话", ColLead, ColDeadline},
-	{"审核领导", ColStatus, ColProgress},
-	{"填报日期", ColProblems, ColNextSteps},
+	{FillerName, ColSection, ColText},
+	{FillerPhone, ColLead, ColDeadline},
+	{FillerLeader, ColStatus, ColProgress},
+	{FillerDate, ColProblems, ColNextSteps},
 }
 
 // FillerRow is the task sheet's row (1-based) of who filled a template of n task rows: after

@@ -528,3 +528,30 @@ func BenchmarkIssueReference(b *testing.B) {
 		}
 	}
 }
+
+// withTowns adds made-up towns to the reference plan until n units report (as demo --units
+// does): each gets every task of 各镇乡街道 and 各镇乡.
+func withTowns(p *plan.Plan, n int) *plan.Plan {
+	q := *p
+	q.Units = append([]plan.Unit(nil), p.Units...)
+	for i := 1; len(q.Units) < n; i++ {
+		q.Units = append(q.Units, plan.Unit{Name: fmt.Sprintf("演示第%05d镇", i), Category: plan.CatTown})
+	}
+	return &q
+}
+
+// BenchmarkBuild builds the templates of 1,000 and 10,000 units: the time per unit stays the
+// same (Build grows with the registry, not its square).
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		p := withTowns(referencePlan(b), n)
+		b.Run(fmt.Sprintf("units=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if ts := Build(p, q4, nil); len(ts) < n-100 {
+					b.Fatalf("%d templates", len(ts))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/unit")
+		})
+	}
+}

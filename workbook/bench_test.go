@@ -6,10 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"planreport/internal/xlsx"
 	"sort"
 	"strings"
 	"testing"
+
+	"planreport/internal/xlsx"
+	"planreport/internal/xlsx/xlsxtest"
 )
 
 // BenchmarkCheck checks every unit's template of the reference plan, filled correctly; one op
@@ -104,7 +106,7 @@ func FuzzReadXLSX(f *testing.F) {
 			seed(data)
 		}
 	}
-	f.Add(zipOf(f, map[string]string{"xl/workbook.xml": `<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
+	f.Add(xlsxtest.Zip(map[string]string{"xl/workbook.xml": `<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>`,
 		"xl/worksheets/sheet1.xml":   `<worksheet><sheetData><row><c t="inlineStr"><is><t>&#x4E2D;&amp;</t></is></c><c><f>1+1</f></c></row></sheetData></worksheet>`}))
 	if n == 0 {

@@ -33,16 +33,29 @@ const (
 
 // Submission is one received workbook, archived, with what was found in it.
 type Submission struct {
-	SHA256     string         `json:"sha256"`
-	Name       string         `json:"name"`   // the file's own name as sent
-	Source     string         `json:"source"` // where it came from: a path, or an email or zip and the entry
-	Sender     string         `json:"sender,omitempty"`
-	Received   time.Time      `json:"received"`
-	Archive    string         `json:"archive"` // the archived copy, relative to the period folder
+	SHA256 string `json:"sha256"`
+	Name   string `json:"name"`   // the file's own name as sent
+	Source string `json:"source"` // where it came from: a path, or an email or zip and the entry
+	Sender string `json:"sender,omitempty"`
+	// Forwarder is who forwarded the unit's message to the office (its own message attached
+	// to theirs), and Forwarded when; Sender and Received are then the unit's message's own.
+	Forwarder  string         `json:"forwarder,omitempty"`
+	Forwarded  time.Time      `json:"forwarded,omitzero"`
+	Received   time.Time      `json:"received"` // in the office's Zone
+	Archive    string         `json:"archive"`  // the archived copy, relative to the period folder
 	Unit       string         `json:"unit"`
-	Identified string         `json:"identified,omitempty"`
+	Identified string         `json:"identified,omitempty"` // how the unit was told: ByIdentity…
 	Accepted   bool           `json:"accepted"`
+	Filled     string         `json:"filled,omitempty"` // the 填报日期 the unit stated: YYYY-MM-DD, or as typed when it is no date
+	Notes      []Note         `json:"notes,omitempty"`  // note rows kept with the task above them
 	Findings   []plan.Finding `json:"findings"`
+}
+
+// SetReport records in s what checking its workbook found.
+func (s *Submission) SetReport(r *Report) {
+	s.Unit, s.Identified, s.Accepted = r.Unit, r.Identified, r.Accepted()
+	s.Findings = CapFindings(r.Findings)
+	s.Filled, s.Notes = r.Filler[templates.FillerDate], r.Notes
 }
 
 // Original is an email or zip archive that workbooks arrived in, archived byte for byte.
@@ -56,6 +69,7 @@ type Original struct {
 // It lives in the period's folder; Save writes it atomically.
 type Collection struct {
 	Period      string       `json:"period"`
+	Zone        string       `json:"zone,omitempty"` // the office's time zone the times are in (ZoneName)
 	Submissions []Submission `json:"submissions"`
 	Originals   []Original   `json:"originals"`
 
@@ -63,11 +77,15 @@ type Collection struct {
 	hashes   map[string]bool // the submissions' SHA-256, for Has; kept by Add
 	mu       sync.Mutex      // guards unsynced: WriteArchive may be called concurrently (not with Save)
 	unsynced []string        // archived files written (or found) since the last Save, not yet synced
+
+	period    plan.Period
+	storeOnce sync.Once
+	store     *store // the period's StoreFile, opened when first used
 }
 
 // OpenCollection reads the collection kept in a period's folder, or starts an empty one.
 func OpenCollection(dir string, period plan.Period) (*Collection, error) {
-	c := &Collection{Period: period.String(), dir: dir, Submissions: []Submission{}, Originals: []Original{}}
+	c := &Collection{Period: period.String(), Zone: ZoneName, period: period, dir: dir, Submissions: []Submission{}, Originals: []Original{}}
 	data, err := os.ReadFile(filepath.Join(dir, StateFile))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -78,8 +96,8 @@ func OpenCollection(dir string, period plan.Period) (*Collection, error) {
 	if err := json.Unmarshal(data, c); err != nil {
 		return nil, fmt.Errorf("收件记录 %s 已损坏（%v）。归档文件未受影响；可将该文件改名后重新运行 collect，由归档重建记录", filepath.Join(dir, StateFile), err)
 	}
-	c.dir = dir
-	c.sort() // a record edited by hand may be out of order
+	c.dir, c.Zone = dir, ZoneName // times read from the record are absolute: they are shown in this zone
+	c.sort()                      // a record edited by hand may be out of order
 	c.indexHashes()
 	if c.Period != period.String() {
 		return nil, fmt.Errorf("收件记录 %s 属于报送周期 %s，不是 %s", filepath.Join(dir, StateFile), c.Period, period)
@@ -152,6 +170,7 @@ func (c *Collection) Add(s Submission, data []byte) (added bool, err error) {
 	if s.Findings == nil {
 		s.Findings = []plan.Finding{}
 	}
+	s.Received, s.Forwarded = inZone(s.Received), inZone(s.Forwarded)
 	// In the order received: a run adds files mostly in that order, so this is near the end.
 	i := sort.Search(len(c.Submissions), func(i int) bool { return receivedBefore(s, c.Submissions[i]) })
 	c.Submissions = slices.Insert(c.Submissions, i, s)
@@ -272,9 +291,16 @@ func (c *Collection) ReadArchived(s Submission) ([]byte, error) {
 // the archived copies it names are on disk. It changes nothing in c but what is left to
 // sync, so the outputs can be made from c while it saves.
 func (c *Collection) Save() error {
+	// The store's new rows are synced with the archive (on Linux, one syncfs for both).
+	if written, err := c.rows().flush(false); err != nil {
+		return err
+	} else if written {
+		c.markUnsynced(c.rows().path)
+	}
 	if err := c.syncArchives(); err != nil {
 		return err
 	}
+
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return err
@@ -334,27 +360,6 @@ func (c *Collection) Units() (accepted, rejected []string) {
 	sort.Strings(accepted)
 	sort.Strings(rejected)
 	return accepted, rejected
-}
-
-// AcceptedEntries returns the rows of each unit's latest accepted workbook, by unit, read again
-// from the archive with ctx, and so checked against the record (about half a millisecond a
-// workbook, two at a time: 40 ms at 80 units).
-func (c *Collection) AcceptedEntries(ctx *Context) (map[string][]Entry, error) {
-	var subs []Submission
-	for _, s := range c.Latest() {
-		if s.Accepted {
-			subs = append(subs, s)
-		}
-	}
-	entries, err := c.entries(ctx, subs)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]Entry{}
-	for i, s := range subs {
-		out[s.Unit] = entries[i]
-	}
-	return out, nil
 }
 
 // entries reads the rows of archived submissions with ctx, several at a time.
@@ -430,9 +435,17 @@ func StateOf(s Submission, ok bool, due string) State {
 	return Late
 }
 
-// onTime reports whether a submission arrived by the end of the due day (local time).
+// inZone is t in the office's Zone; a zero time stays zero.
+func inZone(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(Zone)
+}
+
+// onTime reports whether a submission arrived by the end of the due day, in the office's Zone.
 func onTime(s Submission, due string) bool {
-	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(due), time.Local)
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(due), Zone)
 	if err != nil {
 		return true
 	}

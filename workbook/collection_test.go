@@ -19,8 +19,9 @@ import (
 func add(t *testing.T, c *Collection, ctx *Context, name string, data []byte, at time.Time) bool {
 	t.Helper()
 	r := ctx.Check(name, data, "")
-	added, err := c.Add(Submission{SHA256: r.SHA256, Name: name, Source: name, Received: at, Unit: r.Unit,
-		Identified: r.Identified, Accepted: r.Accepted(), Findings: r.Findings}, data)
+	s := Submission{SHA256: r.SHA256, Name: name, Source: name, Received: at}
+	s.SetReport(r)
+	added, err := c.Add(s, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +143,7 @@ func TestWriteFeedback(t *testing.T) {
 	data := fx.filled(t, "宝山镇", set(map[string]any{"G2": "", "H3": "大部分", "I4": "同上", "G5": templates.StatusDone, "H5": 90}))
 	r := fx.ctx.Check("宝山镇.xlsx", data, "")
 	path := filepath.Join(t.TempDir(), "fb.xlsx")
-	if err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data, "2024-01-12"); err != nil {
+	if annotated, err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data, "2024-01-12"); err != nil || !annotated {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(path)
@@ -238,5 +239,46 @@ func TestWriteFeedback(t *testing.T) {
 	}
 	if titles != 1 {
 		t.Errorf("%s has %d print titles, want 1", templates.SheetTasks, titles)
+	}
+}
+
+// TestZone: the office's zone is the system's, named as the system names it, and China
+// Standard Time when the system sets none.
+func TestZone(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		tz                 string
+		set, win, hasLocal bool
+		link               string
+		want               string // the zone's name
+		china              bool   // the zone is Asia/Shanghai, whatever time.Local is
+	}{
+		{"nothing set", "", false, false, false, "", "Asia/Shanghai", true},
+		{"/etc/localtime", "", false, false, true, "/usr/share/zoneinfo/Asia/Shanghai", "Asia/Shanghai", false},
+		{"/etc/localtime, UTC", "", false, false, true, "../usr/share/zoneinfo/Etc/UTC", "Etc/UTC", false},
+		{"TZ", "Asia/Urumqi", true, false, false, "", "Asia/Urumqi", false},
+		{"TZ with a colon", ":Asia/Shanghai", true, false, true, "/usr/share/zoneinfo/Etc/UTC", "Asia/Shanghai", false},
+	} {
+		loc, name := zoneFrom(c.tz, c.set, c.win, c.hasLocal, c.link)
+		if name != c.want || (c.china && loc.String() != "Asia/Shanghai" && loc.String() != "CST") || (!c.china && loc != time.Local) {
+			t.Errorf("%s: %v %q, want %q", c.name, loc, name, c.want)
+		}
+	}
+	// Windows names its zone by itself: the name says its offset.
+	if _, name := zoneFrom("", false, true, false, ""); !strings.Contains(name, "UTC") {
+		t.Errorf("windows: %q", name)
+	}
+	// A submission is recorded in the office's zone, and on time by the end of the due day there.
+	c, err := OpenCollection(t.TempDir(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := time.Date(2023, 7, 9, 0, 30, 0, 0, Zone) // half an hour past the due day, in the office
+	c.Add(Submission{Name: "a.xlsx", Unit: "宝山镇", Accepted: true, Received: late.UTC()}, []byte("a"))
+	if s := c.Submissions[0]; s.Received.Location() != Zone || StateOf(s, true, "2023-07-08") != Late || StateOf(s, true, "2023-07-09") != OnTime {
+		t.Errorf("received %v: %s on 07-08", s.Received, StateOf(s, true, "2023-07-08"))
+	}
+	if c.Zone != ZoneName {
+		t.Errorf("the record's zone %q, want %q", c.Zone, ZoneName)
 	}
 }

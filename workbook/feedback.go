@@ -87,9 +87,8 @@ func WriteFindings(path string, c *Collection) error {
 			unit = Unidentified
 		}
 		// When it was received, a date and time (a real one, so that filters work) as the
-		// computer's clock showed it.
-		at := s.Received.Local()
-		received := time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), at.Minute(), 0, 0, time.UTC)
+		// office's clock showed it.
+		received := OfficeClock(s.Received)
 		for _, fd := range s.Findings {
 			row := []any{unit, s.Name, received, accepted, current, severityText(fd.Severity), fd.Rule.Label(),
 				fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint, s.Source}
@@ -127,35 +126,42 @@ func WriteFindings(path string, c *Collection) error {
 // column: marks that survive black-and-white printing), and a sheet in front listing what to
 // fix, each row linked to its cell, with the date to send it again by (resubmit, YYYY-MM-DD).
 // When the returned file cannot be opened at all, is too large to annotate (see
-// annotatable), or cannot be annotated, the workbook holds only the list, which then says
-// why. Nothing in the unit's file makes it fail: only writing to disk can.
-func WriteFeedback(path string, s Submission, data []byte, resubmit string) error {
-	out, err := feedbackBytes(s, data, resubmit)
+// annotatable), or cannot be annotated, or is on the wrong form, the workbook holds only the
+// list, which then says why; annotated tells which it wrote. Nothing in the unit's file makes
+// it fail: only writing to disk can.
+func WriteFeedback(path string, s Submission, data []byte, resubmit string) (annotated bool, err error) {
+	out, annotated, err := feedbackBytes(s, data, resubmit)
 	if err != nil {
-		return err
+		return false, err
 	}
-	return atomicfile.Write(path, func(f *os.File) error {
+	return annotated, atomicfile.Write(path, func(f *os.File) error {
 		_, err := f.Write(out)
 		return err
 	})
 }
 
-// feedbackBytes is the feedback workbook WriteFeedback writes.
-func feedbackBytes(s Submission, data []byte, resubmit string) ([]byte, error) {
+// feedbackBytes is the feedback workbook WriteFeedback writes. A return on the wrong form is
+// not annotated: the unit is to redo it on this period's template, not to fix the old form.
+func feedbackBytes(s Submission, data []byte, resubmit string) (out []byte, annotated bool, err error) {
 	open, why := annotatable(data)
-	var out []byte
-	var err error
-	if open {
+	template := RemedyOf(s.Findings) == RemedyTemplate
+	if open && !template {
 		if out, err = feedbackWorkbook(s, data, "", resubmit); err != nil {
 			why = "原表无法在原格式上标注（" + errorText(err) + "）"
 		}
 	}
-	if !open || err != nil {
-		if out, err = feedbackWorkbook(s, nil, why, resubmit); err != nil {
-			return nil, err
+	if !open || template || err != nil {
+		note := why
+		switch {
+		case template:
+			note = "报送表用错了：请把填报内容复制到本期的报送表中重新填报，不要在原表上修改"
+		case note != "" && plan.CountErrors(s.Findings) > 0:
+			note += "，请按下表逐项处理"
 		}
+		out, err = feedbackWorkbook(s, nil, note, resubmit)
+		return out, false, err
 	}
-	return out, nil
+	return out, true, nil
 }
 
 // Bounds of a returned workbook that WriteFeedback annotates. excelize holds every row and cell
@@ -175,6 +181,9 @@ func annotatable(data []byte) (ok bool, why string) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return false, ""
+	}
+	if xlsx.OpenDocumentType(zr) == xlsx.ODS {
+		return false, "原表是 .ods 格式，未在原表上标注"
 	}
 	var total uint64
 	for _, zf := range zr.File {
@@ -232,7 +241,7 @@ func countTags(zf *zip.File, sheet bool) (rows, cells int, doctype bool, err err
 		if !sheet {
 			continue
 		}
-		if i := bytes.IndexByte(next, ':'); i >= 0 && bytes.IndexAny(next[:i], " />") < 0 {
+		if i := bytes.IndexByte(next, ':'); i >= 0 && !bytes.ContainsAny(next[:i], " />") {
 			next = next[i+1:] // a namespace prefix
 		}
 		switch {
@@ -350,17 +359,22 @@ func feedbackWorkbook(s Submission, data []byte, note, resubmit string) (out []b
 	if d, err := time.Parse("2006-01-02", resubmit); err == nil {
 		by = fmt.Sprintf("%d年%d月%d日", d.Year(), d.Month(), d.Day())
 	}
-	title := fmt.Sprintf("%s：本表有 %d 个错误，请修改后于 %s 前重新报送；另有 %d 条提醒供参考。原表中错误的单元格标红并加粗框，提醒标橙，右侧“%s”列注明每行的问题；点击下表的单元格位置可跳转，鼠标指向单元格可看批注。",
-		s.Name, errs, by, len(list)-errs, MarkHeader)
-	if resubmit == "" {
-		title = fmt.Sprintf("%s：本表有 %d 个错误须修改后重新报送，%d 条提醒供参考。原表中错误的单元格标红并加粗框，提醒标橙，右侧“%s”列注明每行的问题。",
-			s.Name, errs, len(list)-errs, MarkHeader)
+	again := "重新报送"
+	if by != "" {
+		again = "于 " + by + " 前重新报送"
 	}
-	if errs == 0 {
+	var title string
+	switch {
+	case errs == 0:
 		title = fmt.Sprintf("%s：本表已接收。以下 %d 条提醒供参考，今后填报时请注意。", s.Name, len(list))
-	}
-	if note != "" {
-		title += note + "，请按下表逐项修改。"
+		if note != "" {
+			title += "（" + note + "）"
+		}
+	case note != "":
+		title = fmt.Sprintf("%s：本表有 %d 个错误须处理后%s，%d 条提醒供参考。%s。", s.Name, errs, again, len(list)-errs, note)
+	default:
+		title = fmt.Sprintf("%s：本表有 %d 个错误，请修改后%s；另有 %d 条提醒供参考。原表中错误的单元格标红并加粗框，提醒标橙，右侧“%s”列注明每行的问题；点击下表的单元格位置可跳转，鼠标指向单元格可看批注。",
+			s.Name, errs, again, len(list)-errs, MarkHeader)
 	}
 	if err := f.SetCellValue(FeedbackSheet, "A1", title); err != nil {
 		return nil, err

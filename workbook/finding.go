@@ -33,6 +33,7 @@ var (
 	RuleOtherSender    = plan.NewRule("identity-other-sender", "由其他单位邮箱发来", plan.Warning)  // sent from another unit's address
 	RuleOtherFileName  = plan.NewRule("identity-other-filename", "文件名与单位不符", plan.Warning) // the file name names another unit
 	RuleNotReporting   = plan.NewRule("identity-reports-through", "应由代报单位报送", plan.Error)
+	RuleUnitConflict   = plan.NewRule("identity-unit-conflict", "单位名称不一致", plan.Error) // no identification, and the file name, the instructions or the title name different units
 	RuleSheetMissing   = plan.NewRule("sheet-missing", "缺少任务工作表", plan.Error)
 	RuleSheetRenamed   = plan.NewRule("sheet-renamed", "工作表被改名", plan.Warning)
 	RuleHeaderChanged  = plan.NewRule("header-changed", "表头被修改", plan.Error)
@@ -40,6 +41,7 @@ var (
 	RuleRowDuplicated  = plan.NewRule("row-duplicated", "任务行重复", plan.Error)
 	RuleRowAdded       = plan.NewRule("row-added", "增加了行", plan.Error)
 	RuleRowReordered   = plan.NewRule("row-reordered", "行顺序被调整", plan.Warning)
+	RuleNoteRow        = plan.NewRule("row-note", "插入了备注行", plan.Warning) // a row without a task id below a task row: kept as its note
 	RuleLockedEdited   = plan.NewRule("locked-edited", "锁定内容被修改", plan.Error)
 	RuleStatusEmpty    = plan.NewRule("status-empty", "未填完成状态", plan.Error)
 	RuleStatusInvalid  = plan.NewRule("status-invalid", "完成状态无效", plan.Error)
@@ -59,6 +61,48 @@ var (
 	// The findings.
 	RuleTooMany = plan.NewRule("findings-too-many", "同类问题过多", plan.Error) // more findings of one rule than are worth listing
 )
+
+// Remedy is what a unit must do about a return with errors: its reply and its reminder say it,
+// and what they attach follows from it.
+type Remedy string
+
+// The remedies.
+const (
+	RemedyFix      Remedy = "fix"      // correct the cells the feedback marks, in the file it sent, and send that again
+	RemedyTemplate Remedy = "template" // copy its answers into this period's template and send that: the file it sent is the wrong form
+	RemedyResend   Remedy = "resend"   // send the file again as the finding says: it could not be read (damaged, packed, encrypted, an old format)
+)
+
+// remedies are the rules whose errors need more than fixing cells.
+var remedies = map[plan.Rule]Remedy{
+	RuleEmpty: RemedyResend, RuleTooLarge: RemedyResend, RuleLegacy: RemedyResend, RuleEncrypted: RemedyResend,
+	RuleCorrupt: RemedyResend, RuleZipBomb: RemedyResend, RuleUnreadable: RemedyResend,
+
+	RuleNotXLSX: RemedyTemplate, RuleVersion: RemedyTemplate, RuleOtherPeriod: RemedyTemplate, RuleOtherPlan: RemedyTemplate,
+	RuleUnitConflict: RemedyTemplate, RuleNoIdentity: RemedyTemplate, RuleNotReporting: RemedyTemplate,
+	RuleSheetMissing: RemedyTemplate, RuleHeaderChanged: RemedyTemplate,
+}
+
+// RemedyOf is what a return with these findings needs, "" when none is an error: a file that
+// could not be read must be sent again; one on the wrong form (another period's, a sheet or
+// header gone) must be redone on this period's template; anything else is fixed in place.
+func RemedyOf(fs []plan.Finding) Remedy {
+	out := Remedy("")
+	for _, f := range fs {
+		if f.Severity != plan.Error {
+			continue
+		}
+		switch r := remedies[f.Rule]; {
+		case r == RemedyResend:
+			return r
+		case r == RemedyTemplate:
+			out = r
+		case out == "":
+			out = RemedyFix
+		}
+	}
+	return out
+}
 
 // Bounds of the findings kept for one file: a workbook with a million rows added (or made to
 // look so) would otherwise have a million findings, each a row in the record, the findings

@@ -3,6 +3,8 @@ package workbook
 import (
 	"archive/zip"
 	"bytes"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -136,28 +138,69 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			t.Skip()
 		}
-		r := fx.ctx.Check("fuzz.xlsx", data, "")
-		valid := utf8.Valid(sheet) && utf8.Valid(sst)
-		for _, fd := range r.Findings {
-			if strings.HasPrefix(fd.Message, "文件无法读取（") {
-				t.Fatalf("Check panicked: %s", fd.Message)
-			}
-			if fd.Severity != plan.Error && fd.Severity != plan.Warning || fd.Rule == "" || fd.File != "fuzz.xlsx" {
-				t.Fatalf("malformed finding %+v", fd)
-			}
-			if fd.Cell != "" && !reA1.MatchString(fd.Cell) {
-				t.Fatalf("finding at cell %q: %+v", fd.Cell, fd)
-			}
-			if valid && (!utf8.ValidString(fd.Message) || !utf8.ValidString(fd.Hint)) {
-				t.Fatalf("finding not UTF-8: %+v", fd)
-			}
+		checkFuzzed(t, fx.ctx, "fuzz.xlsx", data, utf8.Valid(sheet) && utf8.Valid(sst), want)
+	})
+}
+
+// checkFuzzed checks a fuzzed workbook: Check does not panic (it turns a panic into a
+// finding, which is looked for), every finding is well formed (in UTF-8 when the input is,
+// valid), an accepted workbook reports all want tasks, and its feedback workbook is made.
+func checkFuzzed(t *testing.T, ctx *Context, name string, data []byte, valid bool, want int) {
+	t.Helper()
+	r := ctx.Check(name, data, "")
+	for _, fd := range r.Findings {
+		if strings.HasPrefix(fd.Message, "文件无法读取（") {
+			t.Fatalf("Check panicked: %s", fd.Message)
 		}
-		if r.Accepted() && len(r.Entries) != want {
-			t.Fatalf("accepted with %d of %d tasks", len(r.Entries), want)
+		if fd.Severity != plan.Error && fd.Severity != plan.Warning || fd.Rule == "" || fd.File != name {
+			t.Fatalf("malformed finding %+v", fd)
 		}
-		s := Submission{SHA256: r.SHA256, Name: "fuzz.xlsx", Unit: r.Unit, Accepted: r.Accepted(), Findings: r.Findings}
-		if _, err := feedbackBytes(s, data, "2024-01-12"); err != nil {
-			t.Fatalf("the feedback workbook: %v", err)
+		if fd.Cell != "" && !reA1.MatchString(fd.Cell) {
+			t.Fatalf("finding at cell %q: %+v", fd.Cell, fd)
 		}
+		if valid && (!utf8.ValidString(fd.Message) || !utf8.ValidString(fd.Hint)) {
+			t.Fatalf("finding not UTF-8: %+v", fd)
+		}
+	}
+	if r.Accepted() && len(r.Entries) != want {
+		t.Fatalf("accepted with %d of %d tasks", len(r.Entries), want)
+	}
+	s := Submission{SHA256: r.SHA256, Name: name, Unit: r.Unit, Accepted: r.Accepted(), Findings: r.Findings}
+	if _, _, err := feedbackBytes(s, data, "2024-01-12"); err != nil {
+		t.Fatalf("the feedback workbook: %v", err)
+	}
+}
+
+// FuzzCheckODS feeds Check the .ods sample LibreOffice saved with its content.xml (every sheet
+// of an .ods) replaced by anything, with FuzzCheck's invariants (checkFuzzed). Seeds: the sample's own
+// content, and one with a note row and repeated rows and cells.
+func FuzzCheckODS(f *testing.F) {
+	fx := newFixture(f)
+	data, err := os.ReadFile(filepath.Join("testdata", "libreoffice-filled.ods"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	base := checkBase{data: data, sheetPart: "content.xml"}
+	content, err := hostile.Part(data, "content.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(content)
+	row := []byte(`<table:table-row table:style-name="ro5"><table:table-cell table:style-name="ce6" office:value-type="string" calcext:value-type="string"><text:p>1.2</text:p>`)
+	if i := bytes.Index(content, row); i > 0 {
+		note := `<table:table-row table:number-rows-repeated="2"><table:table-cell office:value-type="string"><text:p>备注：<text:s text:c="3"/>说明</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1000"/></table:table-row>`
+		f.Add(append(append(append([]byte{}, content[:i]...), note...), content[i:]...))
+	}
+	want := len(fx.ctx.Template("宝山镇").Rows)
+	f.Fuzz(func(t *testing.T, content []byte) {
+		defer time.AfterFunc(20*time.Second, func() {
+			buf := make([]byte, 1<<20)
+			panic("FuzzCheckODS: one input ran for 20 s\n" + string(buf[:runtime.Stack(buf, true)]))
+		}).Stop()
+		data, err := base.build(content, nil)
+		if err != nil {
+			t.Skip()
+		}
+		checkFuzzed(t, fx.ctx, "fuzz.ods", data, utf8.Valid(content), want)
 	})
 }

@@ -21,7 +21,7 @@ func TestPrintsReadable(t *testing.T) {
 	dir := t.TempDir()
 	s := Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings, Received: time.Date(2024, 1, 5, 9, 0, 0, 0, time.Local)}
 	feedback := filepath.Join(dir, "宝山镇_反馈.xlsx")
-	if err := WriteFeedback(feedback, s, data, "2024-01-12"); err != nil {
+	if _, err := WriteFeedback(feedback, s, data, "2024-01-12"); err != nil {
 		t.Fatal(err)
 	}
 	coll, err := OpenCollection(filepath.Join(dir, "c"), q)

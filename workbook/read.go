@@ -46,15 +46,19 @@ type Context struct {
 	byEmail     map[string]string              // email → unit
 	fingerprint string
 	names       []unitName     // for unitInName
-	nameIndex   map[string]int // name → its first index in names, for a large registry
-	nameLens    []int          // the names' lengths in bytes, longest first, with nameIndex
+	nameIndex   map[string]int // name → its first index in names
+	nameLens    []int          // the names' lengths in bytes, longest first
+	key         string         // StoreKey(Plan)
 }
+
+// storeKey is StoreKey of the context's plan.
+func (c *Context) storeKey() string { return c.key }
 
 // NewContext prepares checking for a period. previous, when not nil, holds each unit's
 // accepted report of the previous period (for the "same as last period" warning).
 func NewContext(p *plan.Plan, period plan.Period, previous map[string]templates.Previous) *Context {
 	c := &Context{Plan: p, Period: period, Limits: DefaultLimits, templates: map[string]*templates.Template{},
-		reporter: map[string]string{}, byEmail: map[string]string{}, fingerprint: p.Fingerprint()}
+		reporter: map[string]string{}, byEmail: map[string]string{}, fingerprint: p.Fingerprint(), key: StoreKey(p)}
 	ts := templates.Build(p, period, previous)
 	for i := range ts {
 		t := &ts[i]
@@ -92,6 +96,7 @@ type Report struct {
 	Identified string // how the unit was told: 标识, 文件名, 填报说明; "" when it was not
 	Entries    []Entry
 	Filler     map[string]string // 填报人, 联系电话, 审核领导, 填报日期
+	Notes      []Note            // rows without a task id taken as notes on the task above
 	Findings   []plan.Finding
 
 	sheet  string            // the task sheet's name as found
@@ -115,10 +120,17 @@ type Entry struct {
 	Problems   string `json:"problems"`
 	NextSteps  string `json:"next_steps"`
 	Evidence   string `json:"evidence"`
+	Note       string `json:"note,omitempty"` // the unit's note rows below the task (Note), one a line
 }
 
 func (r *Report) add(rule plan.Rule, sheet, cell, task, msg, hint string) {
 	r.Findings = append(r.Findings, plan.Finding{Severity: rule.Severity(), Rule: rule, Unit: r.Unit, File: r.File, Sheet: sheet, Cell: cell, Task: task, Message: msg, Hint: hint})
+}
+
+// addGist adds a finding about the whole file with its gist, for the console's line.
+func (r *Report) addGist(rule plan.Rule, gist, msg, hint string) {
+	r.add(rule, "", "", "", msg, hint)
+	r.Findings[len(r.Findings)-1].Gist = gist
 }
 
 // Check reads and checks one returned workbook. name is the file's name as received; sender
@@ -138,7 +150,8 @@ func (c *Context) Check(name string, data []byte, sender string) (r *Report) {
 	}()
 	x := c.open(r, data)
 	if x == nil {
-		r.Unit = c.guessUnit(name, nil)
+		// A file that cannot be read is still its unit's return, when anything names the unit.
+		c.attribute(r, nil, name, sender)
 		return r
 	}
 	defer x.Close()
@@ -148,6 +161,19 @@ func (c *Context) Check(name string, data []byte, sender string) (r *Report) {
 	}
 	c.readTasks(r, x, c.templates[r.Unit])
 	c.readFiller(r, x)
+	return r
+}
+
+// Unreadable is the report of a file that could not be taken out of the email or zip it came
+// in (problem says why, naming it by its own name; hint how to fix it), sent from sender: one error, and the unit its
+// name or its sender's registered address names, so that it counts as that unit's return.
+func (c *Context) Unreadable(name, sender, problem, hint string) *Report {
+	r := &Report{File: name, Filler: map[string]string{}}
+	r.add(RuleUnreadable, "", "", "", problem, hint)
+	c.attribute(r, nil, name, sender)
+	for i := range r.Findings {
+		r.Findings[i].Unit = r.Unit
+	}
 	return r
 }
 
@@ -215,6 +241,9 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 		bomb(total)
 		return nil
 	}
+	if odf := xlsx.OpenDocumentType(zr); odf != "" && !workbook {
+		return c.openODS(r, zr, data, odf, bomb)
+	}
 	if !workbook {
 		what := "这不是 Excel 工作簿"
 		for _, zf := range zr.File {
@@ -246,6 +275,41 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 	return x
 }
 
+// openODS opens an OpenDocument package (its media type odf) as a workbook: a spreadsheet is
+// read and checked as an .xlsx is; another document (a text) is not a workbook.
+func (c *Context) openODS(r *Report, zr *zip.Reader, data []byte, odf string, bomb func(uint64)) *xlsx.File {
+	if odf != xlsx.ODS {
+		what := "这是 OpenDocument 文档，不是表格"
+		switch {
+		case strings.HasSuffix(odf, ".text"):
+			what = "这是 OpenDocument 文字文档（.odt），不是表格"
+		case strings.HasSuffix(odf, ".presentation"):
+			what = "这是 OpenDocument 演示文稿（.odp），不是表格"
+		}
+		r.add(RuleNotXLSX, "", "", "", what, "请发送办公室下发的 .xlsx 报送表")
+		return nil
+	}
+	x, err := xlsx.OpenODS(zr, data, c.Limits.MaxUnzippedBytes)
+	switch {
+	case err == nil:
+		return x
+	case errors.Is(err, xlsx.ErrEncrypted):
+		r.add(RuleEncrypted, "", "", "", "文件（.ods 格式）设置了打开密码，无法读取",
+			"请在 WPS 或 LibreOffice 中打开，取消密码后另存为 .xlsx 重新发送；设置了密码的 .ods 文件本程序无法打开")
+	case errors.Is(err, xlsx.ErrDoctype):
+		r.add(RuleCorrupt, "", "", "", "文件中含有 XML 实体声明（DOCTYPE），不是表格软件保存的报送表，已拒绝读取",
+			"请在 Excel 或 WPS 中打开办公室下发的报送表填写，保存为 .xlsx 后发送")
+	case errors.Is(err, xlsx.ErrTooBig):
+		bomb(uint64(c.Limits.MaxUnzippedBytes))
+	case errors.Is(err, xlsx.ErrSheetTooLarge):
+		r.add(RuleZipBomb, "", "", "", "文件中的工作表展开后单元格过多，已拒绝读取",
+			"报送表只有几百行。请使用办公室下发的报送表重新填写")
+	default:
+		r.add(RuleCorrupt, "", "", "", fmt.Sprintf("文件（.ods 格式）已损坏，无法读取（%v）", err), "请在 WPS 或 LibreOffice 中打开确认，另存为 .xlsx 后重新发送")
+	}
+	return nil
+}
+
 // isEncryptedOOXML reports whether an OLE compound file holds an encrypted .xlsx (Office puts
 // the encrypted package in a compound file with an EncryptionInfo stream).
 func isEncryptedOOXML(data []byte) bool {
@@ -259,173 +323,6 @@ func isEncryptedOOXML(data []byte) bool {
 		}
 	}
 	return false
-}
-
-// identify tells whose and which workbook it is: from the hidden identification, else by a
-// unit name in the file name or on the instructions sheet.
-func (c *Context) identify(r *Report, x *xlsx.File, name, sender string) {
-	idRows, _ := x.Rows(templates.SheetID)
-	id, ok := templates.ParseIdentity(idRows, x.Props())
-	if ok {
-		r.Unit, r.Identified = id.Unit, "标识"
-		if len(id.Rows) > 0 {
-			r.issued = make(map[string]string, len(id.Rows))
-			for _, row := range id.Rows {
-				r.issued[compactNarrow(row.Task)] = row.Checksum
-			}
-		}
-		known := false
-		for _, u := range c.Plan.Units {
-			if u.Name == id.Unit {
-				known = true
-			}
-		}
-		switch {
-		case !known:
-			r.add(RuleUnknownUnit, "", "", "", fmt.Sprintf("报送表标识的单位“%s”不在计划台账的单位表中", id.Unit),
-				"办公室：如单位改名，请在 plan.xlsx「单位」表中把旧名称填入“别名”，或重新生成模板下发")
-			r.Unit = ""
-			return
-		case c.templates[id.Unit] == nil && c.reporter[id.Unit] != "" && c.reporter[id.Unit] != id.Unit:
-			r.add(RuleNotReporting, "", "", "", fmt.Sprintf("“%s”的任务现由“%s”代为报送", id.Unit, c.reporter[id.Unit]),
-				"请使用“"+c.reporter[id.Unit]+"”的报送表填报")
-			r.Unit = ""
-			return
-		case c.templates[id.Unit] == nil:
-			r.add(RuleUnknownUnit, "", "", "", fmt.Sprintf("“%s”本周期没有任务，无需报送", id.Unit), "如有疑问请联系报送办公室")
-			r.Unit = ""
-			return
-		}
-		if id.Period != "" && id.Period != c.Period.String() {
-			other, err := plan.ParsePeriod(id.Period)
-			otherName := id.Period
-			if err == nil {
-				otherName = other.Chinese()
-			}
-			r.add(RuleOtherPeriod, "", "", "", fmt.Sprintf("这是%s的报送表，不是本次（%s）的", otherName, c.Period.Chinese()),
-				"请使用办公室本次下发的报送表填报")
-		}
-		if id.Plan != "" && id.Plan != c.fingerprint {
-			r.add(RuleOtherPlan, "", "", "", "这份报送表是按另一版本的行动计划生成的（任务已调整）", "请使用办公室本次下发的报送表重新填报")
-		}
-		if id.Version != "" && !slices.Contains(templates.KnownVersions, id.Version) {
-			r.add(RuleVersion, "", "", "", fmt.Sprintf("报送表格式版本 %s 无法识别", id.Version), "请使用办公室本次下发的报送表")
-		}
-	} else {
-		r.Unit = c.guessUnit(name, x)
-		if r.Unit == "" {
-			r.add(RuleNoIdentity, "", "", "", "无法识别这是哪个单位的报送表：文件中没有报送表标识，文件名和“填报说明”中也没有单位名称",
-				"请使用办公室下发的报送表填写（不要把内容复制到新建的工作簿），或在文件名中写明单位名称")
-			return
-		}
-		r.Identified = "文件名"
-		r.add(RuleGuessed, "", "", "", fmt.Sprintf("报送表标识已丢失（可能是把内容复制到了新建的工作簿），按单位名称识别为“%s”", r.Unit),
-			"请以后直接在下发的报送表中填写；办公室请核对单位是否正确")
-	}
-	if sender != "" {
-		if from, ok := c.byEmail[strings.ToLower(sender)]; ok && from != r.Unit && c.reporter[from] != r.Unit {
-			r.add(RuleOtherSender, "", "", "", fmt.Sprintf("这是“%s”的报送表，却由“%s”的邮箱（%s）发来", r.Unit, from, sender),
-				"办公室请核对是否发错了文件")
-		}
-	}
-	if other := c.unitInName(name); other != "" && other != r.Unit && c.reporter[other] != r.Unit {
-		r.add(RuleOtherFileName, "", "", "", fmt.Sprintf("文件名写的是“%s”，报送表标识却是“%s”", other, r.Unit),
-			"办公室请核对是否用错了报送表")
-	}
-}
-
-// guessUnit finds the reporting unit named in the file name or, when f is not nil, on the
-// instructions sheet.
-func (c *Context) guessUnit(name string, x *xlsx.File) string {
-	if u := c.unitInName(name); u != "" {
-		return c.reporter[u]
-	}
-	if x != nil {
-		for _, sheet := range x.SheetList() {
-			rows, err := x.Rows(sheet)
-			if err != nil {
-				continue
-			}
-			for i, row := range rows {
-				if i > 10 {
-					break
-				}
-				for j, v := range row {
-					if strings.TrimSpace(v) == "填报单位" && j+1 < len(row) {
-						if u := c.unitInName(row[j+1]); u != "" {
-							return c.reporter[u]
-						}
-					}
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// unitInName returns the longest registry unit name (or alias) in s whose unit reports: of
-// those as long, the first in registry order.
-func (c *Context) unitInName(s string) string {
-	s = width.Narrow.String(s)
-	if c.nameIndex == nil {
-		best, bestLen := "", 0
-		for _, n := range c.names {
-			if len(n.name) > bestLen && strings.Contains(s, n.name) {
-				best, bestLen = n.unit, len(n.name)
-			}
-		}
-		return best
-	}
-	// A large registry: look up every piece of s as long as some name, longest first,
-	// rather than look for every name in s (10,000 units and files: 10^8 searches).
-	for _, l := range c.nameLens {
-		best := -1
-		for i := 0; i+l <= len(s); i++ {
-			if j, ok := c.nameIndex[s[i:i+l]]; ok && (best < 0 || j < best) {
-				best = j
-			}
-		}
-		if best >= 0 {
-			return c.names[best].unit
-		}
-	}
-	return ""
-}
-
-// unitName is a name or alias of a unit, for unitInName.
-type unitName struct{ name, unit string }
-
-// indexNamesAbove is the registry size (names and aliases) above which unitInName looks
-// names up in an index rather than searching for each: below it, searching is faster.
-const indexNamesAbove = 256
-
-// indexNames lists the reporting units' names and aliases, in registry order, for unitInName.
-func (c *Context) indexNames() {
-	for _, u := range c.Plan.Units {
-		if _, ok := c.reporter[u.Name]; !ok {
-			continue
-		}
-		for _, n := range append([]string{u.Name}, u.Aliases...) {
-			if n != "" {
-				c.names = append(c.names, unitName{n, u.Name})
-			}
-		}
-	}
-	if len(c.names) <= indexNamesAbove {
-		return
-	}
-	c.nameIndex = make(map[string]int, len(c.names))
-	seen := map[int]bool{}
-	for i, n := range c.names {
-		if _, dup := c.nameIndex[n.name]; !dup {
-			c.nameIndex[n.name] = i
-		}
-		if !seen[len(n.name)] {
-			seen[len(n.name)] = true
-			c.nameLens = append(c.nameLens, len(n.name))
-		}
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(c.nameLens)))
 }
 
 // findTaskSheet returns the task sheet's name and its header row (0-based), or "" when no
@@ -518,6 +415,8 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 			r.add(RuleRowAdded, sheet, cellName(col[templates.ColID], n+1), id, msg, hint)
 		}
 	}
+	lastTask := "" // the task of the last task row read: a note row below it is its note
+	var lockedText map[string]string
 	for n := hdr + 1; n < len(rows); n++ {
 		row := rows[n]
 		id := compactNarrow(get(row, templates.ColID))
@@ -529,19 +428,40 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 			}
 			continue
 		}
-		if id == "" {
-			empty := true
-			for _, v := range row {
-				if strings.TrimSpace(v) != "" {
-					empty = false
+		idx, ok := want[id]
+		if !ok && (id == "" || hasHan(id)) && !isEmptyRow(row) {
+			// A row without a task id: a note the unit inserted below a task, unless it holds
+			// a task's text or several locked cells (a task row whose id was deleted) or a
+			// task's answers (a status or a percentage).
+			if lockedText == nil {
+				lockedText = taskTexts(t)
+			}
+			task, locked := lockedText[compact(get(row, templates.ColText))], 0
+			for _, h := range templates.LockedColumns[1:] {
+				if get(row, h) != "" {
+					locked++
 				}
 			}
-			if !empty {
+			if task == "" && locked > 1 {
+				task = "?"
+			}
+			switch {
+			case task == "?":
+				addedRow(n, "", fmt.Sprintf("第 %d 行没有任务编号（该行像是一项任务）", n+1), "请恢复任务编号（可从下发的报送表中复制），不要增加行或修改锁定的单元格")
+			case task != "":
+				addedRow(n, "", fmt.Sprintf("第 %d 行的任务编号被删除（该行是任务 %s）", n+1, task), "请恢复任务编号（可从下发的报送表中复制），不要修改锁定的单元格")
+			case lastTask != "" && len(r.Notes) < MaxNoteRows && get(row, templates.ColStatus) == "" && get(row, templates.ColPercent) == "":
+				c.noteRow(r, sheet, row, n, lastTask)
+			case id == "":
 				addedRow(n, "", fmt.Sprintf("第 %d 行没有任务编号", n+1), "请不要增加行；如需补充说明，请写在该任务的“本期工作进展”中")
+			default:
+				addedRow(n, id, fmt.Sprintf("任务编号“%s”不是下发给本单位的任务", id), "请不要增加行或修改任务编号；请删除该行，或使用办公室下发的报送表")
 			}
 			continue
 		}
-		idx, ok := want[id]
+		if id == "" {
+			continue
+		}
 		if !ok {
 			addedRow(n, id, fmt.Sprintf("任务编号“%s”不是下发给本单位的任务", id), "请不要增加行或修改任务编号；请删除该行，或使用办公室下发的报送表")
 			continue
@@ -598,6 +518,7 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 			NextSteps: value(templates.ColNextSteps), Evidence: value(templates.ColEvidence)}
 		c.checkEntry(r, &e, expectedRow, value(templates.ColStatus), value(templates.ColPercent), sheet, col)
 		r.Entries = append(r.Entries, e)
+		lastTask = id
 	}
 	if added > MaxFindingsPerRule {
 		// Counted here, as CapFindings would, without making a finding for each row.
@@ -615,6 +536,82 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 	}
 	// Report findings in row order: a clerk fixes them top to bottom.
 	sort.SliceStable(r.Entries, func(i, j int) bool { return r.Entries[i].Row < r.Entries[j].Row })
+}
+
+// MaxNoteRows is the most note rows a returned sheet may have: more rows without a task id
+// are no longer a remark or two but rows added, and errors.
+const MaxNoteRows = 10
+
+// Note is a row a unit inserted below a task row, without a task id, to remark on that task
+// ("备注：…"): the return is accepted, and the note kept with the task.
+type Note struct {
+	Task string `json:"task"` // the task above it
+	Row  int    `json:"row"`  // 1-based row in the returned sheet
+	Text string `json:"text"` // the row's cells with text, joined by spaces
+}
+
+// noteRow takes row n (0-based) as a note on task: a warning that quotes it, the note kept in
+// the report and with the task's entry (the last one read).
+func (c *Context) noteRow(r *Report, sheet string, row []string, n int, task string) {
+	var parts []string
+	first := -1
+	for i, v := range row {
+		if v = strings.TrimSpace(v); v != "" {
+			parts = append(parts, v)
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	text := strings.Join(parts, " ")
+	r.Notes = append(r.Notes, Note{Task: task, Row: n + 1, Text: text})
+	if e := &r.Entries[len(r.Entries)-1]; e.Task == task {
+		e.Note = strings.TrimPrefix(e.Note+"\n"+text, "\n")
+	}
+	r.add(RuleNoteRow, sheet, cellName(first, n+1), task, fmt.Sprintf("第 %d 行没有任务编号，已作为任务 %s 的备注接收：“%s”", n+1, task, quote(text, 60)),
+		"不影响接收；今后如需补充说明，请写在该任务的“本期工作进展”中，不要增加行")
+	r.Findings[len(r.Findings)-1].Gist = fmt.Sprintf("第 %d 行为备注", n+1)
+}
+
+// quote is s for a message: at most n characters, cut with an ellipsis, on one line.
+func quote(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// taskTexts maps each task's text in a template, white space left out, to its task id.
+func taskTexts(t *templates.Template) map[string]string {
+	out := make(map[string]string, len(t.Rows))
+	for _, row := range t.Rows {
+		if k := compact(row.Text); k != "" {
+			out[k] = row.TaskID
+		}
+	}
+	return out
+}
+
+func compact(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// hasHan reports whether s has a Chinese character: a "task id" such as 备注 is a note.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isEmptyRow(row []string) bool {
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // checkEntry applies the row rules to one task row.
@@ -721,15 +718,29 @@ func (c *Context) readFiller(r *Report, x *xlsx.File) {
 		if !ok {
 			continue
 		}
-		if l == "填报日期" {
-			if d, err := plan.ParseDate(r.Filler[l]); err == nil && d != "" {
-				r.Filler[l] = d
-			}
+		if l == templates.FillerDate {
+			r.Filler[l] = fillDate(r.Filler[l])
 		}
-		if r.Filler[l] == "" && (l == "填报人" || l == "联系电话") {
+		if r.Filler[l] == "" && (l == templates.FillerName || l == templates.FillerPhone) {
 			r.add(RuleFillerMissing, sheet, cell, "", fmt.Sprintf("未填写%s", l), "请在「"+sheet+"」表中填写，便于办公室联系核实")
 		}
 	}
+}
+
+// fillDate reads the 填报日期 a unit typed, in any of the forms units type it (2024-01-05,
+// 2024.1.5, 2024/1/5, 2024年1月5日, a date cell's serial, any of them with a time after it),
+// as YYYY-MM-DD; what is no date is kept as typed.
+func fillDate(s string) string {
+	s = strings.TrimSpace(s)
+	if d, err := plan.ParseDate(s); err == nil {
+		return d
+	}
+	if date, _, ok := strings.Cut(s, " "); ok {
+		if d, err := plan.ParseDate(date); err == nil {
+			return d
+		}
+	}
+	return s
 }
 
 // The rules read every row's cells; these spare the common cases the general readers'

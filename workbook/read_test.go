@@ -1,17 +1,17 @@
 package workbook
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"planreport/internal/xlsx"
+	"planreport/internal/xlsx/xlsxtest"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -138,7 +138,8 @@ func TestRules(t *testing.T) {
 	}
 	c := func(col string, row int) string { return fmt.Sprintf("%s%d", col, row) }
 	fillerCell := tpl.FillerCell("填报人")
-	blank := len(tpl.Rows) + 2 // the row between the tasks and who filled them
+	blank := len(tpl.Rows) + 2                 // the row between the tasks and who filled them
+	foot := templates.FillerRow(len(tpl.Rows)) // who filled them
 	for _, tc := range []struct {
 		name string
 		edit func(f *excelize.File)
@@ -172,7 +173,33 @@ func TestRules(t *testing.T) {
 		{"locked spaces only", set(map[string]any{c("E", 2): " 区委编办、区政务服务局、区司法局 "}), nil},
 		{"filler missing", func(f *excelize.File) { f.SetCellValue(templates.SheetTasks, fillerCell, "") }, []want{{RuleFillerMissing, templates.SheetTasks, fillerCell, plan.Warning}}},
 		{"row added", set(map[string]any{c("A", blank): "99.9", c("I", blank): "多写了一行"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", blank), plan.Error}}},
-		{"row without id", set(map[string]any{c("I", blank): "补充说明"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", blank), plan.Error}}},
+		{"note row below the last task", set(map[string]any{c("I", blank): "补充说明"}), []want{{RuleNoteRow, templates.SheetTasks, c("I", blank), plan.Warning}}},
+		{"note row below who filled it", set(map[string]any{c("I", foot+1): "补充说明"}), []want{{RuleNoteRow, templates.SheetTasks, c("I", foot+1), plan.Warning}}},
+		{"note row between tasks", func(f *excelize.File) {
+			f.InsertRows(templates.SheetTasks, 4, 1)
+			f.SetCellValue(templates.SheetTasks, "A4", "备注：第二项任务的经费已落实，见附件。")
+		}, []want{{RuleNoteRow, templates.SheetTasks, "A4", plan.Warning}}},
+		{"note row with answers", func(f *excelize.File) {
+			f.InsertRows(templates.SheetTasks, 4, 1)
+			f.SetCellValue(templates.SheetTasks, "G4", templates.StatusOnTrack)
+			f.SetCellValue(templates.SheetTasks, "I4", "另一项工作")
+		}, []want{{RuleRowAdded, templates.SheetTasks, "A4", plan.Error}}},
+		{"note row above the first task", func(f *excelize.File) {
+			f.InsertRows(templates.SheetTasks, 2, 1)
+			f.SetCellValue(templates.SheetTasks, "C2", "备注：以下为本单位任务")
+		}, []want{{RuleRowAdded, templates.SheetTasks, "A2", plan.Error}}},
+		{"task id deleted", set(map[string]any{"A3": ""}), []want{{RuleRowAdded, templates.SheetTasks, "A3", plan.Error}, {RuleRowDeleted, templates.SheetTasks, "", plan.Error}}},
+		{"too many note rows", func(f *excelize.File) {
+			for i := range MaxNoteRows + 1 {
+				f.SetCellValue(templates.SheetTasks, c("I", foot+1+i), fmt.Sprintf("说明 %d", i+1))
+			}
+		}, func() []want {
+			var out []want
+			for i := range MaxNoteRows {
+				out = append(out, want{RuleNoteRow, templates.SheetTasks, c("I", foot+1+i), plan.Warning})
+			}
+			return append(out, want{RuleRowAdded, templates.SheetTasks, c("A", foot+1+MaxNoteRows), plan.Error})
+		}()},
 		{"row deleted", func(f *excelize.File) { f.RemoveRow(templates.SheetTasks, 3) }, []want{{RuleRowDeleted, templates.SheetTasks, "", plan.Error}}},
 		{"row duplicated", func(f *excelize.File) { f.DuplicateRow(templates.SheetTasks, 3) }, []want{{RuleRowDuplicated, templates.SheetTasks, "A4", plan.Error}}},
 		{"rows reordered", func(f *excelize.File) {
@@ -230,8 +257,8 @@ func findingLines(r *Report) []string {
 func TestFileRules(t *testing.T) {
 	fx := newFixture(t)
 	good := fx.filled(t, "宝山镇", nil)
-	docx := zipOf(t, map[string]string{"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"})
-	bomb := zipOf(t, map[string]string{"xl/workbook.xml": strings.Repeat("0", 1<<20)})
+	docx := xlsxtest.Zip(map[string]string{"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"})
+	bomb := xlsxtest.Zip(map[string]string{"xl/workbook.xml": strings.Repeat("0", 1<<20)})
 	otherPeriod := func() []byte {
 		p := fx.plan
 		res, err := templates.Issue(t.TempDir(), templates.Build(p, q.Previous(), nil), templates.Options{Period: q.Previous(), Due: "2023-04-08", PlanFingerprint: p.Fingerprint()}, false)
@@ -250,11 +277,41 @@ func TestFileRules(t *testing.T) {
 		f.DeleteSheet(templates.SheetID)
 		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
 	})
-	noIdentityNoGuide := fx.filled(t, "宝山镇", func(f *excelize.File) {
+	noIdentityTitle := fx.filled(t, "宝山镇", func(f *excelize.File) {
 		f.DeleteSheet(templates.SheetID)
 		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
 		f.DeleteSheet(templates.SheetGuide)
 	})
+	noIdentityNoGuide := fx.filled(t, "宝山镇", func(f *excelize.File) {
+		f.DeleteSheet(templates.SheetID)
+		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
+		f.DeleteSheet(templates.SheetGuide)
+		f.SetDocProps(&excelize.DocProperties{Title: "任务进展报送表"})
+	})
+	// Retyped into a new workbook from last period's form: the instructions sheet and the
+	// title say 2023年第一季度.
+	lastPeriodGuide := fx.filled(t, "宝山镇", func(f *excelize.File) {
+		f.DeleteSheet(templates.SheetID)
+		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
+		f.SetCellValue(templates.SheetGuide, "A1", fx.plan.Title+"\n2023年第一季度任务进展报送表")
+		f.SetCellValue(templates.SheetGuide, "B3", "2023年第一季度（2023-01-01 至 2023-03-31）")
+		f.SetDocProps(&excelize.DocProperties{Title: "宝山镇 2023年第一季度任务进展报送表"})
+	})
+	otherUnitGuide := fx.filled(t, "宝山镇", func(f *excelize.File) {
+		f.DeleteSheet(templates.SheetID)
+		f.SetCustomProps(excelize.CustomProperty{Name: templates.PropPrefix + templates.KeyUnit, Value: ""})
+		f.SetCellValue(templates.SheetGuide, "B2", "雁栖镇")
+		f.SetDocProps(&excelize.DocProperties{Title: "任务进展报送表"})
+	})
+	var baoshanMail, yanqiMail string
+	for _, u := range fx.plan.Units {
+		switch u.Name {
+		case "宝山镇":
+			baoshanMail = u.Email
+		case "雁栖镇":
+			yanqiMail = u.Email
+		}
+	}
 	for _, tc := range []struct {
 		name, file string
 		data       []byte
@@ -272,7 +329,15 @@ func TestFileRules(t *testing.T) {
 		{"other period", "a.xlsx", otherPeriod, "", "宝山镇", nil},
 		{"identity gone, name in file name", "宝山镇进展.xlsx", noIdentity, "", "宝山镇", []plan.Rule{RuleGuessed}},
 		{"identity gone, unit on the instructions sheet", "进展.xlsx", noIdentity, "", "宝山镇", []plan.Rule{RuleGuessed}},
+		{"identity gone, unit in the title", "进展.xlsx", noIdentityTitle, "", "宝山镇", []plan.Rule{RuleGuessed}},
+		{"identity gone, sent from the unit's address", "进展.xlsx", noIdentityNoGuide, baoshanMail, "宝山镇", []plan.Rule{RuleGuessed}},
 		{"identity gone, no name", "进展.xlsx", noIdentityNoGuide, "", "", []plan.Rule{RuleNoIdentity}},
+		{"identity gone, file name of last period", "2023Q1_宝山镇_任务进展报送表.xlsx", noIdentity, "", "宝山镇", []plan.Rule{RuleGuessed, RuleOtherPeriod}},
+		{"identity gone, instructions and title of last period", "宝山镇.xlsx", lastPeriodGuide, "", "宝山镇", []plan.Rule{RuleGuessed, RuleOtherPeriod, RuleOtherPeriod}},
+		{"identity gone, file name and instructions name two units", "宝山镇.xlsx", otherUnitGuide, "", "宝山镇", []plan.Rule{RuleGuessed, RuleUnitConflict}},
+		{"identity gone, sent from another unit's address", "宝山镇.xlsx", noIdentityNoGuide, yanqiMail, "宝山镇", []plan.Rule{RuleGuessed, RuleOtherSender}},
+		{"identity gone, this period in the file name, a date too", "2023Q2_宝山镇_2024-01-05.xlsx", noIdentity, "", "宝山镇", []plan.Rule{RuleGuessed}},
+		{"unreadable, sent from the unit's address", "附件1.xlsx", good[:len(good)/2], baoshanMail, "宝山镇", []plan.Rule{RuleCorrupt}},
 		{"sent by another unit", "2023Q4_宝山镇_任务进展报送表.xlsx", good, "unit0@example.gov.cn", "宝山镇", []plan.Rule{RuleOtherSender}},
 		{"file name names another unit", "2023Q4_雁栖镇_任务进展报送表.xlsx", good, "", "宝山镇", []plan.Rule{RuleOtherFileName}},
 	} {
@@ -292,8 +357,25 @@ func TestFileRules(t *testing.T) {
 			}
 		})
 	}
+	// The messages say which signal named what.
+	r := fx.ctx.Check("2023Q1_宝山镇_任务进展报送表.xlsx", noIdentity, "")
+	if f := r.Findings[1]; f.Message != "文件名“2023Q1_宝山镇_任务进展报送表.xlsx”写的是2023年第一季度，不是本次（2023年第二季度）的报送表" || f.Gist != "文件名写的是2023年第一季度" {
+		t.Errorf("another period named: %q (gist %q)", f.Message, f.Gist)
+	}
+	if r := fx.ctx.Check("宝山镇.xlsx", otherUnitGuide, ""); r.Findings[1].Message != "「填报说明」B2写的是“雁栖镇”，而文件名“宝山镇.xlsx”写的是“宝山镇”" {
+		t.Errorf("two units named: %q", r.Findings[1].Message)
+	}
+	if r := fx.ctx.Check("进展.xlsx", noIdentityNoGuide, baoshanMail); r.Identified != BySender || r.Findings[0].Gist != "按发件邮箱识别" {
+		t.Errorf("by the sender: %q %q", r.Identified, r.Findings[0].Gist)
+	}
+	if r := fx.ctx.Unreadable("宝山镇报送.rar", "", "x 是 rar 压缩文件，无法读取", "请改用 zip 格式压缩"); r.Unit != "宝山镇" || r.Identified != ByFileName || r.Accepted() || r.Findings[0].Unit != "宝山镇" {
+		t.Errorf("an unreadable attachment named for its unit: %q %q %v", r.Unit, r.Identified, findingLines(r))
+	}
+	if r := fx.ctx.Unreadable("ATT00001.bin", baoshanMail, "x 无法读取", "请重新发送"); r.Unit != "宝山镇" || r.Identified != BySender {
+		t.Errorf("an unreadable attachment from the unit's address: %q %q", r.Unit, r.Identified)
+	}
 	// Another period's template: identified, and rejected for being another period's.
-	r := fx.ctx.Check("a.xlsx", otherPeriod, "")
+	r = fx.ctx.Check("a.xlsx", otherPeriod, "")
 	if !hasRule(r, RuleOtherPeriod) || r.Accepted() {
 		t.Errorf("another period's template: %v", findingLines(r))
 	}
@@ -312,26 +394,6 @@ func hasRule(r *Report, rule plan.Rule) bool {
 		}
 	}
 	return false
-}
-
-func zipOf(t testing.TB, files map[string]string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		w, err := z.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(files[n]))
-	}
-	z.Close()
-	return b.Bytes()
 }
 
 // TestEveryTemplateFilledIsAccepted fills every unit's template correctly: all are accepted.
@@ -467,5 +529,81 @@ func TestLockedAsIssued(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("an edited task text was not found: %v", findingLines(edited))
+	}
+}
+
+// TestNoteRow: a note row is kept with the task above it, in the report and in that task's
+// entry, and its warning quotes it; the rows around it are read as they are.
+func TestNoteRow(t *testing.T) {
+	fx := newFixture(t)
+	tpl := fx.ctx.Template("宝山镇")
+	note := "备注：第二项任务的经费已于12月落实，相关材料另行报送，请办公室查收。此项工作与区司法局共同推进，预计明年一季度完成验收。"
+	data := fx.filled(t, "宝山镇", func(f *excelize.File) {
+		f.InsertRows(templates.SheetTasks, 4, 2)
+		f.SetCellValue(templates.SheetTasks, "A4", note)
+		f.SetCellValue(templates.SheetTasks, "C5", "（续）")
+	})
+	r := fx.ctx.Check("2023Q2_宝山镇_任务进展报送表.xlsx", data, "")
+	if !r.Accepted() || len(r.Entries) != len(tpl.Rows) {
+		t.Fatalf("accepted %v, %d entries\n%s", r.Accepted(), len(r.Entries), strings.Join(findingLines(r), "\n"))
+	}
+	task := tpl.Rows[1].TaskID
+	want := []Note{{Task: task, Row: 4, Text: note}, {Task: task, Row: 5, Text: "（续）"}}
+	if fmt.Sprint(r.Notes) != fmt.Sprint(want) {
+		t.Errorf("notes %+v, want %+v", r.Notes, want)
+	}
+	if e := r.Entries[1]; e.Task != task || e.Note != note+"\n（续）" || e.Row != 3 {
+		t.Errorf("entry %+v", e)
+	}
+	if e := r.Entries[2]; e.Task != tpl.Rows[2].TaskID || e.Row != 6 || e.Note != "" {
+		t.Errorf("the task below: %+v", e)
+	}
+	if f := r.Findings[0]; f.Task != task || f.Gist != "第 4 行为备注" ||
+		f.Message != "第 4 行没有任务编号，已作为任务 "+task+" 的备注接收：“"+string([]rune(note)[:60])+"…”" {
+		t.Errorf("finding %+v", f)
+	}
+}
+
+// TestFillDate: the 填报日期 in the forms units type it.
+func TestFillDate(t *testing.T) {
+	for in, want := range map[string]string{
+		"2024-01-05": "2024-01-05", "2024.1.5": "2024-01-05", "2024/1/5": "2024-01-05", "2024年1月5日": "2024-01-05",
+		" 2024 年 1 月 5 日 ": "2024-01-05", "２０２４年１月５日": "2024-01-05", "45296": "2024-01-05", "45296.4375": "2024-01-05",
+		"2024-01-05 10:30": "2024-01-05", "2024年1月5日 上午": "2024-01-05", "一月五日": "一月五日", "": "",
+	} {
+		if got := fillDate(in); got != want {
+			t.Errorf("fillDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestODSFile: an .ods is held to what an .xlsx is: one saved with a password, one that
+// expands beyond the bounds, and an OpenDocument text are refused, each saying so.
+func TestODSFile(t *testing.T) {
+	fx := newFixture(t)
+	ods := func(parts map[string]string) []byte {
+		files := map[string]string{"mimetype": xlsx.ODS, "META-INF/manifest.xml": `<manifest:manifest/>`,
+			"content.xml": `<office:document-content><office:body><office:spreadsheet><table:table table:name="S"/></office:spreadsheet></office:body></office:document-content>`}
+		for k, v := range parts {
+			files[k] = v
+		}
+		return xlsxtest.Zip(files)
+	}
+	bomb := `<office:document-content><office:body><office:spreadsheet><table:table table:name="任务进展"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="50" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>`
+	for _, c := range []struct {
+		name string
+		data []byte
+		rule plan.Rule
+		text string
+	}{
+		{"encrypted", ods(map[string]string{"META-INF/manifest.xml": `<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>`}), RuleEncrypted, "取消密码"},
+		{"repeated cells", ods(map[string]string{"content.xml": bomb}), RuleZipBomb, "单元格过多"},
+		{"a text document", ods(map[string]string{"mimetype": "application/vnd.oasis.opendocument.text"}), RuleNotXLSX, "文字文档"},
+		{"no identification, unit in the name", ods(nil), RuleGuessed, "按文件名"},
+	} {
+		r := fx.ctx.Check("2023Q2_宝山镇_任务进展报送表.ods", c.data, "")
+		if len(r.Findings) == 0 || r.Findings[0].Rule != c.rule || !strings.Contains(r.Findings[0].Message+r.Findings[0].Hint, c.text) || r.Unit != "宝山镇" {
+			t.Errorf("%s: unit %q\n%s", c.name, r.Unit, strings.Join(findingLines(r), "\n"))
+		}
 	}
 }

@@ -70,13 +70,20 @@ func sampleRows(tpl *templates.Template) (dated, dated2, overdue int) {
 // changing the reference plan or the templates).
 var samples = []struct {
 	file string
+	name string // the file's name as received, when not file
 	unit string
 	want []plan.Rule // rules, in order
 }{
-	{"libreoffice-filled.xlsx", "宝山镇", []plan.Rule{RulePercentRead}},
-	{"libreoffice-structure.xlsx", "宝山镇", []plan.Rule{RuleSheetRenamed, RuleRowDeleted, RuleFillerMissing, RuleFillerMissing}},
-	{"openpyxl-formula.xlsx", "宝山镇", nil},
+	{"libreoffice-filled.xlsx", "", "宝山镇", []plan.Rule{RulePercentRead}},
+	{"libreoffice-filled.ods", "", "宝山镇", []plan.Rule{RulePercentRead}},
+	{"libreoffice-structure.xlsx", "", "宝山镇", []plan.Rule{RuleSheetRenamed, RuleRowDeleted, RuleFillerMissing, RuleFillerMissing}},
+	{"libreoffice-note.xlsx", "", "宝山镇", []plan.Rule{RulePercentRead, RuleNoteRow}},
+	{"libreoffice-retyped.xlsx", "2023Q1_宝山镇_任务进展报送表.xlsx", "宝山镇", []plan.Rule{RuleGuessed, RuleOtherPeriod, RuleOtherPeriod, RulePercentRead}},
+	{"openpyxl-formula.xlsx", "", "宝山镇", nil},
 }
+
+// noteText is the note row LibreOffice inserts in libreoffice-note.xlsx, below row 3.
+const noteText = "备注：该项工作经费已落实，佐证材料另行报送。"
 
 // TestSamples checks the workbooks that LibreOffice and openpyxl wrote.
 func TestSamples(t *testing.T) {
@@ -88,8 +95,14 @@ func TestSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		compareWithExcelize(t, s.file, data)
-		r := fx.ctx.Check(s.file, data, "")
+		if strings.HasSuffix(s.file, ".xlsx") {
+			compareWithExcelize(t, s.file, data)
+		}
+		name := s.file
+		if s.name != "" {
+			name = s.name
+		}
+		r := fx.ctx.Check(name, data, "")
 		var rules []plan.Rule
 		for _, f := range r.Findings {
 			rules = append(rules, f.Rule)
@@ -102,6 +115,21 @@ func TestSamples(t *testing.T) {
 			byRow[e.Row] = e
 		}
 		switch s.file {
+		case "libreoffice-filled.ods":
+			// LibreOffice's own format reads as the same workbook saved as .xlsx does.
+			xdata, _ := os.ReadFile(filepath.Join("testdata", "libreoffice-filled.xlsx"))
+			x := fx.ctx.Check("libreoffice-filled.xlsx", xdata, "")
+			if fmt.Sprint(r.Entries) != fmt.Sprint(x.Entries) || fmt.Sprint(r.Filler) != fmt.Sprint(x.Filler) || r.Identified != ByIdentity {
+				t.Errorf("%s: identified by %q, entries and filler differ from the .xlsx:\n%v %v\n%v %v", s.file, r.Identified, r.Entries, r.Filler, x.Entries, x.Filler)
+			}
+		case "libreoffice-note.xlsx":
+			if e := byRow[3]; e.Note != noteText || len(r.Notes) != 1 || r.Notes[0] != (Note{Task: tpl.Rows[1].TaskID, Row: 4, Text: noteText}) {
+				t.Errorf("%s: note %+v, entry %+v", s.file, r.Notes, e)
+			}
+		case "libreoffice-retyped.xlsx":
+			if r.Identified != ByFileName || r.Accepted() || !strings.Contains(r.Findings[1].Message, "2023年第一季度") || !strings.Contains(r.Findings[2].Message, "「填报说明」") {
+				t.Errorf("%s: identified by %q\n%s", s.file, r.Identified, strings.Join(findingLines(r), "\n"))
+			}
 		case "libreoffice-filled.xlsx":
 			if e := byRow[dated]; e.Percent != 80 {
 				t.Errorf("%s: 0.8 as a percent: %+v", s.file, e)
@@ -179,12 +207,37 @@ func TestWriteSamples(t *testing.T) {
 		cell{Sheet: templates.SheetTasks, Cell: tpl.FillerCell("审核领导"), Value: "李强"},
 		cell{Sheet: templates.SheetTasks, Cell: tpl.FillerCell("填报日期"), Date: "2024-01-05"})
 	filled := filepath.Join(tmp, "filled.xlsx")
+	filledODS := filepath.Join(tmp, "filled.ods")
 	structure := filepath.Join(tmp, "structure.xlsx")
+	note := filepath.Join(tmp, "note.xlsx")
+	retyped := filepath.Join(tmp, "retyped.xlsx")
+	// Last period's form, retyped into a new workbook: the hidden sheet and the properties
+	// gone, the instructions sheet copied along.
+	res, err := templates.Issue(t.TempDir(), templates.Build(fx.plan, q.Previous(), nil), templates.Options{Period: q.Previous(), Due: "2023-04-08",
+		PlanTitle: fx.plan.Title, PlanFingerprint: fx.plan.Fingerprint()}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastPeriod := ""
+	for _, it := range res.Templates {
+		if it.Unit == "宝山镇" {
+			lastPeriod = it.Path
+		}
+	}
 	lofill(t, map[string]any{"files": []map[string]any{
 		{"in": fx.issued["宝山镇"], "out": filled, "cells": cells},
+		{"in": fx.issued["宝山镇"], "out": filledODS, "cells": cells},
 		{"in": fx.issued["宝山镇"], "out": structure, "unprotect": true, "cells": cells[:len(cells)-4], "ops": []map[string]any{
 			{"rename_sheet": map[string]any{"from": templates.SheetTasks, "to": "Sheet1"}},
 			{"delete_rows": map[string]any{"sheet": "Sheet1", "row": 3, "count": 1}},
+		}},
+		{"in": fx.issued["宝山镇"], "out": note, "unprotect": true, "cells": cells, "ops": []map[string]any{
+			{"insert_row": map[string]any{"sheet": templates.SheetTasks, "row": 4, "count": 1}},
+			{"sheet": templates.SheetTasks, "cell": "A4", "value": noteText},
+		}},
+		{"in": lastPeriod, "out": retyped, "unprotect": true, "cells": cells, "ops": []map[string]any{
+			{"delete_sheet": map[string]any{"sheet": templates.SheetID}},
+			{"clear_properties": map[string]any{}},
 		}},
 	}, "timeout": 300})
 
@@ -201,7 +254,8 @@ wb.save(sys.argv[2])
 	if out, err := exec.Command(py, "-c", script, ours, formula).CombinedOutput(); err != nil {
 		t.Fatalf("openpyxl: %v\n%s", err, out)
 	}
-	for from, to := range map[string]string{filled: "libreoffice-filled.xlsx", structure: "libreoffice-structure.xlsx", formula: "openpyxl-formula.xlsx"} {
+	for from, to := range map[string]string{filled: "libreoffice-filled.xlsx", filledODS: "libreoffice-filled.ods", structure: "libreoffice-structure.xlsx",
+		note: "libreoffice-note.xlsx", retyped: "libreoffice-retyped.xlsx", formula: "openpyxl-formula.xlsx"} {
 		data, err := os.ReadFile(from)
 		if err != nil {
 			t.Fatal(err)

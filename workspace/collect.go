@@ -92,7 +92,7 @@ func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResu
 			crashPoint("saved")
 		}
 	})
-	wg.Go(func() { outErr = w.writeCollectOutputs(res, o.Drafts) })
+	wg.Go(func() { outErr = w.writeCollectOutputs(res, run.check, o.Drafts) })
 	wg.Wait()
 	if saveErr != nil {
 		return nil, saveErr
@@ -140,6 +140,7 @@ type job struct {
 	container *inbox.Container
 	item      inbox.Item
 	sub       *workbook.Submission // nil for a workbook received before
+	entries   []workbook.Entry     // its rows, when accepted
 	err       error                // archiving it
 	done      chan struct{}        // closed once checked and archived
 }
@@ -237,7 +238,8 @@ func (run *collectRun) newJob(it inbox.Item) *job {
 		return j
 	}
 	run.seen[sum] = true
-	j.sub = &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received}
+	j.sub = &workbook.Submission{SHA256: sum, Name: it.Name, Source: it.Source, Sender: it.Sender, Received: it.Received,
+		Forwarder: it.Forwarder, Forwarded: it.Forwarded}
 	j.done = make(chan struct{})
 	return j
 }
@@ -247,13 +249,16 @@ func (run *collectRun) checkAndArchive(j *job) {
 	it, s := j.item, j.sub
 	var r *workbook.Report
 	if it.Problem != "" {
-		r = &workbook.Report{File: it.Name, SHA256: s.SHA256, Findings: []plan.Finding{{
-			Severity: workbook.RuleUnreadable.Severity(), Rule: workbook.RuleUnreadable, File: it.Name, Message: it.Problem,
-			Hint: "请重新发送报送表（.xlsx），不要压缩或加密"}}}
+		// It could not be taken out of its email or zip: still its unit's return when its name
+		// or its sender names the unit.
+		r = run.check.Unreadable(it.Name, it.Sender, it.Reason, it.Hint)
 	} else {
 		r = run.check.Check(it.Name, it.Data, it.Sender)
 	}
-	s.Unit, s.Identified, s.Accepted, s.Findings = r.Unit, r.Identified, r.Accepted(), workbook.CapFindings(r.Findings)
+	s.SetReport(r)
+	if s.Accepted {
+		j.entries = r.Entries
+	}
 	if it.Data != nil {
 		s.Archive, j.err = run.res.Collection.WriteArchive(*s, it.Data)
 	}
@@ -281,6 +286,11 @@ func (run *collectRun) record(j *job) error {
 		return err
 	}
 	if added {
+		if j.sub.Accepted {
+			if err := coll.Remember(run.check, *j.sub, j.entries); err != nil {
+				return err
+			}
+		}
 		run.res.Added = append(run.res.Added, *j.sub)
 		crashPoint("archive")
 	}

@@ -12,6 +12,9 @@
 //	plan.bak.xlsx              the ledger as it was before plan import --force
 //	邮箱设置.json                the office mailbox's settings (mailbox), never the password
 //	.planreport.lock           who is changing the workspace now (Lock)
+//	计划文件/                   plan documents and ledgers uploaded through the web workbench, and the ledgers they replaced
+//	.planreport.password       the web workbench's password, as a salted hash (serve --listen)
+//	演示交回/PERIOD/             the demo's units' returned files, for trying the workbench's upload
 //	2024Q1/                    one folder per reporting period
 //	  period.json              the period's settings: due date, when the templates were issued
 //	  存在问题和下一步工作.txt        the office's own words for the period's report (read, never written; or .docx)
@@ -20,11 +23,11 @@
 //	  归档/单位/                  every received workbook, byte for byte, by unit (未识别/: unit unknown)
 //	  归档/原件/                  the emails and zip archives the workbooks came in, byte for byte
 //	  收件记录.json               the record: every file received, its unit, whether accepted, its findings
-//	  收件内容.缓存               the accepted values, for the next period's templates and checks (rebuilt when missing)
+//	  收件内容.缓存               the accepted rows, which the report and the next period read (rebuilt when missing)
 //	  检查结果.xlsx               every finding of every received file, one row each
 //	  反馈/单位_反馈.xlsx           a unit's latest workbook with its problem cells marked; 反馈/邮件草稿/: replies
 //	  催报/                     reminder drafts to units that are missing or rejected
-//	  报告/                     the printed report (PDF) and the staff's summary workbook
+//	  报告/                     the printed report (PDF), the same as a Word document, and the staff's summary workbook
 //	  发送记录.jsonl, 收信记录.jsonl  the mail sent and fetched for the period (mailbox)
 package workspace
 
@@ -56,6 +59,9 @@ const (
 	DraftsDir    = "邮件草稿"
 	RemindersDir = "催报"
 	ReportDir    = "报告"
+	UploadsDir   = "计划文件"
+	PasswordName = ".planreport.password"
+	DemoDir      = "演示交回"
 
 	feedbackSuffix = "_反馈.xlsx" // after a unit's file name (UnitFileNames)
 )
@@ -76,6 +82,9 @@ func Layout() []Entry {
 		{"plan.bak.xlsx", false, "重建台账（plan import --force）前的原台账", false},
 		{mailbox.SettingsName, false, "单位邮箱的服务器设置（不含密码）", false},
 		{LockName, false, "正在修改工作目录的程序（进程号、操作、开始时间）", false},
+		{UploadsDir, true, "在网页工作台上传的计划文件和台账，以及被替换前的台账，原样保留", false},
+		{PasswordName, false, "网页工作台供同事登录的密码（只存加盐散列，不存密码本身）", false},
+		{DemoDir + "/PERIOD", true, "演示：模拟各单位交回的文件，供在网页工作台上传试用", false},
 		{"PERIOD", true, "每个报送周期一个文件夹，如 2024Q1", false},
 		{p(SettingsName), false, "周期设置：截止日期、模板生成时间", false},
 		{p(NotesName), false, "办公室撰写的本期“存在问题和下一步工作”（文本文件或同名 .docx），报告原文引用", true},
@@ -84,11 +93,11 @@ func Layout() []Entry {
 		{p(workbook.ArchiveDir), true, "收到的每份报送表，按单位原样归档（未识别单位的在“未识别”）", false},
 		{p(workbook.OriginalsDir), true, "报送表所在的邮件和压缩包原件", false},
 		{p(workbook.StateFile), false, "收件记录：每份文件的来源、时间、单位、是否接收、问题", false},
-		{p(workbook.PreviousFile), false, "本周期已接收的填报内容，供下一周期对照（缺失时由归档重建）", false},
+		{p(workbook.StoreFile), false, "本周期已接收的填报内容：报告、下一周期的模板和检查由此读取（缺失时由归档重建）", false},
 		{p(FindingsName), false, "检查结果：所有问题，每条一行", false},
 		{p(FeedbackDir), true, "各单位反馈表（原表上标出问题单元格），回复邮件草稿", false},
 		{p(RemindersDir), true, "催报邮件草稿", false},
-		{p(ReportDir), true, "PDF 报告和汇总表", false},
+		{p(ReportDir), true, "PDF 报告、同一报告的 Word 版和汇总表", false},
 		{p(mailbox.SendLogName), false, "本周期发出的邮件记录", false},
 		{p(mailbox.FetchLogName), false, "本周期收取的邮件记录", false},
 	}
@@ -147,6 +156,24 @@ func (w *Workspace) RemindersDir(p plan.Period) string {
 // ReportDir is where a period's report is written.
 func (w *Workspace) ReportDir(p plan.Period) string { return filepath.Join(w.PeriodDir(p), ReportDir) }
 
+// ReportPDF is a period's printed report.
+func (w *Workspace) ReportPDF(p plan.Period) string {
+	return filepath.Join(w.ReportDir(p), p.String()+"_落实情况报告.pdf")
+}
+
+// ReportDOCX is a period's report as a Word document, for the office to edit.
+func (w *Workspace) ReportDOCX(p plan.Period) string {
+	return filepath.Join(w.ReportDir(p), p.String()+"_落实情况报告.docx")
+}
+
+// ReportWorkbook is a period's summary workbook.
+func (w *Workspace) ReportWorkbook(p plan.Period) string {
+	return filepath.Join(w.ReportDir(p), p.String()+"_汇总表.xlsx")
+}
+
+// PasswordPath is the web workbench's password file.
+func (w *Workspace) PasswordPath() string { return filepath.Join(w.dir, PasswordName) }
+
 // RecordPath is a period's record of what was received.
 func (w *Workspace) RecordPath(p plan.Period) string {
 	return filepath.Join(w.PeriodDir(p), workbook.StateFile)
@@ -159,6 +186,12 @@ func (w *Workspace) NotesPath(p plan.Period) string { return filepath.Join(w.Per
 // FeedbackPath is a unit's feedback workbook for a period; names is UnitFileNames.
 func (w *Workspace) FeedbackPath(p plan.Period, names map[string]string, unit string) string {
 	return filepath.Join(w.FeedbackDir(p), names[unit]+feedbackSuffix)
+}
+
+// TemplatePath is the template issued to a unit for a period; names is templates.FileNames
+// of the period's reporting units.
+func (w *Workspace) TemplatePath(p plan.Period, names map[string]string, unit string) string {
+	return filepath.Join(w.TemplatesDir(p), names[unit])
 }
 
 // removeLeftovers removes what killed runs left half-written in the folders an operation

@@ -61,8 +61,9 @@ func (w *Workspace) Lock(program, operation string) (*Lock, error) {
 	}
 	h := Holder{PID: os.Getpid(), Host: hostname(), Program: program, Operation: operation, Since: time.Now().Round(time.Second)}
 	data, _ := json.Marshal(h)
-	if err := f.Truncate(0); err == nil {
-		_, err = f.WriteAt(append(data, '\n'), 0)
+	// Who holds it is for a second writer's message only: the lock holds without it.
+	if f.Truncate(0) == nil {
+		f.WriteAt(append(data, '\n'), 0)
 	}
 	return l, nil
 }

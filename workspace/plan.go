@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"planreport/internal/atomicfile"
 	"planreport/plan"
@@ -82,7 +83,7 @@ func (w *Workspace) Init(src PlanSource, program string) (*InitResult, error) {
 	return &InitResult{Plan: p, Ledger: w.ledger, Findings: p.Check()}, nil
 }
 
-// ImportResult is what ImportPlan did.
+// ImportResult is what ImportPlan did, or would do (PreviewImport).
 type ImportResult struct {
 	Plan     *plan.Plan
 	Ledger   string
@@ -91,6 +92,13 @@ type ImportResult struct {
 	Added    int    // units and groups added to them
 	Backup   string // where the old ledger was kept (Force)
 	Findings []plan.Finding
+	Changes  TaskChanges // the tasks the import adds, removes and rewords, against the ledger there before
+}
+
+// TaskChanges are how a re-imported plan's tasks differ from the ledger's, by task number.
+type TaskChanges struct {
+	Before            int      // tasks in the ledger before
+	New, Gone, Edited []string // task numbers added, removed, and whose text, units or deadline changed
 }
 
 // ImportPlan reads a plan document into the workspace's ledger. An existing ledger keeps the
@@ -106,11 +114,12 @@ func (w *Workspace) ImportPlan(src PlanSource, force bool, program string) (*Imp
 		return nil, err
 	}
 	defer l.Unlock()
+	atomicfile.RemoveLeftoversOf(w.ledger)
+	res, old, err := w.mergeImport(p, force)
+	if err != nil {
+		return nil, err
+	}
 	out := w.ledger
-	atomicfile.RemoveLeftoversOf(out)
-	res := &ImportResult{Plan: p, Ledger: out}
-	_, statErr := os.Stat(out)
-	res.Existed = statErr == nil
 	switch {
 	case res.Existed && force:
 		res.Backup = BackupName(out)
@@ -125,11 +134,6 @@ func (w *Workspace) ImportPlan(src PlanSource, force bool, program string) (*Imp
 			return nil, err
 		}
 	case res.Existed:
-		old, err := plan.ReadLedger(out)
-		if err != nil {
-			return nil, fmt.Errorf("%w\n现有台账无法读取，未做任何修改。如要按新计划重建台账，请加 --force（原台账会另存为 %s）", err, BackupName(out))
-		}
-		res.Kept, res.Added = p.KeepOfficeEdits(old)
 		newUnits, newGroups := p.Units[len(old.Units):], p.Groups[len(old.Groups):]
 		if err := p.UpdateLedger(out, true, newUnits, newGroups); err != nil {
 			return nil, err
@@ -139,8 +143,65 @@ func (w *Workspace) ImportPlan(src PlanSource, force bool, program string) (*Imp
 			return nil, err
 		}
 	}
-	res.Findings = p.Check()
 	return res, nil
+}
+
+// PreviewImport reads a plan document and says what ImportPlan (without force) would make of
+// it, writing nothing: the tasks added, removed and changed, the office's edits kept, the
+// findings. It reads only.
+func (w *Workspace) PreviewImport(src PlanSource) (*ImportResult, error) {
+	p, err := src.Read()
+	if err != nil {
+		return nil, err
+	}
+	res, _, err := w.mergeImport(p, false)
+	return res, err
+}
+
+// mergeImport merges a plan read from a document with the ledger there (keeping the office's
+// edits, unless force), in memory: what ImportPlan writes and PreviewImport shows. old is the
+// ledger there before, or nil.
+func (w *Workspace) mergeImport(p *plan.Plan, force bool) (res *ImportResult, old *plan.Plan, err error) {
+	res = &ImportResult{Plan: p, Ledger: w.ledger}
+	_, statErr := os.Stat(w.ledger)
+	res.Existed = statErr == nil
+	if res.Existed {
+		old, err = plan.ReadLedger(w.ledger)
+		if err != nil && !force {
+			return nil, nil, fmt.Errorf("%w\n现有台账无法读取，未做任何修改。如要按新计划重建台账，请加 --force（原台账会另存为 %s）", err, BackupName(w.ledger))
+		}
+	}
+	if old != nil {
+		res.Changes = compareTasks(old, p)
+		if !force {
+			res.Kept, res.Added = p.KeepOfficeEdits(old)
+		}
+	}
+	res.Findings = p.Check()
+	return res, old, nil
+}
+
+// compareTasks lists how the new plan's tasks differ from the old ledger's.
+func compareTasks(old, p *plan.Plan) TaskChanges {
+	c := TaskChanges{Before: len(old.Tasks)}
+	key := func(t *plan.Task) string {
+		return strings.Join([]string{t.Text, strings.Join(t.Lead, "、"), strings.Join(t.Responsible, "、"), t.Deadline.Text}, "\x00")
+	}
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		switch o := old.Task(t.ID); {
+		case o == nil:
+			c.New = append(c.New, t.ID)
+		case key(o) != key(t):
+			c.Edited = append(c.Edited, t.ID)
+		}
+	}
+	for i := range old.Tasks {
+		if p.Task(old.Tasks[i].ID) == nil {
+			c.Gone = append(c.Gone, old.Tasks[i].ID)
+		}
+	}
+	return c
 }
 
 // BackupName is where plan import --force keeps the old ledger.
@@ -246,4 +307,45 @@ func (w *Workspace) SavePlan(p *plan.Plan, program string) error {
 	}
 	defer l.Unlock()
 	return p.WriteLedger(w.ledger)
+}
+
+// ReplaceResult is what ReplaceLedger did.
+type ReplaceResult struct {
+	*CheckResult
+	Previous string // where the ledger it replaced was kept ("" when there was none)
+}
+
+// ReplaceLedger makes the workbook at path (a ledger the office edited in Excel and uploaded)
+// the workspace's ledger, once it reads as one: the ledger it replaces is kept in UploadsDir
+// under a name with the time, never removed. A workbook that does not read changes nothing.
+func (w *Workspace) ReplaceLedger(path, program string) (*ReplaceResult, error) {
+	if _, err := plan.ReadLedger(path); err != nil {
+		return nil, fmt.Errorf("%w\n上传的文件不能作为计划台账，现有台账未做任何修改", err)
+	}
+	data, err := readLimited(path, maxPlanBytes)
+	if err != nil {
+		return nil, err
+	}
+	l, err := w.Lock(program, "替换计划台账")
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	res := &ReplaceResult{}
+	if old, err := os.Open(w.ledger); err == nil {
+		name := "plan_替换前_" + time.Now().Format("20060102-150405") + ".xlsx"
+		res.Previous, err = w.SaveUpload(name, old)
+		old.Close()
+		if err != nil {
+			return nil, fmt.Errorf("保留原台账：%w", err)
+		}
+	}
+	atomicfile.RemoveLeftoversOf(w.ledger)
+	if err := atomicfile.WriteBytes(w.ledger, data); err != nil {
+		return nil, err
+	}
+	if res.CheckResult, err = w.CheckPlan(); err != nil {
+		return nil, err
+	}
+	return res, nil
 }

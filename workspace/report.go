@@ -103,8 +103,7 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		return nil, fmt.Errorf("创建报告文件夹：%w", err)
 	}
 	res := &ReportResult{Report: r, NoReturns: len(inputs[len(inputs)-1].Collection.Submissions) == 0,
-		PDF:      filepath.Join(dir, o.Period.String()+"_落实情况报告.pdf"),
-		Workbook: filepath.Join(dir, o.Period.String()+"_汇总表.xlsx")}
+		PDF: w.ReportPDF(o.Period), Workbook: w.ReportWorkbook(o.Period)}
 	crashPoint("consolidated")
 	o.Progress.report(Progress{Stage: "生成 PDF 报告", Done: 1, Total: 3})
 	res.NotesPath = w.NotesPath(o.Period)
@@ -128,7 +127,7 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		crashPoint("pdf")
 		res.Unprintable, res.Fonts, res.MainPages, pages = printed.Unprintable, printed.Fonts, printed.MainPages, printed.Contents
 	}
-	res.DOCX = filepath.Join(dir, o.Period.String()+"_落实情况报告.docx")
+	res.DOCX = w.ReportDOCX(o.Period)
 	docxErr := docx.Write(b, docx.Options{Faces: docx.FacesOf(set), Pages: pages}, res.DOCX)
 	o.Progress.report(Progress{Stage: "生成汇总表", Done: 2, Total: 3})
 	wbErr := summary.Write(r, res.Workbook)

@@ -107,26 +107,38 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
-		greeting := u.Unit.Name
-		if u.Unit.Contact != "" {
-			greeting += " " + u.Unit.Contact + "同志"
+		// A unit that sent nothing is told so and gets its template again; a unit whose return
+		// was not accepted is told why and what to do, as its reply was (letterFor), with the
+		// template when it must redo the return on it, else with its feedback workbook, which
+		// marks every problem. None is told nothing arrived.
+		rejected := u.State == workbook.Rejected
+		tpl := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
+		template, err := os.ReadFile(tpl)
+		if err != nil {
+			template, tpl = nil, ""
 		}
-		what := fmt.Sprintf("截至 %s，我们尚未收到贵单位%s的任务进展报送表", date, period.Chinese())
-		if u.State == workbook.Rejected {
-			what = fmt.Sprintf("贵单位报送的%s任务进展报送表（%s）有 %d 处错误，尚未通过检查，请按附件反馈表（“%s”表列出了每处问题）修改后重新发送", period.Chinese(), u.Submission.Name, u.Errors, workbook.FeedbackSheet)
+		feedbackPath, feedbackName := w.FeedbackPath(period, names, u.Unit.Name), ""
+		feedback, err := os.ReadFile(feedbackPath)
+		if err == nil && rejected {
+			feedbackName = filepath.Base(feedbackPath)
 		}
-		body := fmt.Sprintf("%s：\n\n您好！%s。报送截止日期为 %s，请尽快报送。\n\n如已发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
-			greeting, what, st.Due, p.Office.Reach(), p.Office.Name)
+		resubmit := ""
+		if rejected {
+			resubmit = ResubmitBy(st.Due, u.Submission.Received)
+		}
+		lt := letterFor(u.Submission, feedbackName, false, fileName(tpl), resubmit)
+		subject := fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese())
+		if rejected {
+			subject = fmt.Sprintf("【催报】%s%s任务进展报送表尚未通过检查，%s", u.Unit.Name, period.Chinese(), lt.subject)
+		}
 		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
-		d := templates.Draft{From: p.Office.Email, FromName: p.Office.Name, To: u.Unit.Email, Subject: fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese()), Body: body}
-		// A unit that lost its template gets it again; a rejected one its feedback workbook,
-		// which says what to fix.
-		attach := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
-		if u.State == workbook.Rejected {
-			attach = w.FeedbackPath(period, names, u.Unit.Name)
-		}
-		if data, err := os.ReadFile(attach); err == nil {
-			d.Attachments = []templates.Attachment{{Name: filepath.Base(attach), Data: data}}
+		d := templates.Draft{From: p.Office.Email, FromName: p.Office.Name, To: u.Unit.Email, Subject: subject,
+			Body: reminderBody(p, period, u.Unit, u.Submission, rejected, lt, date, st.Due)}
+		switch {
+		case template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate):
+			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: template}}
+		case feedbackName != "" && lt.remedy == workbook.RemedyFix:
+			d.Attachments = []templates.Attachment{{Name: feedbackName, Data: feedback}}
 		}
 		if err := templates.WriteDraft(path, d); err != nil {
 			errs = append(errs, err)

@@ -80,14 +80,18 @@ type collectJSON struct {
 }
 
 type collectFileJSON struct {
-	Path     string         `json:"path"`
-	SHA256   string         `json:"sha256"`
-	Unit     string         `json:"unit"`
-	Accepted bool           `json:"accepted"`
-	New      bool           `json:"new"`
-	Archive  string         `json:"archive"`
-	Received string         `json:"received"`
-	Findings []plan.Finding `json:"findings"`
+	Path       string         `json:"path"`
+	SHA256     string         `json:"sha256"`
+	Unit       string         `json:"unit"`
+	Identified string         `json:"identified,omitempty"` // how the unit was told: 标识, 文件名, 填报说明, 文档标题, 发件邮箱
+	Accepted   bool           `json:"accepted"`
+	New        bool           `json:"new"`
+	Archive    string         `json:"archive"`
+	Received   string         `json:"received"`
+	Sender     string         `json:"sender,omitempty"`
+	Forwarder  string         `json:"forwarder,omitempty"`
+	Filled     string         `json:"filled,omitempty"` // the 填报日期 the unit stated
+	Findings   []plan.Finding `json:"findings"`
 }
 
 func collectSummary(w *workspace.Workspace, res *workspace.CollectResult) collectJSON {
@@ -97,8 +101,9 @@ func collectSummary(w *workspace.Workspace, res *workspace.CollectResult) collec
 	}
 	out := collectJSON{Period: res.Period.String(), Files: []collectFileJSON{}}
 	for _, s := range res.Collection.Submissions {
-		out.Files = append(out.Files, collectFileJSON{Path: s.Source, SHA256: s.SHA256, Unit: s.Unit, Accepted: s.Accepted, New: isNew[s.SHA256],
-			Archive: filepath.Join(w.PeriodDir(res.Period), filepath.FromSlash(s.Archive)), Received: s.Received.Format("2006-01-02T15:04:05Z07:00"), Findings: s.Findings})
+		out.Files = append(out.Files, collectFileJSON{Path: s.Source, SHA256: s.SHA256, Unit: s.Unit, Identified: s.Identified, Accepted: s.Accepted, New: isNew[s.SHA256],
+			Archive: filepath.Join(w.PeriodDir(res.Period), filepath.FromSlash(s.Archive)), Received: s.Received.In(workbook.Zone).Format("2006-01-02T15:04:05Z07:00"),
+			Sender: s.Sender, Forwarder: s.Forwarder, Filled: s.Filled, Findings: s.Findings})
 	}
 	out.AcceptedUnits, out.RejectedUnits = res.Collection.Units()
 	out.MissingUnits = unitsIn(res.Units, workbook.Missing)
@@ -123,6 +128,25 @@ func unitsIn(units []workspace.UnitStatus, states ...workbook.State) []string {
 	return out
 }
 
+// gists says what findings are about in a few words each, for one line: "按文件名识别；由区财政局
+// 邮箱发来；完成进度格式不规范 3 处".
+func gists(fs []plan.Finding) string {
+	count := map[string]int{}
+	var order []string
+	for _, f := range fs {
+		g := f.Summary()
+		if count[g]++; count[g] == 1 {
+			order = append(order, g)
+		}
+	}
+	for i, g := range order {
+		if count[g] > 1 {
+			order[i] = fmt.Sprintf("%s %d 处", g, count[g])
+		}
+	}
+	return strings.Join(order, "；")
+}
+
 func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectResult, eml bool) {
 	fmt.Fprintf(out, "%s：本次收到 %d 份新文件", res.Period.Chinese(), len(res.Added))
 	if res.Repeated > 0 {
@@ -134,18 +158,22 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 		if unit == "" {
 			unit = "（未识别单位）"
 		}
+		forward := ""
+		if s.Forwarder != "" {
+			forward = fmt.Sprintf("（由 %s 转发；原邮件 %s 发出）", s.Forwarder, workbook.OfficeTime(s.Received))
+		}
 		switch {
 		case s.Accepted && len(s.Findings) == 0:
-			fmt.Fprintf(out, "  接收  %s  %s\n", unit, s.Name)
+			fmt.Fprintf(out, "  接收  %s  %s%s\n", unit, s.Name, forward)
 		case s.Accepted:
-			fmt.Fprintf(out, "  接收  %s  %s（%d 条提醒）\n", unit, s.Name, len(s.Findings))
+			fmt.Fprintf(out, "  接收  %s  %s（%d 条提醒：%s）%s\n", unit, s.Name, len(s.Findings), gists(s.Findings), forward)
 		default:
-			fmt.Fprintf(out, "  退回  %s  %s：%d 个错误", unit, s.Name, plan.CountErrors(s.Findings))
+			fmt.Fprintf(out, "  退回  %s  %s%s：%d 个错误", unit, s.Name, forward, plan.CountErrors(s.Findings))
 			for _, f := range s.Findings {
 				if f.Severity == plan.Error {
 					where := "" // the line names the file already
 					if f.Sheet != "" {
-						where = "「" + f.Sheet + "」" + f.Cell + "："
+						where = f.Where() + "："
 					}
 					fmt.Fprintf(out, "，如 %s%s（%s）", where, f.Message, f.Hint)
 					break

@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"planreport/demo"
 	"planreport/plan"
-	"planreport/templates"
 	"planreport/workspace"
 )
 
@@ -45,15 +45,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	fmt.Fprintf(stdout, "== 1. 创建工作目录 %s，导入内置计划\n", absDir(w.Dir()))
-	if err := runInit(ctx, []string{w.Dir()}, io.Discard, stderr); err != nil {
-		return err
-	}
-	p, err := w.ReadPlan()
+	p, err := demo.Create(w, *units, program)
 	if err != nil {
-		return err
-	}
-	demoRegistry(p, *units)
-	if err := w.SavePlan(p, program); err != nil {
 		return err
 	}
 	errs, warns := countFindings(p.Check())
@@ -66,12 +59,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := runTemplates(ctx, []string{"-w", w.Dir(), "--period", code, "--due", due, "--eml"}, io.Discard, stderr); err != nil {
 			return err
 		}
-		res := &templates.Result{Period: period.String(), Templates: w.IssuedTemplates(p, period)}
-		sent, err := demoFill(w, p, period, due, res)
+		issued := w.IssuedTemplates(p, period)
+		sent, err := demo.Fill(p, period, due, issued, w.InboxDir(period), false)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "模板 %d 份（%s），单位交回 %d 份文件。\n", len(res.Templates), w.TemplatesDir(period), sent)
+		fmt.Fprintf(stdout, "模板 %d 份（%s），单位交回 %d 份文件。\n", len(issued), w.TemplatesDir(period), sent)
 		if err := runCollect(ctx, []string{"-w", w.Dir(), "--period", code, "--eml"}, io.Discard, stderr); err != nil {
 			return err
 		}
@@ -90,46 +83,4 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		w.Ledger(), w.TemplatesDir(period), w.FindingsPath(period),
 		w.FeedbackDir(period), w.RecordPath(period))
 	return nil
-}
-
-// demoRegistry fills in what an office would: its own contact, each unit's contact, and the
-// members of the groups the plan leaves unnamed.
-func demoRegistry(p *plan.Plan, units int) {
-	// Made-up towns for scale tests: each gets every task of 各镇乡街道 and 各镇乡.
-	reporting := 0
-	for _, u := range p.Units {
-		if u.ReportsThrough == "" {
-			reporting++
-		}
-	}
-	for i := 1; reporting < units; i++ {
-		p.Units = append(p.Units, plan.Unit{Name: fmt.Sprintf("演示第%04d镇", i), Category: plan.CatTown})
-		reporting++
-	}
-	p.Office = plan.Office{Name: "区委依法治区办（演示）", Contact: "李明", Phone: "010-69600000", Email: "fzb@example.gov.cn"}
-	for i := range p.Units {
-		u := &p.Units[i]
-		if u.ReportsThrough != "" {
-			continue
-		}
-		u.Contact = demoFillers[pick(len(demoFillers), "contact", u.Name)]
-		u.Phone = fmt.Sprintf("010-6962%04d", pick(10000, "phone", u.Name))
-		u.Email = fmt.Sprintf("unit%02d@example.gov.cn", i+1)
-	}
-	members := map[string][]string{
-		"各行业审批监管单位":    {"区市场监管局", "区住房城乡建设委", "区卫生健康委", "区生态环境局", "区交通局", "区教委"},
-		"各重点领域监管单位":    {"区市场监管局", "区卫生健康委", "区生态环境局", "区应急局", "区城管执法局"},
-		"联席会各相关单位":     {"区发展改革委", "区市场监管局", "区司法局", "区政务服务局", "区经济和信息化局"},
-		"各相关单位":        {"区财政局", "区商务局", "区经济和信息化局"},
-		"区政府有关部门":      {"区市场监管局", "区卫生健康委", "区应急局", "区城管执法局", "区生态环境局", "区交通局"},
-		"怀柔科学城管委会有关处室": {"区发展改革委"},
-		"决策承办单位":       {"区发展改革委", "区财政局", "区住房城乡建设委"},
-		"原职权下放部门":      {"区城管执法局", "区市场监管局", "区生态环境局", "区农业农村局"},
-	}
-	for i := range p.Groups {
-		if m, ok := members[p.Groups[i].Name]; ok && !p.Groups[i].Named() {
-			p.Groups[i].Members = m
-			p.Groups[i].Note = "演示：由办公室指定"
-		}
-	}
 }

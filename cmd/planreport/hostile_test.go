@@ -138,15 +138,16 @@ func TestCollectHostile(t *testing.T) {
 			t.Errorf("%s: not archived", name)
 		}
 	}
-	for _, want := range []string{"深层嵌套.eml 的结构嵌套过深", "截断.eml"} {
+	// The finding names the file as its sender knows it; the record says where it was.
+	for _, want := range []struct{ message, source string }{{"深层嵌套.eml 的结构嵌套过深", "深层嵌套.eml"}, {"截断.xlsx 不完整", "截断.eml"}} {
 		found := false
 		for _, s := range rec.Submissions {
 			for _, f := range s.Findings {
-				found = found || f.Rule == workbook.RuleUnreadable && strings.Contains(f.Message, want)
+				found = found || f.Rule == workbook.RuleUnreadable && strings.Contains(f.Message, want.message) && strings.Contains(s.Source, want.source)
 			}
 		}
 		if !found {
-			t.Errorf("no finding says %q", want)
+			t.Errorf("no finding says %q about a file from %s", want.message, want.source)
 		}
 	}
 	for _, c := range []string{"打包.zip", "邮件.eml", "炸弹.zip", "炸弹邮件.eml", "深层嵌套.eml", "截断.eml"} {
@@ -275,8 +276,8 @@ func contains(list []string, s string) bool {
 }
 
 // TestCollectManyFindings: a workbook with 100,000 rows that are not tasks (each one a
-// finding) is rejected with fifty of them listed and one that counts the rest: the record,
-// the findings workbook and the feedback list stay small.
+// finding; the first few are taken as notes) is rejected with fifty of them listed and one
+// that counts the rest: the record, the findings workbook and the feedback list stay small.
 func TestCollectManyFindings(t *testing.T) {
 	ws, _ := hardWorkspace(t, nil)
 	base := filledTemplate(t, ws, "宝山镇", nil)
@@ -300,7 +301,7 @@ func TestCollectManyFindings(t *testing.T) {
 	fs := rec.Submissions[0].Findings
 	notes := 0
 	for _, f := range fs {
-		if f.Rule == workbook.RuleTooMany && f.Severity == plan.Error && strings.Contains(f.Message, "另有 99950 处同类问题") {
+		if f.Rule == workbook.RuleTooMany && f.Severity == plan.Error && strings.Contains(f.Message, fmt.Sprintf("另有 %d 处同类问题", 100_000-workbook.MaxNoteRows-workbook.MaxFindingsPerRule)) {
 			notes++
 		}
 	}

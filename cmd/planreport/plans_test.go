@@ -19,11 +19,11 @@ import (
 	"planreport/workspace"
 )
 
-// runErr runs planreport in-process and returns its error and output.
-func runErr(args ...string) (error, string, string) {
+// runErr runs planreport in-process and returns its output and error.
+func runErr(args ...string) (stdout, stderr string, err error) {
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, &out, &errb)
-	return err, out.String(), errb.String()
+	err = run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
 }
 
 // TestImportBrokenPlans: an empty file, a binary file and a plan with no unit brackets are
@@ -51,7 +51,7 @@ func TestImportBrokenPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := filepath.Join(dir, "plan.xlsx")
-		err, _, _ := runErr("plan", "import", path, "-o", out)
+		_, _, err := runErr("plan", "import", path, "-o", out)
 		if err == nil || exitCode(err, &bytes.Buffer{}) != 1 {
 			t.Errorf("%s: err %v, want exit code 1", tc.name, err)
 			continue
@@ -82,7 +82,7 @@ func TestPlanProblems(t *testing.T) {
 	ws := filepath.Join(dir, "ws")
 	runOK(t, "init", ws, "--plan", src)
 	ledger := filepath.Join(ws, workspace.LedgerName)
-	err, out, _ := runErr("plan", "check", ledger)
+	out, _, err := runErr("plan", "check", ledger)
 	if err != nil || !strings.Contains(out, "「任务」表 H3：任务 1.2 没有完成时限") {
 		t.Errorf("plan check: %v\n%s", err, out)
 	}
@@ -96,11 +96,11 @@ func TestPlanProblems(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	err, out, _ = runErr("plan", "check", ledger)
+	out, _, err = runErr("plan", "check", ledger)
 	if err == nil || !strings.Contains(out, "「任务」表 A3：任务编号“1.1”重复（另见第 2 行）") {
 		t.Errorf("plan check on duplicate ids: %v\n%s", err, out)
 	}
-	err, _, stderr := runErr("templates", "-w", ws, "--period", "2024Q2")
+	_, stderr, err := runErr("templates", "-w", ws, "--period", "2024Q2")
 	if err != nil || !strings.Contains(stderr, "计划台账有 1 个错误") {
 		t.Errorf("templates: %v\n%s", err, stderr)
 	}
@@ -188,7 +188,7 @@ func TestRegistryProblems(t *testing.T) {
 	var checkOut string
 	go func() {
 		defer close(done)
-		checkErr, checkOut, _ = runErr("plan", "check", ledger)
+		checkOut, _, checkErr = runErr("plan", "check", ledger)
 	}()
 	select {
 	case <-done:
@@ -274,7 +274,7 @@ func TestDuplicateIDsInPlan(t *testing.T) {
 	if got := strings.Join(ids, " "); got != "1.1 1.1#2 1.2" {
 		t.Errorf("ids %s, want 1.1 1.1#2 1.2", got)
 	}
-	_, out, _ := runErr("plan", "check", ledger)
+	out, _, _ := runErr("plan", "check", ledger)
 	if !strings.Contains(out, "「任务」表 A3：计划中有多项任务编号为“1.1”，导入时把这一项编为“1.1#2”以示区分") {
 		t.Errorf("plan check does not point out the duplicate:\n%s", out)
 	}

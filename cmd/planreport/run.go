@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -37,6 +38,7 @@ func commands() []command {
 		{"status", "各单位报送情况，催报", runStatus},
 		{"report", "汇总出具报告：打印版 PDF 和汇总表", runReport},
 		{"mail", "设置和检查报送用的单位邮箱（mail setup / test）", runMail},
+		{"serve", "在浏览器中使用工作台（双击 planreport.exe 即启动）", runServe},
 		{"demo", "用内置参考计划演示两个报送周期的完整流程", runDemo},
 		{"help", "显示帮助：planreport help [命令]", nil},
 	}
@@ -57,12 +59,17 @@ const mainUsage = `planreport —— 行动计划定期进展报送工具
      planreport collect -w 工作目录 --period 2024Q1      检查、归档，生成反馈表
   5. planreport status -w 工作目录 --period 2024Q1       查看报送情况，催报
   6. planreport report -w 工作目录 --period 2024Q1       出具 PDF 报告和汇总表
+以上各步也可以在浏览器中完成：planreport serve -w 工作目录（Windows 上双击 planreport.exe）。
 
 运行 planreport help <命令> 或 planreport <命令> --help 查看该命令的详细说明。
 `
 
 // run is planreport's whole job: it parses args and runs one subcommand.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 && ownConsole() {
+		// Double-clicked in Explorer: the workbench, rather than usage in a window that closes.
+		return doubleClick(ctx, serveOptions{}, os.Stdin, stdout, stderr)
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, mainHelp())
 		return usagef("缺少命令")

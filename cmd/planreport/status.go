@@ -69,7 +69,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			j := unitStatusJSON{Name: u.Unit.Name, Status: string(u.State), Errors: u.Errors, File: u.Submission.Name,
 				Contact: u.Unit.Contact, Phone: u.Unit.Phone, Email: u.Unit.Email}
 			if u.State != workbook.Missing {
-				j.Received = u.Submission.Received.Local().Format("2006-01-02 15:04")
+				j.Received = workbook.OfficeTime(u.Submission.Received)
 			}
 			units = append(units, j)
 		}
@@ -94,7 +94,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case workbook.Rejected:
 			line += fmt.Sprintf("（%d 个错误）", u.Errors)
 		case workbook.OnTime, workbook.Late:
-			line += "（" + u.Submission.Received.Local().Format("2006-01-02 15:04") + "）"
+			line += "（" + workbook.OfficeTime(u.Submission.Received) + "）"
 		}
 		if u.State == workbook.Rejected || u.State == workbook.Missing {
 			line += "  " + orDash(u.Unit.Contact) + " " + orDash(u.Unit.Phone) + " " + orDash(u.Unit.Email)

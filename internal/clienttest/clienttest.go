@@ -1,6 +1,7 @@
 // Package clienttest lets tests check our workbooks with real spreadsheet clients rather
 // than only our own reader: LibreOffice (driven through UNO by lofill.py) and openpyxl, both
-// from Debian's packages. A test that needs a client skips, with a message naming the
+// from Debian's packages; and lets them build emails and zip archives with Python's own
+// email and zipfile packages (mail.py). A test that needs a client skips, with a message naming the
 // package to install, when it is missing, and fails instead when CI is set (.ci/run installs
 // them).
 package clienttest
@@ -51,13 +52,28 @@ func Soffice(t testing.TB) string {
 // and saves the file would; it returns the new file's path.
 func Resave(t testing.TB, path, dir string) string {
 	t.Helper()
+	return Convert(t, path, dir, "xlsx")
+}
+
+// filters are LibreOffice's export filters by the extension they write.
+var filters = map[string]string{"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8"}
+
+// Convert opens a workbook in LibreOffice and saves it into dir in the format of ext ("xlsx"
+// or "ods", LibreOffice's own format, as a unit that picks it when saving would); it returns
+// the new file's path.
+func Convert(t testing.TB, path, dir, ext string) string {
+	t.Helper()
 	soffice := Soffice(t)
+	filter, ok := filters[ext]
+	if !ok {
+		t.Fatalf("clienttest.Convert: no filter for %q", ext)
+	}
 	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+t.TempDir(),
-		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", dir, path)
+		"--convert-to", ext+":"+filter, "--outdir", dir, path)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("LibreOffice could not save %s: %v\n%s", path, err, out)
 	}
-	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".xlsx")
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+"."+ext)
 	if _, err := os.Stat(out); err != nil {
 		t.Fatalf("LibreOffice wrote no %s", out)
 	}
@@ -73,15 +89,17 @@ type Cell struct {
 	Date    string `json:"date,omitempty"`
 }
 
-// File is one workbook for Fill: In is filled and saved as Out. Ops are lofill.py's
+// File is one workbook for Fill: In is filled and saved as Out, in the format Out's extension
+// names (.xlsx, or .ods as LibreOffice's own format). Ops are lofill.py's
 // structural operations (rename_sheet, delete_rows, insert_row), applied after Cells.
 type File struct {
-	In        string           `json:"in"`
-	Out       string           `json:"out"`
-	Unprotect bool             `json:"unprotect"`
-	Password  string           `json:"password,omitempty"`
-	Cells     []Cell           `json:"cells"`
-	Ops       []map[string]any `json:"ops,omitempty"`
+	In           string           `json:"in"`
+	Out          string           `json:"out"`
+	Unprotect    bool             `json:"unprotect"`
+	Password     string           `json:"password,omitempty"`      // to unprotect and protect sheets
+	SavePassword string           `json:"save_password,omitempty"` // saves the file with a password to open it
+	Cells        []Cell           `json:"cells"`
+	Ops          []map[string]any `json:"ops,omitempty"`
 }
 
 // Fill fills and saves workbooks with LibreOffice, all in one LibreOffice session.
@@ -91,19 +109,79 @@ func Fill(t testing.TB, files []File) {
 	if err := exec.Command(Python, "-c", "import uno").Run(); err != nil {
 		missing(t, "python3-uno for "+Python, "apt-get install python3-uno")
 	}
-	job, err := json.Marshal(map[string]any{"files": files, "timeout": 600})
+	runScript(t, "lofill.py", map[string]any{"files": files, "timeout": 600})
+}
+
+// runScript runs one of this package's Python scripts on a job, written as JSON.
+func runScript(t testing.TB, script string, job any) {
+	t.Helper()
+	data, err := json.Marshal(job)
 	if err != nil {
 		t.Fatal(err)
 	}
 	jobPath := filepath.Join(t.TempDir(), "job.json")
-	if err := os.WriteFile(jobPath, job, 0o644); err != nil {
+	if err := os.WriteFile(jobPath, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, self, _, _ := runtime.Caller(0)
-	cmd := exec.Command(Python, filepath.Join(filepath.Dir(self), "lofill.py"), jobPath)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("lofill.py: %v\n%s", err, out)
+	if out, err := exec.Command(Python, filepath.Join(filepath.Dir(self), script), jobPath).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
 	}
+}
+
+// Mail is one email for Mails to build: From, To (as headers, display names allowed), Date
+// (RFC 3339), Subject, Body and attachments (name and file). Forward, when not nil, forwards
+// the message as an attachment of another (message/rfc822), as mail clients do.
+type Mail struct {
+	Out         string           `json:"out"`
+	From        string           `json:"from"`
+	To          string           `json:"to"`
+	Date        string           `json:"date"`
+	Subject     string           `json:"subject"`
+	Body        string           `json:"body"`
+	Attachments []MailAttachment `json:"attachments,omitempty"`
+	Forward     *Mail            `json:"forward,omitempty"`
+}
+
+// MailAttachment is a file attached to a Mail, under Name.
+type MailAttachment struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+	Type string `json:"type,omitempty"` // the content type; "" guesses it from Name
+}
+
+// Zip is one archive for Mails to build with Python's zipfile: entries by name, from files.
+type Zip struct {
+	Out     string     `json:"out"`
+	Entries []ZipEntry `json:"entries"`
+}
+
+// ZipEntry is one file in a Zip.
+type ZipEntry struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// Mails builds emails and zip archives with Python's email and zipfile packages (mail.py),
+// as a client other than our own code makes them.
+func Mails(t testing.TB, mails []Mail, zips []Zip) {
+	t.Helper()
+	if _, err := os.Stat(Python); err != nil {
+		missing(t, Python, "apt-get install python3")
+	}
+	runScript(t, "mail.py", map[string]any{"mails": mails, "zips": zips})
+}
+
+// Chromium returns Debian's chromium, for tests that drive a real browser, or skips the test.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	missing(t, "chromium", "apt-get install chromium fonts-noto-cjk")
+	return ""
 }
 
 // ToPDF prints a document (.docx, .xlsx) to PDF with LibreOffice, as it would print on paper,

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Fill .xlsx workbooks with a real spreadsheet client (LibreOffice via UNO).
+"""Fill .xlsx workbooks with a real spreadsheet client (LibreOffice via UNO), and
+save them as .xlsx or, when "out" ends in .ods, in LibreOffice's own format.
 
 Run with Debian's interpreter (python3-uno lives there, not in pyenv):
 
@@ -16,6 +17,7 @@ JOB.json:
                                            # the workbook structure) first, and
                                            # re-protect exactly those at the end
           "password": "",                  # optional, used for unprotect/protect
+          "save_password": "",             # optional: save with a password to open
           "cells": [
             {"sheet": "任务进展", "cell": "G2", "value": "序时推进"},  # string
             {"sheet": "任务进展", "cell": "H2", "value": 80},          # number
@@ -27,6 +29,9 @@ JOB.json:
             {"rename_sheet": {"from": "任务进展", "to": "Sheet1"}},
             {"delete_rows": {"sheet": "Sheet1", "row": 3, "count": 1}},
             {"insert_row": {"sheet": "Sheet1", "row": 3, "count": 1}},
+            {"delete_sheet": {"sheet": "模板标识"}},
+            {"clear_properties": {"title": "新标题"}},  # user-defined
+                                   # properties removed; the title set
             {"cell": "G3", "sheet": "Sheet1", "value": "x"}          # a cell op
           ]
         }
@@ -34,9 +39,9 @@ JOB.json:
     }
 
 Per file, the action keys ("cells", "ops", "rename_sheet", "delete_rows",
-"insert_row") are applied in the order they appear in the file object; each
-list is applied in its own order. "rename_sheet"/"delete_rows"/"insert_row"
-at file level may be one object or a list of objects. Rows are 1-based
+"insert_row", "delete_sheet", "clear_properties") are applied in the order
+they appear in the file object; each list is applied in its own order. The
+operations at file level may be one object or a list of objects. Rows are 1-based
 (Excel numbering). "sheet" is a name or a 0-based index. Any cell entry may
 carry "format": "<number format code>" (dates default to YYYY-MM-DD, or
 YYYY-MM-DD HH:MM:SS when the date string has a time part). Formulas use
@@ -68,8 +73,11 @@ from com.sun.star.lang import Locale
 
 SOFFICE = os.environ.get("LOFILL_SOFFICE", "soffice")
 XLSX_FILTER = "Calc MS Excel 2007 XML"
+# The filter by the output's extension: .ods is LibreOffice's own format.
+FILTERS = {".xlsx": XLSX_FILTER, ".ods": "calc8"}
 CELL_KEYS = ("value", "formula", "date")
-ACTION_KEYS = ("cells", "ops", "rename_sheet", "delete_rows", "insert_row")
+ACTION_KEYS = ("cells", "ops", "rename_sheet", "delete_rows", "insert_row",
+               "delete_sheet", "clear_properties")
 
 
 class JobError(Exception):
@@ -353,6 +361,17 @@ def apply_op(doc, name, spec):
     elif name == "insert_row":
         sheet, r, n = row_args(doc, spec, name)
         sheet.getRows().insertByIndex(r, n)
+    elif name == "delete_sheet":
+        # what is left when a form is retyped into a new workbook: no hidden sheet
+        sheet = get_sheet(doc, spec.get("sheet"))
+        doc.getSheets().removeByName(sheet.getName())
+    elif name == "clear_properties":
+        # ... and no custom document properties; the title is whatever the new one has
+        props = doc.getDocumentProperties()
+        user = props.getUserDefinedProperties()
+        for p in user.getPropertySetInfo().getProperties():
+            user.removeProperty(p.Name)
+        props.Title = spec.get("title", "")
     elif name == "cell":
         set_cell(doc, spec)
     else:
@@ -438,8 +457,15 @@ def process_file(office, f):
         d = os.path.dirname(os.path.abspath(dst))
         if not os.path.isdir(d):
             raise JobError("output directory %s does not exist" % d)
-        doc.storeToURL(file_url(dst), (prop("FilterName", XLSX_FILTER),
-                                       prop("Overwrite", True)))
+        ext = os.path.splitext(dst)[1].lower()
+        if ext not in FILTERS:
+            raise JobError("output %s: extension must be one of %s"
+                           % (dst, ", ".join(sorted(FILTERS))))
+        props = [prop("FilterName", FILTERS[ext]), prop("Overwrite", True)]
+        if f.get("save_password"):
+            # saved with a password to open it, as a unit may by mistake
+            props.append(prop("Password", f["save_password"]))
+        doc.storeToURL(file_url(dst), tuple(props))
         return ncells, nops, len(reprotect_sheets)
     finally:
         _parsers.clear()

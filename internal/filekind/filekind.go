@@ -26,6 +26,7 @@ func NamelessCandidate(ct string) bool {
 	switch ct {
 	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 		"application/vnd.ms-excel", "application/vnd.ms-excel.sheet.macroenabled.12",
+		"application/vnd.oasis.opendocument.spreadsheet",
 		"application/zip", "application/x-zip-compressed", "application/x-zip",
 		"application/octet-stream", "application/kset", "application/x-excel", "application/excel":
 		return true

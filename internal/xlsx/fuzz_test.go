@@ -11,10 +11,12 @@ import (
 )
 
 // FuzzParts feeds anything to the reader's part parsers, as a sheet, shared strings,
-// relationships, a workbook and custom properties, seeded with the parts of workbooks real
-// clients saved (the workbook package's samples).
+// relationships, a workbook, custom and core properties, and an .ods's content and meta,
+// seeded with the parts of workbooks real clients saved (the workbook package's samples).
 func FuzzParts(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join("..", "..", "workbook", "testdata", "*.xlsx"))
+	odsPaths, _ := filepath.Glob(filepath.Join("..", "..", "workbook", "testdata", "*.ods"))
+	paths = append(paths, odsPaths...)
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -45,6 +47,9 @@ func FuzzParts(f *testing.F) {
 		x.relationships(data)
 		x.readWorkbook(data, map[string]string{"rId1": "xl/worksheets/sheet1.xml"})
 		x.readCustomProps(data)
+		x.readTitle(data)
+		x.readContent(data)
+		x.readMeta(data)
 		EvalArithmetic(string(data))
 	})
 }

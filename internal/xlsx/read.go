@@ -1,5 +1,5 @@
-// Package xlsx is a minimal, fast reader of .xlsx workbooks: sheet names, cell values, custom document
-// properties. Checking a returned workbook needs only these, and reading them with excelize
+// Package xlsx is a minimal, fast reader of .xlsx workbooks (and of .ods spreadsheets, into the
+// same File: ods.go): sheet names, cell values, custom document properties, the title. Checking a returned workbook needs only these, and reading them with excelize
 // (encoding/xml, the whole package parsed on open, the sheet parsed again per formula lookup)
 // cost about 9 ms a workbook (BenchmarkCheck); this reader scans the XML bytes directly and
 // checks one in under 1 ms.
@@ -66,6 +66,7 @@ type File struct {
 	sheets []Sheet
 	sst    []string
 	props  map[string]string // custom document properties with string (vt:lpwstr) values
+	title  string            // the document's title (docProps/core.xml, or an .ods's meta.xml)
 	buf    []byte            // scratch for decoding text
 	vbuf   []byte            // scratch for cell values
 
@@ -172,7 +173,26 @@ func OpenSheets(zr *zip.Reader, data []byte, maxUnzipped int64, only func(sheet 
 	} else if custom != nil {
 		x.props = x.readCustomProps(custom)
 	}
+	if core, err := x.read("docProps/core.xml"); err != nil && !errors.Is(err, errNoPart) {
+		return nil, err
+	} else if core != nil {
+		x.title = x.readTitle(core)
+	}
 	return x, nil
+}
+
+// readTitle reads the title of the core document properties.
+func (x *File) readTitle(data []byte) string {
+	s := scanner{b: data}
+	for {
+		kind, name, _ := s.next()
+		switch {
+		case kind == tagNone:
+			return ""
+		case kind == tagStart && string(name) == "title":
+			return string(s.text(x.buf[:0]))
+		}
+	}
 }
 
 // find returns the zip entry of a part, matching case only when it must.
@@ -431,6 +451,9 @@ func (x *File) SheetList() []string {
 
 // Props returns the custom document properties with string values, by name.
 func (x *File) Props() map[string]string { return x.props }
+
+// Title returns the document's title, as its properties hold it ("" when none).
+func (x *File) Title() string { return x.title }
 
 func (x *File) Sheet(name string) *Sheet {
 	for i := range x.sheets {

@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"planreport/internal/xlsx"
-	"planreport/internal/xlsx/xlsxtest"
-	"sort"
 	"strings"
 	"testing"
+
+	"planreport/internal/xlsx"
+	"planreport/internal/xlsx/xlsxtest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -42,7 +42,7 @@ func pkg(t testing.TB, parts map[string]string) []byte {
 			files[k] = v
 		}
 	}
-	return zipOf(t, files)
+	return xlsxtest.Zip(files)
 }
 
 func sheetXML(data string) string {
@@ -311,25 +311,4 @@ func TestDoctype(t *testing.T) {
 	if rows, _ := x.Rows("S"); len(rows) != 1 || rows[0][0] != "&lol;&#0;&#xD800;&amp" {
 		t.Errorf("unknown entities: %q", rows)
 	}
-}
-
-// zipOf builds a zip of the files, in name order.
-func zipOf(t testing.TB, files map[string]string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		w, err := z.Create(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(files[n]))
-	}
-	z.Close()
-	return b.Bytes()
 }

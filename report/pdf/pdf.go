@@ -47,7 +47,7 @@ func Write(b *brief.Brief, set *fonts.Set, path string) (*Result, error) {
 	}
 	err = atomicfile.Write(path, func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 1<<20)
-		if err := d.pdf.Write(w); err != nil {
+		if _, err := d.pdf.WriteTo(w); err != nil {
 			return fmt.Errorf("生成 PDF：%w", err)
 		}
 		return w.Flush()
@@ -62,7 +62,7 @@ func Bytes(b *brief.Brief, set *fonts.Set) ([]byte, *Result, error) {
 		return nil, nil, err
 	}
 	var buf bytes.Buffer
-	if err := d.pdf.Write(&buf); err != nil {
+	if _, err := d.pdf.WriteTo(&buf); err != nil {
 		return nil, nil, fmt.Errorf("生成 PDF：%w", err)
 	}
 	return buf.Bytes(), res, nil

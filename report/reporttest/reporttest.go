@@ -55,7 +55,9 @@ type Row struct {
 type Send struct {
 	Unit     string // "" sends a workbook that is not a template at all
 	Received time.Time
-	Rows     map[string]Row // by task id
+	Rows     map[string]Row    // by task id
+	Notes    map[string]string // a note row the unit inserts below a task's row, by task id
+	Filled   string            // the 填报日期 it types; "" types 2024-01-05
 }
 
 // Collect issues period's templates, fills them as sends says, checks them as collect
@@ -90,19 +92,19 @@ func Collect(t testing.TB, p *plan.Plan, period plan.Period, due string, sends [
 			data = b.Bytes()
 		} else {
 			name = templates.FileName(period, s.Unit)
-			data = Fill(t, issued[s.Unit], ctx.Template(s.Unit), s.Rows)
+			data = Fill(t, issued[s.Unit], ctx.Template(s.Unit), s)
 		}
-		rep := ctx.Check(name, data, "")
-		if _, err := coll.Add(workbook.Submission{Name: name, Source: name, Received: s.Received, Unit: rep.Unit,
-			Identified: rep.Identified, Accepted: rep.Accepted(), Findings: rep.Findings}, data); err != nil {
+		sub := workbook.Submission{Name: name, Source: name, Received: s.Received}
+		sub.SetReport(ctx.Check(name, data, ""))
+		if _, err := coll.Add(sub, data); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return report.Input{Period: period, Due: due, Collection: coll}
 }
 
-// Fill fills a unit's template as rows says, with excelize, as a unit's Excel would.
-func Fill(t testing.TB, path string, tpl *templates.Template, rows map[string]Row) []byte {
+// Fill fills a unit's template as s says, with excelize, as a unit's Excel would.
+func Fill(t testing.TB, path string, tpl *templates.Template, s Send) []byte {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -110,7 +112,7 @@ func Fill(t testing.TB, path string, tpl *templates.Template, rows map[string]Ro
 	}
 	defer f.Close()
 	for i, r := range tpl.Rows {
-		v, ok := rows[r.TaskID]
+		v, ok := s.Rows[r.TaskID]
 		if !ok {
 			t.Fatalf("%s: no row for task %s", tpl.Unit.Name, r.TaskID)
 		}
@@ -121,8 +123,22 @@ func Fill(t testing.TB, path string, tpl *templates.Template, rows map[string]Ro
 			t.Fatal(err)
 		}
 	}
-	for i, v := range []string{"张伟", "010-69600001", "李强", "2024-01-05"} {
+	// Who filled it, at the task sheet's foot, before any note row moves the foot down.
+	filled := s.Filled
+	if filled == "" {
+		filled = "2024-01-05"
+	}
+	for i, v := range []string{"张伟", "010-69600001", "李强", filled} {
 		f.SetCellValue(templates.SheetTasks, tpl.FillerCell(templates.FillerLabels[i]), v)
+	}
+	// Notes go in from the last row up, so that each lands below its task's row.
+	for i := len(tpl.Rows) - 1; i >= 0; i-- {
+		if note := s.Notes[tpl.Rows[i].TaskID]; note != "" {
+			if err := f.InsertRows(templates.SheetTasks, i+3, 1); err != nil {
+				t.Fatal(err)
+			}
+			f.SetCellValue(templates.SheetTasks, fmt.Sprintf("A%d", i+3), note)
+		}
 	}
 	b, err := f.WriteToBuffer()
 	if err != nil {

@@ -316,6 +316,14 @@ func localClock(t time.Time) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
 }
 
+// dateOr is a YYYY-MM-DD text as a date, else the text as the unit wrote it.
+func dateOr(s string) any {
+	if d := date(s); !d.IsZero() {
+		return d
+	}
+	return s
+}
+
 // date is a YYYY-MM-DD text as a date, zero when it is none.
 func date(s string) time.Time {
 	t, err := time.Parse("2006-01-02", s)
@@ -811,19 +819,21 @@ func reports(t *report.Task) iter.Seq[*report.UnitReport] {
 	}
 }
 
-// detail writes 明细: every unit's report on every task, with the file it came from.
+// detail writes 明细: every unit's report on every task, with the unit's notes on it, the
+// 填报日期 its workbook states and the file it came from.
 func (w *writer) detail() {
 	n := 0
 	for i := range w.r.Tasks {
 		n += len(w.r.Tasks[i].Leads) + len(w.r.Tasks[i].Responsible)
 	}
 	rows := func(yield func([]any) bool) {
-		row := make([]any, 12)
+		row := make([]any, 14)
 		for i := range w.r.Tasks {
 			t := &w.r.Tasks[i]
 			for ur := range reports(t) {
 				row[0], row[1], row[2], row[3], row[4], row[5] = t.ID, t.Text, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent
-				row[6], row[7], row[8], row[9], row[10], row[11] = ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.File, ur.SHA256
+				row[6], row[7], row[8], row[9], row[10] = ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.Note
+				row[11], row[12], row[13] = dateOr(ur.Filled), ur.File, ur.SHA256
 				if !yield(row) {
 					return
 				}
@@ -831,10 +841,10 @@ func (w *writer) detail() {
 		}
 	}
 	// The file and its checksum are for the office's screen: they do not print.
-	w.table(table{sheet: sheetDetail, landscape: true, freezeCol: true, n: n, rows: rows, printed: 10, cols: []col{
-		{"任务编号", 6, kindCenter}, {"任务内容", 20, kindText}, {"单位", 14, kindText}, {"角色", 5, kindCenter}, {"完成状态", 9, kindCenter},
-		{"完成进度(%)", 7, kindInt}, {"本期工作进展", 32, kindText}, {"存在问题", 22, kindText}, {"下步计划", 22, kindText},
-		{"佐证材料", 14, kindText}, {"来源文件", 24, kindCode}, {"SHA-256", 20, kindCode},
+	w.table(table{sheet: sheetDetail, landscape: true, freezeCol: true, n: n, rows: rows, printed: 12, cols: []col{
+		{"任务编号", 6, kindCenter}, {"任务内容", 18, kindText}, {"单位", 13, kindText}, {"角色", 5, kindCenter}, {"完成状态", 9, kindCenter},
+		{"完成进度(%)", 7, kindInt}, {"本期工作进展", 28, kindText}, {"存在问题", 20, kindText}, {"下步计划", 20, kindText},
+		{"佐证材料", 12, kindText}, {"备注", 12, kindText}, {"填报日期", 11, kindDate}, {"来源文件", 24, kindCode}, {"SHA-256", 20, kindCode},
 	}})
 }
 

@@ -15,14 +15,17 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"planreport/internal/clienttest"
+	"planreport/plan"
 	"planreport/report"
 	"planreport/report/reporttest"
+	"planreport/templates"
 	"planreport/workbook"
 )
 
@@ -555,5 +558,61 @@ func BenchmarkWriteWorkbook(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDetailNotesAndFillDate: 明细 shows, with each unit's report on a task, the note row the
+// unit inserted below that task and the 填报日期 its workbook states, in whatever form it was
+// typed.
+func TestDetailNotesAndFillDate(t *testing.T) {
+	p, err := plan.ParseText(reporttest.PlanText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q4 := plan.Period{Kind: plan.Quarterly, Year: 2023, N: 4}
+	onTrack := func(text string) reporttest.Row {
+		return reporttest.Row{Status: templates.StatusOnTrack, Percent: 50, Progress: text}
+	}
+	done := func(text string) reporttest.Row { // tasks 1 and 5 are due in 2023
+		return reporttest.Row{Status: templates.StatusDone, Percent: 100, Progress: text}
+	}
+	in := reporttest.Collect(t, p, q4, "2024-01-08", []reporttest.Send{
+		{Unit: "区司法局", Received: time.Date(2024, 1, 5, 10, 0, 0, 0, time.Local), Filled: "2024年1月5日",
+			Rows:  map[string]reporttest.Row{"1": done("起草规定。"), "2": onTrack("规范程序。"), "3": onTrack("配合公示。"), "5": done("召开会议。")},
+			Notes: map[string]string{"2": "备注：执法程序清单另行报送。"}},
+		{Unit: "区财政局", Received: time.Date(2024, 1, 6, 10, 0, 0, 0, time.Local), Filled: "2024.1.6",
+			Rows: map[string]reporttest.Row{"1": done("安排经费。"), "2": onTrack("配合规范。")}},
+	})
+	r, err := report.Consolidate(p, []report.Input{in}, "2024-01-15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, f := write(t, r)
+	rows, err := f.GetRows(sheetDetail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	got := map[string]string{} // task/unit → note|filled
+	for _, row := range rows[1:] {
+		cell := func(h string) string {
+			if i, ok := col[h]; ok && i < len(row) {
+				return row[i]
+			}
+			return ""
+		}
+		got[cell("任务编号")+"/"+cell("单位")] = cell("备注") + "|" + cell("填报日期")
+	}
+	for key, want := range map[string]string{
+		"2/区司法局": "备注：执法程序清单另行报送。|2024-01-05",
+		"1/区司法局": "|2024-01-05",
+		"2/区财政局": "|2024-01-06",
+	} {
+		if got[key] != want {
+			t.Errorf("%s: %q, want %q", key, got[key], want)
+		}
 	}
 }

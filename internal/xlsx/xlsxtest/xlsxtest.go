@@ -2,9 +2,11 @@
 package xlsxtest
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -67,4 +69,21 @@ func SameValue(mine, raw string) bool {
 		return a == b || math.Abs(a-b) <= 1e-14*math.Max(math.Abs(a), math.Abs(b))
 	}
 	return mine == "TRUE" && raw == "1" || mine == "FALSE" && raw == "0"
+}
+
+// Zip builds a zip of the files (by name), in name order: a workbook package made by hand.
+func Zip(files map[string]string) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w, _ := z.Create(n)
+		w.Write([]byte(files[n]))
+	}
+	z.Close()
+	return b.Bytes()
 }

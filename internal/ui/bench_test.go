@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"planreport/demo"
+	"planreport/workspace"
+)
+
+// BenchmarkPeriodPage renders a period's page at 1,000 reporting units, having sent their
+// returns (the demo's mix: late, rejected and missing among them): "shown" as a person sees it
+// again and again (the period's state read once, until its files change), "changed" right
+// after each change of its record (read again every time). Setting up (templates, returns,
+// collect) takes about a minute and is not timed.
+func BenchmarkPeriodPage(b *testing.B) {
+	w := workspace.Open(filepath.Join(b.TempDir(), "ws"))
+	os.MkdirAll(w.Dir(), 0o755)
+	p, err := demo.Create(w, 1000, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := w.IssueTemplates(ctx, workspace.TemplatesOptions{Period: q4, Due: "2024-01-08", Program: "bench"}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := demo.Fill(p, q4, w.Due(q4), w.IssuedTemplates(p, q4), w.InboxDir(q4), false); err != nil {
+		b.Fatal(err)
+	}
+	res, err := w.Collect(ctx, workspace.CollectOptions{Period: q4, Program: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(res.Units) < 1000 {
+		b.Fatalf("%d units", len(res.Units))
+	}
+	srv, err := New(Config{Dir: w.Dir(), Hosts: []string{"127.0.0.1:1"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	h := srv.Handler()
+	get := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "http://127.0.0.1:1/periods/2023Q4", nil)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	if rec := get(); rec.Code != http.StatusOK || rec.Body.Len() < 100_000 {
+		b.Fatalf("the page: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+	b.Run("shown", func(b *testing.B) {
+		for b.Loop() {
+			get()
+		}
+	})
+	b.Run("changed", func(b *testing.B) {
+		record := w.RecordPath(q4)
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			at := time.Now().Add(time.Duration(i) * time.Second)
+			os.Chtimes(record, at, at)
+			b.StartTimer()
+			get()
+		}
+	})
+}

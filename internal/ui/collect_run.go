@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"planreport/plan"
+	"planreport/workbook"
+	"planreport/workspace"
+)
+
+// collectRun collects what is in the period's inbox: what was uploaded, and what the office
+// saved there itself.
+func (s *Server) collectRun(w http.ResponseWriter, r *http.Request) {
+	p, ok := periodOf(w, r)
+	if !ok {
+		return
+	}
+	j := s.jobs.start("收集"+p.Chinese()+"的报送表", link{"查看报送情况", periodURL(p) + "#returns"}, s.collectWork(p, nil))
+	seeOther(w, r, jobURL(j))
+}
+
+// collectWork runs collect over the period's inbox and says what it found, as the command
+// line does: each new file accepted or returned, and the totals.
+func (s *Server) collectWork(p plan.Period, head []string) func(context.Context, workspace.Reporter) (outcome, error) {
+	return func(ctx context.Context, progress workspace.Reporter) (outcome, error) {
+		res, err := s.ws.Collect(ctx, workspace.CollectOptions{Period: p, Drafts: true, Program: Program, Progress: progress})
+		if res == nil {
+			return outcome{Lines: head}, err
+		}
+		lines := append([]string(nil), head...)
+		if res.NotIssued {
+			lines = append(lines, fmt.Sprintf("注意：%s还没有生成过模板，请确认周期是否正确。", p.Chinese()))
+		}
+		line := fmt.Sprintf("本次收到 %d 份新文件", len(res.Added))
+		if res.Repeated > 0 {
+			line += fmt.Sprintf("，%d 份此前已收到（未重复处理）", res.Repeated)
+		}
+		n := workspace.Count(res.Units)
+		lines = append(lines, line+"。", fmt.Sprintf("合计：已接收 %d 个单位，未通过 %d 个，未报送 %d 个。", n[workbook.OnTime]+n[workbook.Late], n[workbook.Rejected], n[workbook.Missing]))
+		out := outcome{Summary: "本次接收的文件"}
+		for _, sub := range res.Added {
+			unit := sub.Unit
+			if unit == "" {
+				unit = "（未识别单位）"
+			}
+			if sub.Accepted {
+				out.Details = append(out.Details, fmt.Sprintf("接收  %s  %s", unit, sub.Name))
+			} else {
+				lines = append(lines, fmt.Sprintf("退回  %s  %s：%d 个错误", unit, sub.Name, plan.CountErrors(sub.Findings)))
+			}
+		}
+		out.Summary = fmt.Sprintf("本次接收的文件（%d 份）", len(out.Details))
+		for _, sk := range res.Skipped {
+			lines = append(lines, "跳过  "+sk)
+		}
+		if res.Drafts > 0 {
+			lines = append(lines, fmt.Sprintf("给未通过单位的回复邮件草稿 %d 封，在“反馈”文件夹。", res.Drafts))
+		}
+		if len(res.NoAddress) > 0 {
+			lines = append(lines, "以下未通过的单位没有电子邮箱，请另行把反馈表发给他们："+strings.Join(res.NoAddress, "、"))
+		}
+		out.Lines = lines
+		return out, err
+	}
+}
