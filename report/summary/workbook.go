@@ -309,13 +309,6 @@ func (w *writer) styleOf(k kind) int {
 	return w.s.Text
 }
 
-// localClock is a moment as the computer's clock showed it, written as a date and time without
-// a zone: the workbook shows the time the office received the file.
-func localClock(t time.Time) time.Time {
-	l := t.Local()
-	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
-}
-
 // dateOr is a YYYY-MM-DD text as a date, else the text as the unit wrote it.
 func dateOr(s string) any {
 	if d := date(s); !d.IsZero() {
@@ -783,10 +776,7 @@ func (w *writer) units() {
 		for i, u := range ranked {
 			// The time it was received, as a date and time in the computer's zone (zero: not
 			// received).
-			received := u.Received
-			if !received.IsZero() {
-				received = localClock(received)
-			}
+			received := workbook.OfficeClock(u.Received)
 			if !yield([]any{i + 1, u.Name, u.State.Chinese(), received, u.Assigned, u.Reported, u.Done,
 				u.Behind, u.Overdue, u.Findings, u.Contact, u.Phone, u.Email}) {
 				return
