@@ -774,8 +774,7 @@ func (w *writer) units() {
 	ranked := w.r.Ranked()
 	rows := func(yield func([]any) bool) {
 		for i, u := range ranked {
-			// The time it was received, as a date and time in the computer's zone (zero: not
-			// received).
+			// The time it was received, as the office's clock showed it (zero: not received).
 			received := workbook.OfficeClock(u.Received)
 			if !yield([]any{i + 1, u.Name, u.State.Chinese(), received, u.Assigned, u.Reported, u.Done,
 				u.Behind, u.Overdue, u.Findings, u.Contact, u.Phone, u.Email}) {
