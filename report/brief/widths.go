@@ -1,9 +1,6 @@
 package brief
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "strings"
 
 // Widths sizes a table's columns to fill total points, for a renderer that measures text with
 // measure (at the table's size; head is true for a title, set in 黑体) and pads each cell by
@@ -13,27 +10,35 @@ import (
 // PDF measures with its fonts, the Word document estimates: one rule for both.
 func (t *Table) Widths(total, size, pad float64, measure func(text string, head bool) float64) []float64 {
 	out := make([]float64, len(t.Cols))
-	fixed, shares := 0.0, 0.0
-	for i, c := range t.Cols {
-		if !c.Keep {
-			shares += c.Width
-			continue
-		}
-		// A title may take two lines; a cell may not.
-		w := measure(c.Title, true)
-		if n := utf8.RuneCountInString(c.Title); n > 4 {
-			w = measure(string([]rune(c.Title)[:(n+1)/2]), true)
-		}
-		for _, r := range t.Rows {
-			if !r.Group && i < len(r.Cells) {
-				w = max(w, measure(r.Cells[i], false))
+	// A title may take two lines, or three when the short terms would not fit the page
+	// otherwise; a cell may not.
+	keep := func(lines int) (fixed, shares float64) {
+		for i, c := range t.Cols {
+			if !c.Keep {
+				shares += c.Width
+				continue
 			}
+			rs := []rune(c.Title)
+			w := measure(c.Title, true)
+			if n := len(rs); n > 4 || (lines > 2 && n > 2) {
+				w = measure(string(rs[:(n+lines-1)/lines]), true)
+			}
+			for _, r := range t.Rows {
+				if !r.Group && i < len(r.Cells) {
+					w = max(w, measure(r.Cells[i], false))
+				}
+			}
+			if c.Light {
+				w += size * 1.1 // the light's dot
+			}
+			out[i] = w + pad
+			fixed += out[i]
 		}
-		if c.Light {
-			w += size * 1.1 // the light's dot
-		}
-		out[i] = w + pad
-		fixed += out[i]
+		return fixed, shares
+	}
+	fixed, shares := keep(2)
+	if fixed > total {
+		fixed, shares = keep(3)
 	}
 	rest := total - fixed
 	if shares == 0 || rest < total*0.15 {

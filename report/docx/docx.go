@@ -324,7 +324,7 @@ func textWidthPt(s string, size float64) float64 {
 func widths(t *brief.Table) []int {
 	size := float64(tableSize(t)) / 2
 	const pad = 2 * 57.0 / 20 // the cell margins, in points
-	measure := func(s string, head bool) float64 { return textWidthPt(s, size) + size*0.6 }
+	measure := func(s string, head bool) float64 { return textWidthPt(s, size) + size*0.4 }
 	out := t.Widths(float64(textWidth)/20, size, pad+2, measure)
 	tw := make([]int, len(out))
 	sum := 0
