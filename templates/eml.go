@@ -13,6 +13,7 @@ import (
 // Outlook, Foxmail and Thunderbird open as a draft.
 type Draft struct {
 	From, To    string
+	FromName    string // shown with From: the office's name
 	Subject     string
 	Body        string // plain text
 	Attachments []Attachment
@@ -23,7 +24,7 @@ type Attachment = mailbox.Attachment
 
 // Message is the draft as the mailbox package sends it.
 func (d Draft) Message() mailbox.Message {
-	return mailbox.Message{From: d.From, To: d.To, Subject: d.Subject, Body: d.Body, Attachments: d.Attachments}
+	return mailbox.Message{From: d.From, FromName: d.FromName, To: d.To, Subject: d.Subject, Body: d.Body, Attachments: d.Attachments}
 }
 
 // WriteDraft writes d as an .eml draft, made by the same builder that sends messages
@@ -58,6 +59,7 @@ func writeTemplateMail(mailPath, templatePath string, t *Template, o Options) er
 `, greeting, o.Period.Chinese(), o.PlanTitle, len(t.Rows), due, o.Office.Reach(), o.Office.Name)
 	return WriteDraft(mailPath, Draft{
 		From:        o.Office.Email,
+		FromName:    o.Office.Name,
 		To:          t.Unit.Email,
 		Subject:     fmt.Sprintf("【请于%s前报送】%s%s任务进展报送表", due, t.Unit.Name, o.Period.Chinese()),
 		Body:        body,

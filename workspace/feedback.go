@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -39,6 +40,7 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 	noAddress := make([]bool, len(units))
 	names := UnitFileNames(p, units...)
 	tplNames := templates.FileNames(period, reportingUnits(p, check))
+	due := w.Due(period)
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error {
@@ -56,13 +58,13 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 				return nil
 			}
 			path := w.FeedbackPath(period, names, u)
-			annotated, err := workbook.WriteFeedback(path, s, data)
+			annotated, err := workbook.WriteFeedback(path, s, data, ResubmitBy(due, s.Received))
 			if err != nil {
 				errs[i] = fmt.Errorf("写入 %s 的反馈表：%w", u, err)
 				return nil
 			}
 			if drafts && !s.Accepted {
-				written[i], errs[i] = w.writeReplyDraft(p, period, s, path, annotated, w.TemplatePath(period, tplNames, u))
+				written[i], errs[i] = w.writeReplyDraft(p, period, s, path, annotated, w.TemplatePath(period, tplNames, u), ResubmitBy(due, s.Received))
 				noAddress[i] = !written[i] && errs[i] == nil
 			}
 			crashPoint("feedback")
@@ -86,7 +88,7 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 // period's template (tpl) to copy the answers into. It goes to the unit's address in the
 // ledger, else to the address it came from (a forwarded message's own sender, not the
 // forwarder); written is false when there is neither: the office sends the feedback itself.
-func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl string) (written bool, err error) {
+func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl, resubmit string) (written bool, err error) {
 	var unit plan.Unit
 	for _, u := range p.Units {
 		if u.Name == s.Unit {
@@ -105,7 +107,7 @@ func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook
 	if err != nil {
 		template, tpl = nil, ""
 	}
-	l := letterFor(s, filepath.Base(feedback), annotated, fileName(tpl))
+	l := letterFor(s, filepath.Base(feedback), annotated, fileName(tpl), resubmit)
 	switch l.remedy {
 	case workbook.RemedyTemplate:
 		if template != nil {
@@ -123,7 +125,7 @@ func (w *Workspace) writeReplyDraft(p *plan.Plan, period plan.Period, s workbook
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return false, err
 	}
-	return true, templates.WriteDraft(mail, templates.Draft{From: p.Office.Email, To: to,
+	return true, templates.WriteDraft(mail, templates.Draft{From: p.Office.Email, FromName: p.Office.Name, To: to,
 		Subject:     fmt.Sprintf("【%s】%s%s任务进展报送表", l.subject, s.Unit, period.Chinese()),
 		Body:        replyBody(p, period, unit, s, l),
 		Attachments: attach})
@@ -139,4 +141,20 @@ func reportingUnits(p *plan.Plan, check *workbook.Context) []string {
 		}
 	}
 	return out
+}
+
+// resubmitDays is how long a unit has to send a rejected workbook again when the period's due
+// date has passed: three days from when its workbook arrived.
+const resubmitDays = 3
+
+// ResubmitBy is the date (YYYY-MM-DD) a rejected workbook received at received is to be sent
+// again by: the period's due date, or, when that is less than three days away, three days
+// after it arrived, in the office's time zone. It depends on nothing but the record, so that
+// it is the same each run.
+func ResubmitBy(due string, received time.Time) string {
+	by := received.In(workbook.Zone).AddDate(0, 0, resubmitDays).Format("2006-01-02")
+	if due > by {
+		return due
+	}
+	return by
 }

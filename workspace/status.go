@@ -112,23 +112,36 @@ func (w *Workspace) Reminders(period plan.Period, date, program string) (*Remind
 		}
 		// A unit that sent nothing is told so and gets its template again; a unit whose return
 		// was not accepted is told why and what to do, as its reply was (letterFor), with the
-		// template when it must redo the return on it. None is told nothing arrived.
+		// template when it must redo the return on it, else with its feedback workbook, which
+		// marks every problem. None is told nothing arrived.
 		rejected := u.State == workbook.Rejected
 		tpl := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
 		template, err := os.ReadFile(tpl)
 		if err != nil {
 			template, tpl = nil, ""
 		}
-		lt := letterFor(u.Submission, "", false, fileName(tpl))
+		feedbackPath, feedbackName := w.FeedbackPath(period, names, u.Unit.Name), ""
+		feedback, err := os.ReadFile(feedbackPath)
+		if err == nil && rejected {
+			feedbackName = filepath.Base(feedbackPath)
+		}
+		resubmit := ""
+		if rejected {
+			resubmit = ResubmitBy(st.Due, u.Submission.Received)
+		}
+		lt := letterFor(u.Submission, feedbackName, false, fileName(tpl), resubmit)
 		subject := fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese())
 		if rejected {
 			subject = fmt.Sprintf("【催报】%s%s任务进展报送表尚未通过检查，%s", u.Unit.Name, period.Chinese(), lt.subject)
 		}
 		path := filepath.Join(dir, names[u.Unit.Name]+"_催报.eml")
-		d := templates.Draft{From: p.Office.Email, To: u.Unit.Email, Subject: subject,
+		d := templates.Draft{From: p.Office.Email, FromName: p.Office.Name, To: u.Unit.Email, Subject: subject,
 			Body: reminderBody(p, period, u.Unit, u.Submission, rejected, lt, date, st.Due)}
-		if template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate) {
+		switch {
+		case template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate):
 			d.Attachments = []templates.Attachment{{Name: filepath.Base(tpl), Data: template}}
+		case feedbackName != "" && lt.remedy == workbook.RemedyFix:
+			d.Attachments = []templates.Attachment{{Name: feedbackName, Data: feedback}}
 		}
 		if err := templates.WriteDraft(path, d); err != nil {
 			errs = append(errs, err)

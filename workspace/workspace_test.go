@@ -58,7 +58,13 @@ func filled(t *testing.T, w *Workspace, p *plan.Plan, unit string, bad bool) []b
 		cell, _ := excelize.CoordinatesToCellName(col[h], row)
 		f.SetCellValue(templates.SheetTasks, cell, v)
 	}
-	for r := 2; r <= len(rows); r++ {
+	tasks := 0 // the rows with a task id: who filled it is below them
+	for _, row := range rows[1:] {
+		if len(row) > 0 && row[0] != "" {
+			tasks++
+		}
+	}
+	for r := 2; r <= tasks+1; r++ {
 		set(templates.ColStatus, r, templates.StatusDone)
 		set(templates.ColPercent, r, 100)
 		set(templates.ColProgress, r, "已按计划完成。")
@@ -67,7 +73,8 @@ func filled(t *testing.T, w *Workspace, p *plan.Plan, unit string, bad bool) []b
 		set(templates.ColStatus, 2, "差不多了")
 	}
 	for i, v := range []string{"王芳", "010-69600001", "李强", "2024-01-05"} {
-		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
+		cell, _ := excelize.CoordinatesToCellName(col[templates.FillerLayout[i].ValueUnder], templates.FillerRow(tasks))
+		f.SetCellValue(templates.SheetTasks, cell, v)
 	}
 	b, err := f.WriteToBuffer()
 	if err != nil {
@@ -217,7 +224,7 @@ func TestLayout(t *testing.T) {
 			t.Errorf("the package comment does not list %s", e.Path)
 		}
 	}
-	for _, name := range []string{LedgerName, LockName, NotesName, "PERIOD/" + SettingsName, "PERIOD/" + TemplatesDir, "PERIOD/" + InboxDir,
+	for _, name := range []string{LedgerName, LockName, "PERIOD/" + NotesName, "PERIOD/" + SettingsName, "PERIOD/" + TemplatesDir, "PERIOD/" + InboxDir,
 		"PERIOD/" + FindingsName, "PERIOD/" + FeedbackDir, "PERIOD/" + RemindersDir, "PERIOD/" + ReportDir, UploadsDir, PasswordName, DemoDir + "/PERIOD"} {
 		if !paths[name] {
 			t.Errorf("Layout lacks %s", name)
