@@ -81,6 +81,9 @@ func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResu
 	if err := run.pipeline(ctx, paths); err != nil {
 		return nil, err
 	}
+	if err := run.documents(); err != nil {
+		return nil, err
+	}
 	crashPoint("archived")
 
 	// The record and the outputs are written side by side: the outputs are made from the
@@ -110,6 +113,7 @@ type collectRun struct {
 	seen  map[string]bool   // SHA-256 of the files received before and in this run
 	bar   Reporter
 	done  int
+	docs  []inbox.Item // Word and PDF documents read, decided about once the workbooks are in
 }
 
 // prepareCollect reads the plan, the previous period's accepted values and the period's record.
@@ -200,6 +204,10 @@ func (run *collectRun) pipeline(ctx context.Context, paths []string) error {
 				}
 			}
 			for _, it := range items {
+				if it.Document {
+					run.docs = append(run.docs, it)
+					continue
+				}
 				j := run.newJob(it)
 				if err := send(order, j); err != nil {
 					return err
@@ -220,6 +228,35 @@ func (run *collectRun) pipeline(ctx context.Context, paths []string) error {
 			return errors.New("已中断，未保存本次收件记录；已归档的文件不受影响，重新运行 collect 即可")
 		}
 		return err
+	}
+	return nil
+}
+
+// documents decides about the Word and PDF documents read. A unit that has sent no workbook
+// but a document filled its form in the wrong program: the document is its return, not
+// accepted, and it is told why (not reminded that nothing arrived). Any other document (a
+// unit's evidence beside its workbook, a file nothing names) is listed as skipped.
+func (run *collectRun) documents() error {
+	latest := run.res.Collection.Latest()
+	for _, it := range run.docs {
+		r := run.check.Unreadable(it.Name, it.Sender, it.Reason, it.Hint)
+		if r.Unit == "" {
+			run.res.Skipped = append(run.res.Skipped, it.Problem+"，已跳过")
+			continue
+		}
+		if _, sent := latest[r.Unit]; sent {
+			run.res.Skipped = append(run.res.Skipped, it.Problem+"；"+r.Unit+"已交回报送表，视为佐证材料")
+			continue
+		}
+		j := run.newJob(it)
+		if j.sub == nil {
+			continue // recorded before
+		}
+		run.checkAndArchive(j)
+		if err := run.record(j); err != nil {
+			return err
+		}
+		latest[r.Unit] = *j.sub
 	}
 	return nil
 }

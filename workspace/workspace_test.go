@@ -231,3 +231,47 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestDocuments: a unit that sends only a Word document is not accepted and not missing: it
+// is told why (未通过); a document beside a unit's workbook is its evidence, and one nothing
+// names is skipped.
+func TestDocuments(t *testing.T) {
+	w := newWorkspace(t)
+	p, _ := w.ReadPlan()
+	day := time.Date(2024, 1, 5, 9, 0, 0, 0, time.Local)
+	put := func(name string, data []byte) {
+		path := filepath.Join(w.InboxDir(q4), name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(path, day, day)
+	}
+	put("宝山镇进展情况.docx", []byte("PK\x03\x04 a Word document"))
+	put("区司法局.xlsx", filled(t, w, p, "区司法局", false))
+	put("区司法局佐证材料.pdf", []byte("%PDF-1.7 evidence"))
+	put("会议纪要.pdf", []byte("%PDF-1.7 minutes"))
+	res, err := w.Collect(context.Background(), CollectOptions{Period: q4, Program: "测试"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]workbook.State{}
+	for _, u := range res.Units {
+		states[u.Unit.Name] = u.State
+	}
+	if states["宝山镇"] != workbook.Rejected || states["区司法局"] != workbook.OnTime {
+		t.Errorf("宝山镇 %s, 区司法局 %s", states["宝山镇"], states["区司法局"])
+	}
+	skipped := strings.Join(res.Skipped, "\n")
+	if !strings.Contains(skipped, "区司法局佐证材料.pdf 是 PDF 文件，不是报送表格；区司法局已交回报送表，视为佐证材料") ||
+		!strings.Contains(skipped, "会议纪要.pdf 是 PDF 文件，不是报送表格，已跳过") {
+		t.Errorf("skipped:\n%s", skipped)
+	}
+	if len(res.Added) != 2 {
+		t.Errorf("%d files recorded, want the workbook and the Word document", len(res.Added))
+	}
+	for _, s := range res.Added {
+		if s.Unit == "宝山镇" && (s.Accepted || !strings.Contains(s.Findings[0].Message, "Word 文档")) {
+			t.Errorf("宝山镇's document: %+v", s)
+		}
+	}
+}
