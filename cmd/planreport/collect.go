@@ -148,6 +148,7 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 		fmt.Fprintf(out, "，%d 份此前已收到（未重复处理）", res.Repeated)
 	}
 	fmt.Fprintln(out, "。")
+	latest := res.Collection.Latest()
 	for _, s := range res.Added {
 		unit := s.Unit
 		if unit == "" {
@@ -162,6 +163,8 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 			fmt.Fprintf(out, "  接收  %s  %s%s\n", unit, s.Name, forward)
 		case s.Accepted:
 			fmt.Fprintf(out, "  接收  %s  %s（%d 条提醒：%s）%s\n", unit, s.Name, len(s.Findings), gists(s.Findings), forward)
+		case workbook.Superseded(s, latest):
+			fmt.Fprintf(out, "  退回  %s  %s%s：%d 个错误（该单位后来交回的文件已接收）\n", unit, s.Name, forward, plan.CountErrors(s.Findings))
 		default:
 			fmt.Fprintf(out, "  退回  %s  %s%s：%d 个错误", unit, s.Name, forward, plan.CountErrors(s.Findings))
 			for _, f := range s.Findings {

@@ -38,18 +38,31 @@ func (s *Server) collectWork(p plan.Period, head []string) func(context.Context,
 		n := workspace.Count(res.Units)
 		lines = append(lines, line+"。", fmt.Sprintf("合计：已接收 %d 个单位，未通过 %d 个，未报送 %d 个。", n[workbook.OnTime]+n[workbook.Late], n[workbook.Rejected], n[workbook.Missing]))
 		out := outcome{Summary: "本次接收的文件"}
+		latest := res.Collection.Latest()
 		for _, sub := range res.Added {
 			unit := sub.Unit
 			if unit == "" {
 				unit = "（未识别单位）"
 			}
-			if sub.Accepted {
+			switch {
+			case sub.Accepted:
 				out.Details = append(out.Details, fmt.Sprintf("接收  %s  %s", unit, sub.Name))
-			} else {
+			case workbook.Superseded(sub, latest):
+				out.Details = append(out.Details, fmt.Sprintf("退回  %s  %s：%d 个错误（该单位后来交回的文件已接收）", unit, sub.Name, plan.CountErrors(sub.Findings)))
+			default:
 				lines = append(lines, fmt.Sprintf("退回  %s  %s：%d 个错误", unit, sub.Name, plan.CountErrors(sub.Findings)))
 			}
 		}
-		out.Summary = fmt.Sprintf("本次接收的文件（%d 份）", len(out.Details))
+		accepted := 0
+		for _, sub := range res.Added {
+			if sub.Accepted {
+				accepted++
+			}
+		}
+		out.Summary = fmt.Sprintf("本次接收的文件（%d 份）", accepted)
+		if n := len(out.Details) - accepted; n > 0 {
+			out.Summary += fmt.Sprintf("及已由单位更正的退回文件（%d 份）", n)
+		}
 		for _, sk := range res.Skipped {
 			lines = append(lines, "跳过  "+sk)
 		}
