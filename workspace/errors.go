@@ -13,7 +13,7 @@ import (
 type NoPlanError struct{ Dir, Ledger string }
 
 func (e *NoPlanError) Error() string {
-	return fmt.Sprintf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(e.Dir), filepath.Base(e.Ledger), e.Dir)
+	return fmt.Sprintf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(e.Dir), filepath.Base(e.Ledger), QuoteArg(e.Dir))
 }
 
 // NotIssuedError is a period whose templates were never issued: collecting, reminding or
@@ -25,7 +25,7 @@ type NotIssuedError struct {
 
 func (e *NotIssuedError) Error() string {
 	return fmt.Sprintf("%s（%s）还没有生成过报送模板，本次没有做任何修改。请确认周期是否写对；如无误，请先生成模板：planreport templates -w %s --period %s",
-		e.Period.Chinese(), e.Period, quoteArg(e.Dir), e.Period)
+		e.Period.Chinese(), e.Period, QuoteArg(e.Dir), e.Period)
 }
 
 // LockedError is a workspace another program is changing: nothing was changed.
@@ -87,9 +87,9 @@ func busyOrErr(retry string, errs ...error) error {
 	return nil
 }
 
-// quoteArg quotes a path for a command the user may paste: one with spaces (Windows folders
+// QuoteArg quotes a path for a command the user may paste: one with spaces (Windows folders
 // often have them) in double quotes.
-func quoteArg(s string) string {
+func QuoteArg(s string) string {
 	if strings.ContainsAny(s, " \t　") {
 		return `"` + s + `"`
 	}

@@ -57,7 +57,7 @@ func (w *Workspace) IssueTemplates(ctx context.Context, o TemplatesOptions) (*Te
 	}
 	ts := templates.Build(p, o.Period, previous)
 	if len(ts) == 0 {
-		return nil, fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", w.ledger)
+		return nil, fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", QuoteArg(w.ledger))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

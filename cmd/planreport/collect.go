@@ -204,5 +204,5 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 				len(res.NoAddress), strings.Join(res.NoAddress, "、"))
 		}
 	}
-	fmt.Fprintf(out, "运行 planreport status -w %s --period %s 查看各单位报送情况。\n", w.Dir(), res.Period)
+	fmt.Fprintf(out, "运行 planreport status -w %s --period %s 查看各单位报送情况。\n", workspace.QuoteArg(w.Dir()), res.Period)
 }
