@@ -371,10 +371,10 @@ func feedbackWorkbook(s Submission, data []byte, note, resubmit string) (out []b
 			title += "（" + note + "）"
 		}
 	case note != "":
-		title = fmt.Sprintf("%s：本表有 %d 个错误须处理后%s，%d 条提醒供参考。%s。", s.Name, errs, again, len(list)-errs, note)
+		title = fmt.Sprintf("%s：本表有 %d 个错误须处理后%s%s。%s。", s.Name, errs, again, alsoWarnings(len(list)-errs), note)
 	default:
-		title = fmt.Sprintf("%s：本表有 %d 个错误，请修改后%s；另有 %d 条提醒供参考。原表中错误的单元格标红并加粗框，提醒标橙，右侧“%s”列注明每行的问题；点击下表的单元格位置可跳转，鼠标指向单元格可看批注。",
-			s.Name, errs, again, len(list)-errs, MarkHeader)
+		title = fmt.Sprintf("%s：本表有 %d 个错误，请修改后%s%s。原表中错误的单元格标红并加粗框，提醒标橙，右侧“%s”列注明每行的问题；点击下表的单元格位置可跳转，鼠标指向单元格可看批注。",
+			s.Name, errs, again, alsoWarnings(len(list)-errs), MarkHeader)
 	}
 	if err := f.SetCellValue(FeedbackSheet, "A1", title); err != nil {
 		return nil, err
@@ -548,3 +548,11 @@ func highlight(f *excelize.File, sheet, cell string, sev plan.Severity) error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// alsoWarnings mentions the warnings beside a workbook's errors, when there are any.
+func alsoWarnings(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("；另有 %d 条提醒供参考", n)
+}
