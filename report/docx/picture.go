@@ -78,13 +78,7 @@ func (p *painter) png(c *brief.Chart, width float64) ([]byte, brief.Drawing, err
 				}
 				continue
 			}
-			r := vector.NewRasterizer(w, h)
-			r.MoveTo(px(s.X), px(s.Y))
-			r.LineTo(px(s.X+s.W), px(s.Y))
-			r.LineTo(px(s.X+s.W), px(s.Y+s.H))
-			r.LineTo(px(s.X), px(s.Y+s.H))
-			r.ClosePath()
-			r.Draw(img, img.Bounds(), image.NewUniform(rgb), image.Point{})
+			fill(img, []point{{px(s.X), px(s.Y)}, {px(s.X + s.W), px(s.Y)}, {px(s.X + s.W), px(s.Y + s.H)}, {px(s.X), px(s.Y + s.H)}}, rgb)
 		case brief.LineShape:
 			line(img, px(s.X), px(s.Y), px(s.X+s.W), px(s.Y+s.H), px(s.LineWidth), rgb)
 		case brief.TextShape:
@@ -113,12 +107,28 @@ func line(img *image.RGBA, x1, y1, x2, y2, width float32, c color.RGBA) {
 	}
 	width = max(width, 1)
 	ox, oy := -dy/n*width/2, dx/n*width/2
-	b := img.Bounds()
-	r := vector.NewRasterizer(b.Dx(), b.Dy())
-	r.MoveTo(x1+ox, y1+oy)
-	r.LineTo(x2+ox, y2+oy)
-	r.LineTo(x2-ox, y2-oy)
-	r.LineTo(x1-ox, y1-oy)
+	fill(img, []point{{x1 + ox, y1 + oy}, {x2 + ox, y2 + oy}, {x2 - ox, y2 - oy}, {x1 - ox, y1 - oy}}, c)
+}
+
+type point struct{ x, y float32 }
+
+// fill fills a polygon with c, rasterizing only the pixels around it: a rasterizer the size of
+// the picture for each shape cost a second per chart.
+func fill(img *image.RGBA, pts []point, c color.RGBA) {
+	minX, minY, maxX, maxY := pts[0].x, pts[0].y, pts[0].x, pts[0].y
+	for _, p := range pts[1:] {
+		minX, minY, maxX, maxY = min(minX, p.x), min(minY, p.y), max(maxX, p.x), max(maxY, p.y)
+	}
+	box := image.Rect(int(math.Floor(float64(minX))), int(math.Floor(float64(minY))), int(math.Ceil(float64(maxX))), int(math.Ceil(float64(maxY)))).Intersect(img.Bounds())
+	if box.Empty() {
+		return
+	}
+	ox, oy := float32(box.Min.X), float32(box.Min.Y)
+	r := vector.NewRasterizer(box.Dx(), box.Dy())
+	r.MoveTo(pts[0].x-ox, pts[0].y-oy)
+	for _, p := range pts[1:] {
+		r.LineTo(p.x-ox, p.y-oy)
+	}
 	r.ClosePath()
-	r.Draw(img, b, image.NewUniform(c), image.Point{})
+	r.Draw(img, box, image.NewUniform(c), box.Min)
 }
