@@ -279,12 +279,17 @@ func fillOne(in, out, unit string, period plan.Period, p *plan.Plan, mistakes bo
 		f.SetCellValue(templates.SheetTasks, cell, v)
 	}
 	key := period.String()
+	tasks := 0 // the task rows: who filled it is below them
 	for n := 1; n < len(rows); n++ {
+		if len(rows[n]) == 0 {
+			continue
+		}
 		id := rows[n][0]
 		task := p.Task(id)
 		if task == nil {
 			continue
 		}
+		tasks++
 		row := n + 1
 		overdue := task.Deadline.Overdue(period)
 		ongoing := task.Deadline.Kind == plan.KindOngoing
@@ -329,10 +334,11 @@ func fillOne(in, out, unit string, period plan.Period, p *plan.Plan, mistakes bo
 		}
 	}
 	filler := fillers[pick(len(fillers), "filler", unit)]
-	f.SetCellValue(templates.SheetFiller, "B1", filler)
-	f.SetCellValue(templates.SheetFiller, "B2", fmt.Sprintf("010-6961%04d", pick(10000, "tel", unit)))
-	f.SetCellValue(templates.SheetFiller, "B3", fillers[pick(len(fillers), "lead", unit)]+"（主任）")
-	f.SetCellValue(templates.SheetFiller, "B4", period.End().AddDate(0, 0, 3).Format("2006-01-02"))
+	for i, v := range []string{filler, fmt.Sprintf("010-6961%04d", pick(10000, "tel", unit)),
+		fillers[pick(len(fillers), "lead", unit)] + "（主任）", period.End().AddDate(0, 0, 3).Format("2006-01-02")} {
+		cell, _ := excelize.CoordinatesToCellName(col[templates.FillerLayout[i].ValueUnder], templates.FillerRow(tasks))
+		f.SetCellValue(templates.SheetTasks, cell, v)
+	}
 	// Saved as a unit's spreadsheet program saves it: deflated at the usual level, not at
 	// plan.SaveWorkbook's fastest (the returned files are what collect's benchmark reads).
 	return atomicfile.Write(out, func(w *os.File) error {

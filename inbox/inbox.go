@@ -40,6 +40,11 @@ type Item struct {
 	// Forwarded that email's Date. Sender and Received are then the forwarded message's own.
 	Forwarder string
 	Forwarded time.Time
+
+	// Document is a Word or PDF document (Problem says so): a unit that sent nothing else may
+	// have filled the form in the wrong program, and it is then that unit's failed return; a
+	// unit's evidence (佐证材料) beside its workbook is not (collect decides, knowing both).
+	Document bool
 }
 
 // Container is an .eml or .zip file on disk that Read opened, kept so it can be archived byte
@@ -393,6 +398,14 @@ func (r *reader) dispatch(k kind, name, source, label string, data []byte, w whe
 		r.problem(name, source, w, data, label, trouble{format: "%s 是 %s 格式，不是本次报送所用的 Excel 表格", args: []any{extLabel(name)}, hint: "请用 Excel 或 WPS 打开后“另存为” .xlsx 文件再发送"})
 	case kindArchive:
 		r.problem(name, source, w, data, label, archiveProblem(name))
+	case kindDocument:
+		what := "Word 文档"
+		if e := extLabel(name); e == "pdf" || e == "ofd" {
+			what = strings.ToUpper(e) + " 文件"
+		}
+		r.problem(name, source, w, data, label, trouble{format: "%s 是 " + what + "，不是报送表格",
+			hint: "请在办公室下发的报送表（.xlsx）中填写后发送；佐证材料请随报送表一并发送"})
+		r.items[len(r.items)-1].Document = true
 	default:
 		r.skip("%s 不是表格文件，已跳过", label)
 	}
@@ -401,13 +414,14 @@ func (r *reader) dispatch(k kind, name, source, label string, data []byte, w whe
 type kind int
 
 const (
-	kindOther   kind = iota // not a workbook: skipped
-	kindSheet               // a candidate workbook
-	kindZip                 // a zip archive to open
-	kindEML                 // an email to open
-	kindSniff               // no extension: decided by the bytes
-	kindForeign             // a spreadsheet in a format we do not take
-	kindArchive             // an archive or mail we cannot open
+	kindOther    kind = iota // not a workbook: skipped
+	kindSheet                // a candidate workbook
+	kindZip                  // a zip archive to open
+	kindEML                  // an email to open
+	kindSniff                // no extension: decided by the bytes
+	kindForeign              // a spreadsheet in a format we do not take
+	kindArchive              // an archive or mail we cannot open
+	kindDocument             // a Word or PDF document: a return in the wrong format, or evidence
 )
 
 func kindOf(name string) kind {
@@ -430,6 +444,10 @@ func kindOf(name string) kind {
 		return kindForeign
 	case ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".cab", ".msg", ".mbox":
 		return kindArchive
+	}
+	switch ext {
+	case ".doc", ".docx", ".docm", ".wps", ".odt", ".rtf", ".pdf", ".ofd":
+		return kindDocument
 	}
 	if filekind.NotReturn(ext) {
 		return kindOther

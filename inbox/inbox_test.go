@@ -104,7 +104,7 @@ func TestRealClients(t *testing.T) {
 		{"thunderbird.eml", baoshan, " 的附件", "baoshan_sfs@163.com", time.Date(2024, 1, 9, 8, 42, 10, 0, time.UTC), ""},
 		{"outlook.eml", baoshan, " 的附件", "bszfb@bjhr.gov.cn", time.Date(2024, 1, 10, 1, 15, 33, 0, time.UTC), "image001.png 不是表格文件"},
 		{"foxmail.eml", "2023Q4_怀北镇_任务进展报送表.xlsx", " 的附件 怀北镇报送材料.zip 中的 怀北镇/2023Q4_怀北镇_任务进展报送表.xlsx",
-			"hbz_zf@126.com", time.Date(2024, 1, 11, 2, 20, 5, 0, time.UTC), "怀北镇/情况说明.docx 不是表格文件"},
+			"hbz_zf@126.com", time.Date(2024, 1, 11, 2, 20, 5, 0, time.UTC), "怀北镇/情况说明.docx 是 Word 文档，不是报送表格"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -233,7 +233,7 @@ func TestZipAttachmentWithGBKNames(t *testing.T) {
 	if s := res.items[0].Source; s != p+" 的附件 报送材料.zip 中的 "+name {
 		t.Errorf("Source = %q", s)
 	}
-	if !contains(res.skipped, "报送材料.zip 中的 说明.pdf 不是表格文件") {
+	if !contains(res.skipped, "报送材料.zip 中的 说明.pdf 是 PDF 文件，不是报送表格") {
 		t.Errorf("skipped = %q", res.skipped)
 	}
 	for _, it := range res.items {
@@ -285,7 +285,7 @@ func TestZipOnDisk(t *testing.T) {
 	if len(res.containers) != 1 || res.containers[0].Kind != "zip" || !bytes.Equal(res.containers[0].Data, outer) {
 		t.Errorf("containers = %+v", res.containers)
 	}
-	if !reflect.DeepEqual(res.skipped, []string{p + " 中的 docs/readme.pdf 不是表格文件，已跳过"}) {
+	if !reflect.DeepEqual(res.skipped, []string{p + " 中的 docs/readme.pdf 是 PDF 文件，不是报送表格"}) {
 		t.Errorf("skipped = %q", res.skipped)
 	}
 }
@@ -584,7 +584,7 @@ func TestFolderWalk(t *testing.T) {
 	if gb := res.items[12]; gb.Source != filepath.Join(root, "怀北镇.xlsx") || gb.Path != filepath.Join(root, string(gbk("怀北镇.xlsx"))) {
 		t.Errorf("a GBK file name: Source %q Path %q", gb.Source, gb.Path)
 	}
-	for _, s := range []string{"说明.pdf 不是表格文件", "notes 不是表格文件", "loop 是指向文件夹的链接", "arch.bin 不是表格文件"} {
+	for _, s := range []string{"说明.pdf 是 PDF 文件，不是报送表格", "notes 不是表格文件", "loop 是指向文件夹的链接", "arch.bin 不是表格文件"} {
 		if !contains(res.skipped, s) {
 			t.Errorf("skipped = %q, want %q", res.skipped, s)
 		}

@@ -98,14 +98,24 @@ func parseAddresses(s string) ([]*mail.Address, error) {
 
 // Sum is the SHA-256 of what the message says: sender, recipients, subject, body and
 // attachments (names and bytes), in hex. Date, Kind, Unit and Key are not part of it.
-func (m Message) Sum() string {
+func (m Message) Sum() string { return m.sum(true) }
+
+// Said is the SHA-256 of what the message says in words, in hex: as Sum, but of the
+// attachments only their names. A message whose attachment was made again says the same,
+// whether or not the bytes came out the same: what keys a reminder.
+func (m Message) Said() string { return m.sum(false) }
+
+func (m Message) sum(bytes bool) string {
 	h := sha256.New()
 	for _, s := range []string{headerValue(m.From), headerValue(m.FromName), headerValue(m.To), headerValue(m.Subject), m.Body} {
 		fmt.Fprintf(h, "%d:%s\n", len(s), s)
 	}
 	for _, a := range m.Attachments {
-		fmt.Fprintf(h, "%d:%s\n%d:", len(a.Name), a.Name, len(a.Data))
-		h.Write(a.Data)
+		fmt.Fprintf(h, "%d:%s\n", len(a.Name), a.Name)
+		if bytes {
+			fmt.Fprintf(h, "%d:", len(a.Data))
+			h.Write(a.Data)
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

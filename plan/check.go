@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,6 +31,7 @@ var (
 	RuleAssignmentsStale  = NewRule("assignments-stale", "「分工」表需要刷新", Warning)
 	RuleNoTasks           = NewRule("plan-no-tasks", "台账中没有任务", Error)
 	RuleGroupUnitConflict = NewRule("group-unit-conflict", "既是单位又是分组", Error)
+	RuleOfficeMissing     = NewRule("office-missing", "未填写报送办公室", Warning)
 )
 
 // Check lists what the office must fix or name in the ledger before templates are issued:
@@ -208,8 +210,18 @@ func (p *Plan) Check() []Finding {
 				fmt.Sprintf("单位“%s”没有分到任何任务", u.Name), "如该单位无需报送可删除此行；如应承担任务，请检查其类别或分组成员")
 		}
 	}
+
+	// The office every template tells units to ask (WriteLedger puts 报送办公室 in B7).
+	if o := p.Office; o.Name == "" || o.Contact == "" && o.Phone == "" && o.Email == "" {
+		add(RuleOfficeMissing, SheetInfo, "B7", "", "「计划」表没有填写报送办公室或其联系方式，各单位的模板上将印“请向报送办公室询问”",
+			"请在「计划」表填写报送办公室、办公室联系人、办公室电话和办公室邮箱，保存后再生成模板")
+	}
+	// Errors first, then warnings, then notices, each in the order found.
+	sort.SliceStable(fs, func(i, j int) bool { return severityRank[fs[i].Severity] < severityRank[fs[j].Severity] })
 	return fs
 }
+
+var severityRank = map[Severity]int{Error: 0, Warning: 1, Info: 2}
 
 // row returns the ledger row of the i-th entry: the row it was read from, or where
 // WriteLedger puts it.

@@ -14,7 +14,8 @@ import (
 // expands by category.
 func checkBase() *Plan {
 	return &Plan{
-		Title: "测试计划",
+		Title:  "测试计划",
+		Office: Office{Name: "区委依法治区办", Phone: "010-69600000"},
 		Tasks: []Task{
 			{ID: "1.1", Text: "任务一", Lead: []string{"区司法局"}, Responsible: []string{"区财政局"}, Deadline: ParseDeadline("2023年")},
 			{ID: "1.2", Text: "任务二", Lead: []string{"区财政局"}, Responsible: []string{"各镇乡"}, Deadline: ParseDeadline("长期坚持")},
@@ -53,6 +54,8 @@ func TestCheck(t *testing.T) {
 	}{
 		{"duplicate id", func(p *Plan) { p.Tasks[1].ID = "1.1" },
 			[]want{{E, RuleDuplicateID, SheetTasks, "A3", "另见第 2 行"}}},
+		{"no office", func(p *Plan) { p.Office = Office{Name: "区委依法治区办"} },
+			[]want{{W, RuleOfficeMissing, SheetInfo, "B7", "请在「计划」表填写报送办公室"}}},
 		{"no lead", func(p *Plan) { p.Tasks[0].Lead = nil },
 			[]want{
 				{E, RuleNoLead, SheetTasks, "F2", "任务 1.1 没有牵头单位"},

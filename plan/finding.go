@@ -102,14 +102,16 @@ func (f Finding) Summary() string {
 }
 
 func (f Finding) String() string {
-	loc := f.File
-	if f.Sheet != "" {
-		loc += "「" + f.Sheet + "」"
+	return fmt.Sprintf("%s%s：%s（%s）", f.File, f.Where(), f.Message, f.Hint)
+}
+
+// Where is where in its workbook the finding is, as every output names it: 「任务进展」G5, or
+// 「任务进展」 for a whole sheet; "" for the whole file.
+func (f Finding) Where() string {
+	if f.Sheet == "" {
+		return f.Cell
 	}
-	if f.Cell != "" {
-		loc += f.Cell
-	}
-	return fmt.Sprintf("%s：%s（%s）", loc, f.Message, f.Hint)
+	return "「" + f.Sheet + "」" + f.Cell
 }
 
 // CountErrors counts the findings that are errors.

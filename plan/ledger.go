@@ -150,7 +150,7 @@ func (lw *ledgerWriter) infoSheet(p *Plan) {
 }
 
 func (lw *ledgerWriter) taskSheet(p *Plan) {
-	lw.table(SheetTasks, taskHeaders, []float64{9, 18, 24, 24, 60, 28, 36, 12, 9, 12}, func(add func(...any)) {
+	lw.table(SheetTasks, taskHeaders, []float64{6, 12, 14, 14, 40, 18, 24, 9, 6, 11}, func(add func(...any)) {
 		for _, t := range p.Tasks {
 			add(t.ID, t.Part, t.Section, t.Group, t.Text, strings.Join(t.Lead, listSep), strings.Join(t.Responsible, listSep),
 				t.Deadline.Text, t.Deadline.Kind.ChineseName(), t.Deadline.Due)
@@ -215,32 +215,10 @@ func (lw *ledgerWriter) renameDefinedNameRefs(from, to string) {
 	}
 }
 
-// moveSheet moves sheet before target. excelize's MoveSheet reorders the sheets but leaves
-// sheet-scoped defined names (each autofilter's _xlnm._FilterDatabase, print areas) with
-// their old sheet positions, so that they would name the wrong sheets: renumber them.
+// moveSheet moves sheet before target, its defined names following it (xlsx.MoveSheet).
 func (lw *ledgerWriter) moveSheet(sheet, target string) {
-	if lw.err != nil {
-		return
-	}
-	before := lw.f.GetSheetList()
-	if lw.err = lw.f.MoveSheet(sheet, target); lw.err != nil {
-		return
-	}
-	after := map[string]int{}
-	for i, s := range lw.f.GetSheetList() {
-		after[s] = i
-	}
-	wb := lw.f.WorkBook
-	if wb == nil || wb.DefinedNames == nil {
-		return
-	}
-	for i := range wb.DefinedNames.DefinedName {
-		dn := &wb.DefinedNames.DefinedName[i]
-		if dn.LocalSheetID == nil || *dn.LocalSheetID < 0 || *dn.LocalSheetID >= len(before) {
-			continue
-		}
-		id := after[before[*dn.LocalSheetID]]
-		dn.LocalSheetID = &id
+	if lw.err == nil {
+		lw.err = xlsx.MoveSheet(lw.f, sheet, target)
 	}
 }
 
@@ -312,10 +290,25 @@ func (lw *ledgerWriter) table(sheet string, headers []string, widths []float64, 
 		h[i] = s
 	}
 	lw.setRow(sheet, 1, h)
+	headLines := 1
+	for i, s := range headers {
+		headLines = max(headLines, xlsx.WrappedLines(s, widths[i]))
+	}
+	lw.f.SetRowHeight(sheet, 1, xlsx.HeaderHeight(headLines))
 	n := 1
 	rows(func(v ...any) {
 		n++
 		lw.setRow(sheet, n, v)
+		// Tall enough for the wrapped text: clients do not grow rows on their own.
+		lines := 1
+		for i, x := range v {
+			if s, ok := x.(string); ok && i < len(widths) {
+				lines = max(lines, xlsx.WrappedLines(s, widths[i]))
+			}
+		}
+		if lines > 1 {
+			lw.f.SetRowHeight(sheet, n, xlsx.RowHeight(lines))
+		}
 	})
 	last, _ := excelize.ColumnNumberToName(len(headers))
 	for i, w := range widths {
@@ -328,7 +321,13 @@ func (lw *ledgerWriter) table(sheet string, headers []string, widths []float64, 
 	}
 	lw.f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 	lw.f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", last, n), nil)
-	if err := xlsx.SetPage(lw.f, sheet, xlsx.Page{Landscape: len(headers) > 4, TitleRows: 1, HeaderLeft: "计划台账", HeaderRight: sheet}); err != nil && lw.err == nil {
+	total := 0.0
+	for _, w := range widths {
+		total += w
+	}
+	page := xlsx.Page{TitleRows: 1, HeaderLeft: "计划台账", HeaderRight: sheet, Width: total}
+	page.Landscape = page.Scale() < 1 // what does not fit upright is turned
+	if err := xlsx.SetPage(lw.f, sheet, page); err != nil && lw.err == nil {
 		lw.err = err
 	}
 }

@@ -233,7 +233,7 @@ func (n Notice) typeName() string {
 
 // noticeSheet writes the 导入提示 sheet: one row a notice, in document order.
 func (lw *ledgerWriter) noticeSheet(p *Plan) {
-	lw.table(SheetNotices, noticeHeaders, []float64{22, 10, 36, 14, 50, 50, 16}, func(add func(...any)) {
+	lw.table(SheetNotices, noticeHeaders, []float64{18, 8, 28, 10, 36, 36, 12}, func(add func(...any)) {
 		for _, n := range p.Notices {
 			add(n.At.String(), n.Item, n.Text, n.typeName(), n.Message, n.hint(), n.At.key())
 		}

@@ -34,12 +34,16 @@ var rePeriod = regexp.MustCompile(`^(\d{4})(?:[Qq]([1-4])|[Hh]([12])|-(\d{1,2}))
 // Period.Chinese prints them (2024年第一季度) are accepted too.
 func ParsePeriod(s string) (Period, error) {
 	s = strings.TrimSpace(width.Narrow.String(s)) // ２０２４Ｑ１ typed with a Chinese IME
+	// 2023-Q4, 2023 Q4, 2023/Q4: the separators people put between year and period.
+	if m := reSeparated.FindStringSubmatch(s); m != nil {
+		s = m[1] + m[2]
+	}
 	if p, ok := parseChinesePeriod(s); ok {
 		return p, nil
 	}
 	m := rePeriod.FindStringSubmatch(s)
 	if m == nil {
-		return Period{}, fmt.Errorf("报送周期“%s”无法识别。请写成 2024Q1（季度）、2024H2（半年）、2024（全年）或 2024-03（月度）", s)
+		return Period{}, fmt.Errorf("报送周期“%s”无法识别。请写成 2024Q1（季度）、2024H2（半年）、2024（全年）或 2024-03（月度），也可写成 2024年第一季度、2024年上半年、2024年3月", s)
 	}
 	y, _ := strconv.Atoi(m[1])
 	if y < 2000 || y > 2099 {
@@ -64,13 +68,19 @@ func ParsePeriod(s string) (Period, error) {
 
 var chineseOrdinals = []string{"", "一", "二", "三", "四"}
 
+// reSeparated matches a year and a period code with a separator between: 2023-Q4, 2023 H1.
+var reSeparated = regexp.MustCompile(`^(\d{4})\s*[-/_.\s]\s*([QqHh][1-4])$`)
+
 func parseChinesePeriod(s string) (Period, bool) {
+	s = strings.Replace(s, "上半年", "年上半年", 1)
+	s = strings.Replace(s, "下半年", "年下半年", 1)
+	s = strings.Replace(s, "年年", "年", 1) // 2024上半年 and 2024年上半年 alike
 	for y := 2000; y <= 2099; y++ {
 		prefix := strconv.Itoa(y) + "年"
 		if !strings.HasPrefix(s, prefix) {
 			continue
 		}
-		rest := strings.TrimPrefix(s, prefix)
+		rest := strings.TrimSpace(strings.TrimPrefix(s, prefix))
 		switch rest {
 		case "", "全年", "度", "年度":
 			return Period{Annual, y, 0}, true
@@ -80,7 +90,8 @@ func parseChinesePeriod(s string) (Period, bool) {
 			return Period{HalfYear, y, 2}, true
 		}
 		for q := 1; q <= 4; q++ {
-			if rest == "第"+chineseOrdinals[q]+"季度" || rest == chineseOrdinals[q]+"季度" {
+			if n := strconv.Itoa(q); rest == "第"+chineseOrdinals[q]+"季度" || rest == chineseOrdinals[q]+"季度" ||
+				rest == "第"+n+"季度" || rest == n+"季度" {
 				return Period{Quarterly, y, q}, true
 			}
 		}

@@ -18,27 +18,6 @@ import (
 // NotReported is the status of a task none of whose leads has an accepted report.
 const NotReported = "未报送"
 
-// Light is a task's traffic light.
-type Light string
-
-// The lights.
-const (
-	Red    Light = "red"
-	Yellow Light = "yellow"
-	Green  Light = "green"
-)
-
-// Chinese returns the light as the report prints it.
-func (l Light) Chinese() string {
-	switch l {
-	case Red:
-		return "红灯"
-	case Yellow:
-		return "黄灯"
-	}
-	return "绿灯"
-}
-
 // behindness ranks the status words: the most behind lead decides a task's status.
 var behindness = map[string]int{
 	templates.StatusNotBegun: 0,
@@ -67,13 +46,19 @@ type UnitReport struct {
 // Task is one task's consolidated state.
 type Task struct {
 	plan.Task
-	Status       string // a status word, or NotReported
-	Light        Light
-	Overdue      bool
-	Leads        []UnitReport // accepted reports of the task's lead units, in registry order
-	Responsible  []UnitReport // accepted reports of its responsible units
-	MissingLeads []string     // lead units with no accepted report
-	Why          string       // why the light is red or yellow
+	// Status is the status word of the most behind lead, or NotReported when a lead has no
+	// accepted report: a task is never counted as done while one of its leads is silent.
+	Status string
+	// Reported is the status of the leads that did report when some did not ("" when none
+	// did), to say what the others said.
+	Reported      string
+	Reason        Reason       // why the task has its light: the first of Reasons that applies
+	Light         Light        // Reason.Light()
+	Overdue       bool         // past its deadline by the period's end and not done
+	OverdueMonths int          // whole months from the deadline to the period's end, when Overdue
+	Leads         []UnitReport // accepted reports of the task's lead units, in registry order
+	Responsible   []UnitReport // accepted reports of its responsible units
+	MissingLeads  []string     // lead units with no accepted report
 }
 
 // Unit is one reporting unit's figures.
@@ -88,6 +73,8 @@ type Unit struct {
 	Behind   int // 滞后 or 未启动
 	Overdue  int // tasks past their deadline that its report does not call done
 	Findings int // findings in its latest workbook
+	Rank     int // its place in Ranked, from 1
+	PrevRank int // its place in the previous collected period's ranking, 0 when none
 	Contact  string
 	Phone    string
 	Email    string
@@ -113,6 +100,11 @@ type Point struct {
 	Rejected  int
 	Missing   int
 	Completed float64 // share of tasks done, 0–1
+
+	// Each task's light and status, and each unit's rank, for the changes since a period.
+	TaskLights map[string]Light
+	TaskStatus map[string]string
+	Ranks      map[string]int
 }
 
 // Report is a period's consolidation.
@@ -127,6 +119,8 @@ type Report struct {
 	Trend       []Point
 	Counts      map[string]int // tasks by status
 	Lights      map[Light]int
+	Reasons     map[Reason]int                 // tasks by the reason for their light
+	Changes     Changes                        // since the previous collected period
 	Submissions []workbook.Submission          // the period's submission log, as received
 	Latest      map[string]workbook.Submission // each unit's submission that counts (Collection.Latest)
 
@@ -178,11 +172,18 @@ func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 		}
 	}
 	r.Trend = trend
+	r.Changes = changesSince(trend[:len(trend)-1], r)
+	if len(trend) > 1 {
+		prev := trend[len(trend)-2]
+		for i := range r.Units {
+			r.Units[i].PrevRank = prev.Ranks[r.Units[i].Name]
+		}
+	}
 	return r, nil
 }
 
 func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
-	r := &Report{Plan: p, Period: in.Period, Due: in.Due, Date: date, Counts: map[string]int{}, Lights: map[Light]int{}}
+	r := &Report{Plan: p, Period: in.Period, Due: in.Due, Date: date, Counts: map[string]int{}, Lights: map[Light]int{}, Reasons: map[Reason]int{}}
 	ctx := workbook.NewContext(p, in.Period, nil)
 	latest := in.Collection.Latest()
 
@@ -268,6 +269,13 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 		}
 		r.Units = append(r.Units, fig)
 	}
+	rank := map[string]int{}
+	for i, u := range r.Ranked() {
+		rank[u.Name] = i + 1
+	}
+	for i := range r.Units {
+		r.Units[i].Rank = rank[r.Units[i].Name]
+	}
 
 	next := in.Period.Next()
 	byTask := map[string][]plan.Assignment{}
@@ -293,33 +301,36 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 				t.Responsible = append(t.Responsible, ur)
 			}
 		}
-		t.Overdue = pt.Deadline.Overdue(in.Period) && t.Status != templates.StatusDone
+		if len(t.MissingLeads) > 0 {
+			t.Reported, t.Status = t.Status, NotReported
+			if len(t.Leads) == 0 {
+				t.Reported = ""
+			}
+		}
+		// Overdue when past the deadline and not reported done: a task whose reporting leads
+		// call it done while another lead is silent is not overdue but unconfirmed (its
+		// reason is then 牵头单位未报送).
+		said := t.Status
+		if len(t.MissingLeads) > 0 {
+			said = t.Reported
+		}
+		t.Overdue = pt.Deadline.Overdue(in.Period) && said != templates.StatusDone
+		if t.Overdue {
+			t.OverdueMonths = monthsBetween(pt.Deadline.Due, in.Period.End())
+		}
 		// Problems count when a lead reports them: with dozens of responsible units per task,
 		// one of them always has a problem, and every task would be yellow.
 		problems := false
 		for _, ur := range t.Leads {
-			if strings.TrimSpace(ur.Problems) != "" && ur.Problems != "无" {
+			if HasProblems(ur) {
 				problems = true
 			}
 		}
 		dueSoon := (pt.Deadline.Kind == plan.KindYear || pt.Deadline.Kind == plan.KindDate) && !t.Overdue &&
 			pt.Deadline.Due <= next.End().Format("2006-01-02") && t.Status != templates.StatusDone
-		switch {
-		case t.Overdue:
-			t.Light, t.Why = Red, "已逾期"
-		case t.Status == templates.StatusBehind:
-			t.Light, t.Why = Red, "进度滞后"
-		case len(t.MissingLeads) > 0:
-			t.Light, t.Why = Red, "牵头单位未报送"
-		case dueSoon:
-			t.Light, t.Why = Yellow, "下一周期到期"
-		case problems:
-			t.Light, t.Why = Yellow, "牵头单位报告存在问题"
-		case t.Status == templates.StatusNotBegun:
-			t.Light, t.Why = Yellow, "尚未启动"
-		default:
-			t.Light = Green
-		}
+		t.Reason = reasonOf(facts{overdue: t.Overdue, status: t.Status, said: said, missingLeads: len(t.MissingLeads) > 0, dueSoon: dueSoon, problems: problems})
+		t.Light = t.Reason.Light()
+		r.Reasons[t.Reason]++
 		r.Counts[t.Status]++
 		r.Lights[t.Light]++
 		name := pt.Section
@@ -347,10 +358,26 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	return r, nil
 }
 
+// LightCount is how many of the period's tasks had a light.
+func (p Point) LightCount(l Light) int {
+	n := 0
+	for _, v := range p.TaskLights {
+		if v == l {
+			n++
+		}
+	}
+	return n
+}
+
 // Point is the report's figures for the trend.
 func (r *Report) Point() Point {
-	pt := Point{Period: r.Period.String(), Label: r.Period.Chinese(), Tasks: len(r.Tasks), Counts: r.Counts, Units: len(r.Units)}
+	pt := Point{Period: r.Period.String(), Label: r.Period.Chinese(), Tasks: len(r.Tasks), Counts: r.Counts, Units: len(r.Units),
+		TaskLights: map[string]Light{}, TaskStatus: map[string]string{}, Ranks: map[string]int{}}
+	for _, t := range r.Tasks {
+		pt.TaskLights[t.ID], pt.TaskStatus[t.ID] = t.Light, t.Status
+	}
 	for _, u := range r.Units {
+		pt.Ranks[u.Name] = u.Rank
 		switch u.State {
 		case workbook.OnTime:
 			pt.OnTime++
@@ -388,6 +415,27 @@ func (r *Report) Ranked() []Unit {
 		return a.Name < b.Name
 	})
 	return out
+}
+
+// HasProblems reports whether a unit's report states a problem: anything but nothing or "无".
+func HasProblems(ur UnitReport) bool {
+	p := strings.TrimSpace(ur.Problems)
+	return p != "" && p != "无"
+}
+
+// monthsBetween is the whole months from the date due (YYYY-MM-DD) to end: 2021-12-31 to
+// 2023-12-31 is 24.
+func monthsBetween(due string, end time.Time) int {
+	d, err := time.Parse("2006-01-02", due)
+	if err != nil || !d.Before(end) {
+		return 0
+	}
+	m := (end.Year()-d.Year())*12 + int(end.Month()) - int(d.Month())
+	// A month is whole when the end's day is at least the due day, or both are month ends.
+	if end.Day() < d.Day() && end.AddDate(0, 0, 1).Month() == end.Month() {
+		m--
+	}
+	return max(m, 0)
 }
 
 // Share is n of total as a share, 0 when total is 0.

@@ -10,8 +10,12 @@ import (
 	"strings"
 )
 
-// Version is the template layout's version, recorded in every template.
-const Version = "1"
+// Version is the template layout's version, recorded in every template: "2" has who filled it
+// at the foot of the task sheet, "1" on a sheet of its own. Collect reads both (KnownVersions).
+const Version = "2"
+
+// KnownVersions are the layouts collect reads.
+var KnownVersions = []string{"1", "2"}
 
 // Sheet names.
 const (
@@ -50,7 +54,7 @@ var PreviousColumns = []string{ColPrevStatus, ColPrevProgress}
 // FillColumns are the columns the unit fills, in order.
 var FillColumns = []string{ColStatus, ColPercent, ColProgress, ColProblems, ColNextSteps, ColEvidence}
 
-// Filler sheet labels (column A); the unit types the values in column B.
+// The filler labels: who filled the template and who checked it.
 const (
 	FillerName   = "填报人"
 	FillerPhone  = "联系电话"
@@ -58,8 +62,24 @@ const (
 	FillerDate   = "填报日期"
 )
 
-// FillerLabels are the filler sheet's labels, in order.
+// FillerLabels are who filled the template and who checked it, in order. Since version 2 they
+// are in one row at the foot of the task sheet, after a blank row, where a clerk finishing the
+// rows sees them and the leader who checks signs the printed page (one row cannot be split
+// over two pages): each label under one column's header and its value under another's
+// (FillerLayout). Version 1 had them on SheetFiller, labels in column A and values in B.
 var FillerLabels = []string{FillerName, FillerPhone, FillerLeader, FillerDate}
+
+// FillerLayout places each filler label and its value under the task sheet's headers.
+var FillerLayout = []struct{ Label, LabelUnder, ValueUnder string }{
+	{FillerName, ColSection, ColText},
+	{FillerPhone, ColLead, ColDeadline},
+	{FillerLeader, ColStatus, ColProgress},
+	{FillerDate, ColProblems, ColNextSteps},
+}
+
+// FillerRow is the task sheet's row (1-based) of who filled a template of n task rows: after
+// the header, the tasks and a blank row.
+func FillerRow(n int) int { return n + 3 }
 
 // Task status words.
 const (

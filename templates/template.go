@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"planreport/plan"
 )
 
@@ -189,4 +191,25 @@ func reporters(p *plan.Plan) map[string]string {
 		out[u.Name] = cur
 	}
 	return out
+}
+
+// FillerCell is the task sheet's cell where the unit types a filler label's value (填报人…).
+func (t *Template) FillerCell(label string) string {
+	for _, l := range FillerLayout {
+		if l.Label == label {
+			cell, _ := excelize.CoordinatesToCellName(t.column(l.ValueUnder)+1, FillerRow(len(t.Rows)))
+			return cell
+		}
+	}
+	return ""
+}
+
+// column is the task sheet's column (0-based) under a header.
+func (t *Template) column(header string) int {
+	for i, c := range t.columns() {
+		if c.header == header {
+			return i
+		}
+	}
+	return -1
 }

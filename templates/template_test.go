@@ -434,7 +434,7 @@ func TestOpenpyxl(t *testing.T) {
 	if strings.Join(got.Unlocked, ",") != strings.Join(FillColumns, ",") {
 		t.Errorf("unlocked columns %q, want %q", got.Unlocked, FillColumns)
 	}
-	for _, s := range []string{SheetGuide, SheetTasks, SheetFiller} {
+	for _, s := range []string{SheetGuide, SheetTasks} {
 		if got.Sheets[s] != "visible" || !got.Protected[s] {
 			t.Errorf("sheet %s: %s protected=%v", s, got.Sheets[s], got.Protected[s])
 		}
@@ -469,13 +469,20 @@ func TestLibreOfficeKeepsIdentification(t *testing.T) {
 			it = x
 		}
 	}
+	var tpl Template
+	for _, x := range Build(referencePlan(t), q4, nil) {
+		if x.Unit.Name == it.Unit {
+			tpl = x
+		}
+	}
+	filler := tpl.FillerCell
 	out := filepath.Join(t.TempDir(), "filled.xlsx")
 	clienttest.Fill(t, []clienttest.File{{In: it.Path, Out: out, Cells: []clienttest.Cell{
 		{Sheet: SheetTasks, Cell: "G2", Value: StatusOnTrack},
 		{Sheet: SheetTasks, Cell: "H2", Value: 60},
 		{Sheet: SheetTasks, Cell: "I2", Value: "已制定工作方案，正在推进。"},
-		{Sheet: SheetFiller, Cell: "B1", Value: "张伟"},
-		{Sheet: SheetFiller, Cell: "B4", Date: "2024-01-05"},
+		{Sheet: SheetTasks, Cell: filler("填报人"), Value: "张伟"},
+		{Sheet: SheetTasks, Cell: filler("填报日期"), Date: "2024-01-05"},
 	}}})
 	before, after := readID(t, it.Path), readID(t, out)
 	if !after.FromSheet {

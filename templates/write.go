@@ -28,15 +28,30 @@ type column struct {
 	fill   bool
 }
 
-// columns returns the task sheet's columns for a template.
+// columns returns the task sheet's columns for a template. They are sized to print on A4
+// landscape at 90% or more (xlsx.Page.Width), wrapping their text: the deadline column holds
+// "2023 年" over "（2023-12-31）", the status column its longest word, 常态化推进.
 func (t *Template) columns() []column {
-	cols := []column{{ColID, 7, false}, {ColSection, 20, false}, {ColText, 44, false}, {ColDuty, 10, false},
-		{ColLead, 16, false}, {ColDeadline, 12, false}}
+	cols := []column{{ColID, 5, false}, {ColSection, 9, false}, {ColText, 22, false}, {ColDuty, 6, false},
+		{ColLead, 12, false}, {ColDeadline, 13, false}}
 	if t.hasPrevious() {
-		cols = append(cols, column{ColPrevStatus, 9, false}, column{ColPrevProgress, 24, false})
+		cols = append(cols, column{ColPrevStatus, 8, false}, column{ColPrevProgress, 14, false})
 	}
-	return append(cols, column{ColStatus, 11, true}, column{ColPercent, 9, true}, column{ColProgress, 36, true},
-		column{ColProblems, 24, true}, column{ColNextSteps, 24, true}, column{ColEvidence, 18, true})
+	return append(cols, column{ColStatus, 9, true}, column{ColPercent, 6, true}, column{ColProgress, 20, true},
+		column{ColProblems, 12, true}, column{ColNextSteps, 12, true}, column{ColEvidence, 8, true})
+}
+
+// shownLeads is a row's lead units as the cell shows them: one a line, so that a name is not
+// broken where the column ends. (The row's checksum leaves white space out.)
+func shownLeads(s string) string { return strings.ReplaceAll(s, "、", "、\n") }
+
+// shownDeadline is a row's deadline as the cell shows it: the due date on a line of its own,
+// so that a narrow column never breaks it. (The row's checksum leaves white space out.)
+func shownDeadline(s string) string {
+	if i := strings.Index(s, "（"); i > 0 {
+		return strings.TrimSpace(s[:i]) + "\n" + s[i:]
+	}
+	return s
 }
 
 func (t *Template) hasPrevious() bool {
@@ -56,7 +71,6 @@ func (t *Template) Write(path string, o Options) error {
 	w.styles()
 	w.guide()
 	w.tasks()
-	w.filler()
 	w.lists()
 	w.identification()
 	if w.err != nil {
@@ -115,7 +129,7 @@ func (w *writer) guide() {
 			"1. 打开「" + SheetTasks + "」工作表，逐行填写浅黄色单元格：完成状态（下拉选择）、完成进度（0–100 的整数）、本期工作进展、存在问题、下步计划、佐证材料。",
 			"2. 灰色单元格（任务编号、任务内容等）已锁定，请勿修改；不要增删行、列，不要修改工作表名称。",
 			"3. 完成状态为“已完成”的，完成进度填 100；状态为“滞后”“未启动”的，须填写存在问题；已到完成时限仍未完成的任务，须填写存在问题和下步计划。",
-			"4. 在「" + SheetFiller + "」工作表填写填报人、联系电话、审核领导和填报日期。",
+			"4. 在「" + SheetTasks + "」工作表末尾填写填报人、联系电话、审核领导和填报日期；打印后请审核领导签字。",
 			"5. 保存为 .xlsx 格式（不要另存为 .xls 或 .et），文件名可保持不变，于截止日期前发送给报送办公室。",
 		}, "\n")},
 	}
@@ -128,7 +142,11 @@ func (w *writer) guide() {
 		w.check(f.SetSheetRow(SheetGuide, fmt.Sprintf("A%d", n), &[]any{r[0], r[1]}))
 		n++
 	}
-	w.check(f.SetRowHeight(SheetGuide, n-1, 150))
+	lines := 0
+	for _, l := range strings.Split(rows[len(rows)-1][1], "\n") {
+		lines += xlsx.WrappedLines(l, 80)
+	}
+	w.check(f.SetRowHeight(SheetGuide, n-1, xlsx.RowHeight(lines)+4))
 	w.check(f.SetSheetRow(SheetGuide, fmt.Sprintf("A%d", n), &[]any{"完成状态", "含义"}))
 	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("A%d", n), fmt.Sprintf("B%d", n), w.s.Header))
 	n++
@@ -141,9 +159,9 @@ func (w *writer) guide() {
 	w.check(f.SetCellStyle(SheetGuide, "B2", fmt.Sprintf("B%d", first-2), w.s.Note))
 	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("A%d", first), fmt.Sprintf("A%d", n-1), w.s.Label))
 	w.check(f.SetCellStyle(SheetGuide, fmt.Sprintf("B%d", first), fmt.Sprintf("B%d", n-1), w.s.Note))
-	w.check(f.SetColWidth(SheetGuide, "A", "A", 16))
-	w.check(f.SetColWidth(SheetGuide, "B", "B", 100))
-	w.pageSetup(SheetGuide, "portrait", 0)
+	w.check(f.SetColWidth(SheetGuide, "A", "A", 14))
+	w.check(f.SetColWidth(SheetGuide, "B", "B", 80))
+	w.pageSetup(SheetGuide, "portrait", 0, 94)
 	w.protect(SheetGuide)
 }
 
@@ -162,10 +180,16 @@ func (w *writer) tasks() {
 	w.check(f.SetSheetRow(SheetTasks, "A1", &header))
 	last, _ := excelize.ColumnNumberToName(len(cols))
 	w.check(f.SetCellStyle(SheetTasks, "A1", last+"1", w.s.Header))
-	w.check(f.SetRowHeight(SheetTasks, 1, 30))
+	headLines := 1
+	width := 0.0
+	for _, c := range cols {
+		headLines = max(headLines, xlsx.WrappedLines(c.header, c.width))
+		width += c.width
+	}
+	w.check(f.SetRowHeight(SheetTasks, 1, xlsx.RowHeight(headLines)+4))
 	for i, r := range t.Rows {
 		row := i + 2
-		values := []any{r.TaskID, r.Section, r.Text, r.Duty, r.Lead, r.Deadline}
+		values := []any{r.TaskID, r.Section, r.Text, r.Duty, shownLeads(r.Lead), shownDeadline(r.Deadline)}
 		if t.hasPrevious() {
 			values = append(values, r.PrevStatus, r.PrevProgress)
 		}
@@ -190,7 +214,8 @@ func (w *writer) tasks() {
 	w.validation(firstFill, n)
 	w.check(f.SetPanes(SheetTasks, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight",
 		Selection: []excelize.Selection{{SQRef: fillFrom + "2", ActiveCell: fillFrom + "2", Pane: "bottomRight"}}}))
-	w.pageSetup(SheetTasks, "landscape", 1)
+	w.filler()
+	w.pageSetup(SheetTasks, "landscape", 1, width)
 	w.protect(SheetTasks)
 }
 
@@ -228,25 +253,33 @@ func (w *writer) validation(firstFill, n int) {
 	w.check(f.AddDataValidation(SheetTasks, dv))
 }
 
-// filler writes the sheet for who filled the template.
+// filler writes who filled the template and who checked it in one row at the foot of the task
+// sheet, where the clerk finishing the rows sees it and the checking leader signs the print.
 func (w *writer) filler() {
-	f := w.f
-	_, err := f.NewSheet(SheetFiller)
-	w.check(err)
-	for i, l := range FillerLabels {
-		w.check(f.SetSheetRow(SheetFiller, fmt.Sprintf("A%d", i+1), &[]any{l}))
+	f, t := w.f, w.t
+	row := FillerRow(len(t.Rows))
+	lines := 1
+	for _, l := range FillerLayout {
+		label, _ := excelize.CoordinatesToCellName(t.column(l.LabelUnder)+1, row)
+		value, _ := excelize.CoordinatesToCellName(t.column(l.ValueUnder)+1, row)
+		if between := t.column(l.ValueUnder) - t.column(l.LabelUnder); between > 1 {
+			// The label spans the columns up to its value.
+			end, _ := excelize.CoordinatesToCellName(t.column(l.ValueUnder), row)
+			w.check(f.MergeCell(SheetTasks, label, end))
+			w.check(f.SetCellStyle(SheetTasks, label, end, w.s.Label))
+		}
+		w.check(f.SetCellValue(SheetTasks, label, l.Label))
+		w.check(f.SetCellStyle(SheetTasks, label, label, w.s.Label))
+		w.check(f.SetCellStyle(SheetTasks, value, value, w.s.Input))
+		lines = max(lines, xlsx.WrappedLines(l.Label, t.columns()[t.column(l.LabelUnder)].width))
+		if l.Label == "填报日期" {
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = value
+			dv.SetInput("填报日期", "例如 2024-01-05")
+			w.check(f.AddDataValidation(SheetTasks, dv))
+		}
 	}
-	n := len(FillerLabels)
-	w.check(f.SetCellStyle(SheetFiller, "A1", fmt.Sprintf("A%d", n), w.s.Label))
-	w.check(f.SetCellStyle(SheetFiller, "B1", fmt.Sprintf("B%d", n), w.s.Input))
-	w.check(f.SetColWidth(SheetFiller, "A", "A", 14))
-	w.check(f.SetColWidth(SheetFiller, "B", "B", 40))
-	dv := excelize.NewDataValidation(true)
-	dv.Sqref = fmt.Sprintf("B%d", n)
-	dv.SetInput("填报日期", "例如 2024-01-05")
-	w.check(f.AddDataValidation(SheetFiller, dv))
-	w.pageSetup(SheetFiller, "portrait", 0)
-	w.protect(SheetFiller)
+	w.check(f.SetRowHeight(SheetTasks, row, xlsx.RowHeight(max(lines, 2))))
 }
 
 // lists writes the hidden sheet the status drop-downs point at.
@@ -306,8 +339,8 @@ func (w *writer) identification() {
 // identification.
 const PropPrefix = "planreport."
 
-func (w *writer) pageSetup(sheet, orientation string, titleRows int) {
-	w.check(xlsx.SetPage(w.f, sheet, xlsx.Page{Landscape: orientation == "landscape", TitleRows: titleRows,
+func (w *writer) pageSetup(sheet, orientation string, titleRows int, width float64) {
+	w.check(xlsx.SetPage(w.f, sheet, xlsx.Page{Landscape: orientation == "landscape", TitleRows: titleRows, Width: width,
 		HeaderLeft: w.t.Unit.Name, HeaderRight: w.o.Period.Chinese() + "任务进展"}))
 }
 

@@ -348,6 +348,13 @@ func (c *Collection) Latest() map[string]Submission {
 	return out
 }
 
+// Superseded reports whether a rejected submission no longer counts because its unit sent an
+// accepted one after it (latest is Latest): the unit has corrected it.
+func Superseded(s Submission, latest map[string]Submission) bool {
+	l, ok := latest[s.Unit]
+	return !s.Accepted && ok && l.Accepted && l.SHA256 != s.SHA256
+}
+
 // Units returns the units of the latest submissions, sorted, split into accepted and rejected.
 func (c *Collection) Units() (accepted, rejected []string) {
 	for unit, s := range c.Latest() {

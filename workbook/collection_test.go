@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,7 +143,7 @@ func TestWriteFeedback(t *testing.T) {
 	data := fx.filled(t, "宝山镇", set(map[string]any{"G2": "", "H3": "大部分", "I4": "同上", "G5": templates.StatusDone, "H5": 90}))
 	r := fx.ctx.Check("宝山镇.xlsx", data, "")
 	path := filepath.Join(t.TempDir(), "fb.xlsx")
-	if annotated, err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data); err != nil || !annotated {
+	if annotated, err := WriteFeedback(path, Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: r.Findings}, data, "2024-01-12"); err != nil || !annotated {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(path)
@@ -190,6 +191,54 @@ func TestWriteFeedback(t *testing.T) {
 	// The unit's own data is still there.
 	if v, _ := f.GetCellValue(templates.SheetTasks, "H3"); v != "大部分" {
 		t.Errorf("H3 = %q", v)
+	}
+	// Marks that print in black and white: an error's cell framed, and each row's problems
+	// named in the 检查标记 column to the right of the table.
+	id, _ := f.GetCellStyle(templates.SheetTasks, "G2")
+	if st, _ := f.GetStyle(id); st == nil || len(st.Border) != 4 || st.Border[0].Style != 5 {
+		t.Errorf("G2 (an error) is not framed: %+v", st)
+	}
+	task, _ := f.GetRows(templates.SheetTasks)
+	markCol := -1
+	for i, h := range task[0] {
+		if h == MarkHeader {
+			markCol = i
+		}
+	}
+	if markCol != len(task[0])-1 {
+		t.Fatalf("no %s column at the table's right: %q", MarkHeader, task[0])
+	}
+	for row, want := range map[int]string{2: "✖ 完成状态", 3: "✖ 完成进度(%)", 4: "▲ 本期工作进展"} {
+		if got := task[row-1][markCol]; !strings.Contains(got, want) {
+			t.Errorf("row %d marked %q, want %q", row, got, want)
+		}
+	}
+	// Each listed problem links to its cell; the deadline to send it again is stated; the
+	// task sheet's print titles are still its own after the list was put in front of it.
+	if !strings.Contains(rows[0][0], "2024年1月12日前") && !strings.Contains(rows[0][0], "2024年1月12日 前") {
+		t.Errorf("the list does not state the deadline: %q", rows[0][0])
+	}
+	for i := 2; i < len(rows); i++ {
+		if rows[i][2] == templates.SheetTasks {
+			ok, target, _ := f.GetCellHyperLink(FeedbackSheet, fmt.Sprintf("D%d", i+1))
+			if !ok || target != "'"+templates.SheetTasks+"'!"+rows[i][3] {
+				t.Errorf("list row %d: link %v %q, want to %s", i+1, ok, target, rows[i][3])
+			}
+		}
+	}
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && !strings.HasPrefix(dn.RefersTo, "'"+dn.Scope+"'!") {
+			t.Errorf("the print titles of %s refer to %s", dn.Scope, dn.RefersTo)
+		}
+	}
+	titles := 0
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && dn.Scope == templates.SheetTasks {
+			titles++
+		}
+	}
+	if titles != 1 {
+		t.Errorf("%s has %d print titles, want 1", templates.SheetTasks, titles)
 	}
 }
 

@@ -144,7 +144,7 @@ func TestHostileWorkbooks(t *testing.T) {
 				plan.Finding{Severity: plan.Warning, Rule: RuleStatusSynonym, File: name, Sheet: templates.SheetTasks, Cell: "G2", Task: "x", Message: "提醒", Hint: "提示"})}
 			path := filepath.Join(t.TempDir(), "反馈.xlsx")
 			var err error
-			u = hostile.Measure(func() { _, err = WriteFeedback(path, s, hc.data) })
+			u = hostile.Measure(func() { _, err = WriteFeedback(path, s, hc.data, "2024-01-12") })
 			t.Logf("%s: WriteFeedback: %v", hc.name, u)
 			if err != nil {
 				t.Fatalf("WriteFeedback: %v", err)

@@ -3,6 +3,7 @@ package workbook
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -172,7 +173,7 @@ func (c *Context) identify(r *Report, x *xlsx.File, name, sender string) {
 	if id.Plan != "" && id.Plan != c.fingerprint {
 		r.add(RuleOtherPlan, "", "", "", "这份报送表是按另一版本的行动计划生成的（任务已调整）", useTemplateHint)
 	}
-	if id.Version != "" && id.Version != templates.Version {
+	if id.Version != "" && !slices.Contains(templates.KnownVersions, id.Version) {
 		r.add(RuleVersion, "", "", "", fmt.Sprintf("报送表格式版本 %s 无法识别", id.Version), useTemplateHint)
 	}
 	if from, ok := c.byEmail[strings.ToLower(sender)]; ok && sender != "" && from != r.Unit && c.reporter[from] != r.Unit {

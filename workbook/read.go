@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -100,6 +101,9 @@ type Report struct {
 
 	sheet  string            // the task sheet's name as found
 	issued map[string]string // task id → checksum of its locked cells as issued (identification sheet)
+	// fillerAt is where the task sheet's foot holds each filler label's value (a template
+	// of version 2): the cell's name, with its value in Filler.
+	fillerAt map[string]string
 }
 
 // Accepted reports whether the workbook has no error.
@@ -416,6 +420,14 @@ func (c *Context) readTasks(r *Report, x *xlsx.File, t *templates.Template) {
 	for n := hdr + 1; n < len(rows); n++ {
 		row := rows[n]
 		id := compactNarrow(get(row, templates.ColID))
+		if id == "" && get(row, templates.FillerLayout[0].LabelUnder) == templates.FillerLayout[0].Label {
+			// Who filled the template, at the sheet's foot: read by readFiller.
+			r.fillerAt = map[string]string{}
+			for _, l := range templates.FillerLayout {
+				r.Filler[l.Label], r.fillerAt[l.Label] = get(row, l.ValueUnder), cellName(col[l.ValueUnder], n+1)
+			}
+			continue
+		}
 		idx, ok := want[id]
 		if !ok && (id == "" || hasHan(id)) && !isEmptyRow(row) {
 			// A row without a task id: a note the unit inserted below a task, unless it holds
@@ -677,32 +689,40 @@ func (c *Context) checkEntry(r *Report, e *Entry, t templates.Row, status, perce
 	}
 }
 
-// readFiller reads who filled the workbook; missing names are a warning.
+// readFiller reads who filled the workbook (at the task sheet's foot, or on the filler sheet of
+// a version 1 template); missing names are a warning.
 func (c *Context) readFiller(r *Report, x *xlsx.File) {
-	rows, err := x.Rows(templates.SheetFiller)
-	if err != nil {
-		return
+	at := map[string]string{} // label → the cell of its value
+	if rows, err := x.Rows(templates.SheetFiller); err == nil {
+		for i, row := range rows {
+			if len(row) == 0 {
+				continue
+			}
+			label := strings.TrimSpace(row[0])
+			if !slices.Contains(templates.FillerLabels, label) {
+				continue
+			}
+			value := ""
+			if len(row) > 1 {
+				value = strings.TrimSpace(row[1])
+			}
+			r.Filler[label], at[label] = value, cellName(1, i+1)
+		}
 	}
-	for i, row := range rows {
-		if len(row) == 0 {
+	sheet := templates.SheetFiller
+	if len(at) == 0 {
+		at, sheet = r.fillerAt, r.sheet
+	}
+	for _, l := range templates.FillerLabels {
+		cell, ok := at[l]
+		if !ok {
 			continue
 		}
-		label := strings.TrimSpace(row[0])
-		value := ""
-		if len(row) > 1 {
-			value = strings.TrimSpace(row[1])
+		if l == templates.FillerDate {
+			r.Filler[l] = fillDate(r.Filler[l])
 		}
-		for _, l := range templates.FillerLabels {
-			if label == l {
-				if l == templates.FillerDate {
-					value = fillDate(value)
-				}
-				r.Filler[l] = value
-				if value == "" && (l == templates.FillerName || l == templates.FillerPhone) {
-					r.add(RuleFillerMissing, templates.SheetFiller, cellName(1, i+1), "", fmt.Sprintf("未填写%s", l),
-						"请在「填报信息」中填写，便于办公室联系核实")
-				}
-			}
+		if r.Filler[l] == "" && (l == templates.FillerName || l == templates.FillerPhone) {
+			r.add(RuleFillerMissing, sheet, cell, "", fmt.Sprintf("未填写%s", l), "请在「"+sheet+"」表中填写，便于办公室联系核实")
 		}
 	}
 }

@@ -91,7 +91,7 @@ func fillCorrectly(t testing.TB, f *excelize.File, tpl *templates.Template) {
 		}
 	}
 	for i, v := range []string{"张伟", "010-69600001", "李强", "2024-01-05"} {
-		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
+		f.SetCellValue(templates.SheetTasks, tpl.FillerCell(templates.FillerLabels[i]), v)
 	}
 }
 
@@ -137,6 +137,9 @@ func TestRules(t *testing.T) {
 		}
 	}
 	c := func(col string, row int) string { return fmt.Sprintf("%s%d", col, row) }
+	fillerCell := tpl.FillerCell("填报人")
+	blank := len(tpl.Rows) + 2                 // the row between the tasks and who filled them
+	foot := templates.FillerRow(len(tpl.Rows)) // who filled them
 	for _, tc := range []struct {
 		name string
 		edit func(f *excelize.File)
@@ -168,9 +171,10 @@ func TestRules(t *testing.T) {
 		{"progress placeholder", set(map[string]any{c("I", dated): "同上"}), []want{{RulePlaceholder, templates.SheetTasks, c("I", dated), plan.Warning}}},
 		{"locked text edited", set(map[string]any{c("C", dated): "改过的任务内容"}), []want{{RuleLockedEdited, templates.SheetTasks, c("C", dated), plan.Error}}},
 		{"locked spaces only", set(map[string]any{c("E", 2): " 区委编办、区政务服务局、区司法局 "}), nil},
-		{"filler missing", func(f *excelize.File) { f.SetCellValue(templates.SheetFiller, "B1", "") }, []want{{RuleFillerMissing, templates.SheetFiller, "B1", plan.Warning}}},
-		{"row added", set(map[string]any{c("A", 75): "99.9", c("I", 75): "多写了一行"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", 75), plan.Error}}},
-		{"note row below the last task", set(map[string]any{c("I", 76): "补充说明"}), []want{{RuleNoteRow, templates.SheetTasks, c("I", 76), plan.Warning}}},
+		{"filler missing", func(f *excelize.File) { f.SetCellValue(templates.SheetTasks, fillerCell, "") }, []want{{RuleFillerMissing, templates.SheetTasks, fillerCell, plan.Warning}}},
+		{"row added", set(map[string]any{c("A", blank): "99.9", c("I", blank): "多写了一行"}), []want{{RuleRowAdded, templates.SheetTasks, c("A", blank), plan.Error}}},
+		{"note row below the last task", set(map[string]any{c("I", blank): "补充说明"}), []want{{RuleNoteRow, templates.SheetTasks, c("I", blank), plan.Warning}}},
+		{"note row below who filled it", set(map[string]any{c("I", foot+1): "补充说明"}), []want{{RuleNoteRow, templates.SheetTasks, c("I", foot+1), plan.Warning}}},
 		{"note row between tasks", func(f *excelize.File) {
 			f.InsertRows(templates.SheetTasks, 4, 1)
 			f.SetCellValue(templates.SheetTasks, "A4", "备注：第二项任务的经费已落实，见附件。")
@@ -187,14 +191,14 @@ func TestRules(t *testing.T) {
 		{"task id deleted", set(map[string]any{"A3": ""}), []want{{RuleRowAdded, templates.SheetTasks, "A3", plan.Error}, {RuleRowDeleted, templates.SheetTasks, "", plan.Error}}},
 		{"too many note rows", func(f *excelize.File) {
 			for i := range MaxNoteRows + 1 {
-				f.SetCellValue(templates.SheetTasks, c("I", 76+i), fmt.Sprintf("说明 %d", i+1))
+				f.SetCellValue(templates.SheetTasks, c("I", foot+1+i), fmt.Sprintf("说明 %d", i+1))
 			}
 		}, func() []want {
 			var out []want
 			for i := range MaxNoteRows {
-				out = append(out, want{RuleNoteRow, templates.SheetTasks, c("I", 76+i), plan.Warning})
+				out = append(out, want{RuleNoteRow, templates.SheetTasks, c("I", foot+1+i), plan.Warning})
 			}
-			return append(out, want{RuleRowAdded, templates.SheetTasks, c("A", 76+MaxNoteRows), plan.Error})
+			return append(out, want{RuleRowAdded, templates.SheetTasks, c("A", foot+1+MaxNoteRows), plan.Error})
 		}()},
 		{"row deleted", func(f *excelize.File) { f.RemoveRow(templates.SheetTasks, 3) }, []want{{RuleRowDeleted, templates.SheetTasks, "", plan.Error}}},
 		{"row duplicated", func(f *excelize.File) { f.DuplicateRow(templates.SheetTasks, 3) }, []want{{RuleRowDuplicated, templates.SheetTasks, "A4", plan.Error}}},

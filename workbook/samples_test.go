@@ -202,8 +202,10 @@ func TestWriteSamples(t *testing.T) {
 				cell{Sheet: templates.SheetTasks, Cell: fmt.Sprintf("K%d", row), Value: next})
 		}
 	}
-	cells = append(cells, cell{Sheet: templates.SheetFiller, Cell: "B1", Value: "王芳"}, cell{Sheet: templates.SheetFiller, Cell: "B2", Value: "010-69600001"},
-		cell{Sheet: templates.SheetFiller, Cell: "B3", Value: "李强"}, cell{Sheet: templates.SheetFiller, Cell: "B4", Date: "2024-01-05"})
+	cells = append(cells, cell{Sheet: templates.SheetTasks, Cell: tpl.FillerCell("填报人"), Value: "王芳"},
+		cell{Sheet: templates.SheetTasks, Cell: tpl.FillerCell("联系电话"), Value: "010-69600001"},
+		cell{Sheet: templates.SheetTasks, Cell: tpl.FillerCell("审核领导"), Value: "李强"},
+		cell{Sheet: templates.SheetTasks, Cell: tpl.FillerCell("填报日期"), Date: "2024-01-05"})
 	filled := filepath.Join(tmp, "filled.xlsx")
 	filledODS := filepath.Join(tmp, "filled.ods")
 	structure := filepath.Join(tmp, "structure.xlsx")

@@ -64,3 +64,13 @@ func OfficeTime(t time.Time) string {
 	}
 	return t.In(Zone).Format("2006-01-02 15:04")
 }
+
+// OfficeClock is t as the office's clock showed it, written as a time without a zone, for a
+// spreadsheet's date cell (which has none): 2024-01-08 17:30 in Zone is 2024-01-08 17:30.
+func OfficeClock(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	l := t.In(Zone)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), 0, 0, time.UTC)
+}

@@ -44,7 +44,6 @@ type CollectResult struct {
 	Repeated   int                   // files received before (the same SHA-256), not processed again
 	Skipped    []string              // files that are not workbooks (pictures, PDFs in emails)
 	Originals  int                   // emails and zip archives archived
-	NotIssued  bool                  // the period's templates were never issued: a mistyped period?
 	Units      []UnitStatus          // every reporting unit's state, in registry order
 	Drafts     int                   // reply drafts written (Drafts)
 	NoAddress  []string              // rejected units no reply draft could be addressed to
@@ -71,6 +70,9 @@ type CollectResult struct {
 // outputs are written.
 func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResult, error) {
 	if err := w.HasPlan(); err != nil {
+		return nil, err
+	}
+	if err := w.needIssued(o.Period); err != nil {
 		return nil, err
 	}
 	ms, err := w.mailSettings(o.Send, o.Fetch)
@@ -113,6 +115,9 @@ func (w *Workspace) Collect(ctx context.Context, o CollectOptions) (*CollectResu
 	if err := run.pipeline(ctx, paths); err != nil {
 		return nil, err
 	}
+	if err := run.documents(); err != nil {
+		return nil, err
+	}
 	crashPoint("archived")
 
 	// The record and the outputs are written side by side: the outputs are made from the
@@ -146,6 +151,7 @@ type collectRun struct {
 	seen  map[string]bool   // SHA-256 of the files received before and in this run
 	bar   Reporter
 	done  int
+	docs  []inbox.Item // Word and PDF documents read, decided about once the workbooks are in
 }
 
 // prepareCollect reads the plan, the previous period's accepted values and the period's record.
@@ -164,7 +170,7 @@ func (w *Workspace) prepareCollect(o CollectOptions) (*collectRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &collectRun{res: &CollectResult{Period: o.Period, Plan: p, Collection: coll, NotIssued: !w.Issued(o.Period)},
+	run := &collectRun{res: &CollectResult{Period: o.Period, Plan: p, Collection: coll},
 		check: check, seen: map[string]bool{}, bar: o.Progress}
 	for _, s := range coll.Submissions {
 		run.seen[s.SHA256] = true
@@ -236,6 +242,10 @@ func (run *collectRun) pipeline(ctx context.Context, paths []string) error {
 				}
 			}
 			for _, it := range items {
+				if it.Document {
+					run.docs = append(run.docs, it)
+					continue
+				}
 				j := run.newJob(it)
 				if err := send(order, j); err != nil {
 					return err
@@ -256,6 +266,35 @@ func (run *collectRun) pipeline(ctx context.Context, paths []string) error {
 			return errors.New("已中断，未保存本次收件记录；已归档的文件不受影响，重新运行 collect 即可")
 		}
 		return err
+	}
+	return nil
+}
+
+// documents decides about the Word and PDF documents read. A unit that has sent no workbook
+// but a document filled its form in the wrong program: the document is its return, not
+// accepted, and it is told why (not reminded that nothing arrived). Any other document (a
+// unit's evidence beside its workbook, a file nothing names) is listed as skipped.
+func (run *collectRun) documents() error {
+	latest := run.res.Collection.Latest()
+	for _, it := range run.docs {
+		r := run.check.Unreadable(it.Name, it.Sender, it.Reason, it.Hint)
+		if r.Unit == "" {
+			run.res.Skipped = append(run.res.Skipped, it.Problem+"，已跳过")
+			continue
+		}
+		if _, sent := latest[r.Unit]; sent {
+			run.res.Skipped = append(run.res.Skipped, it.Problem+"；"+r.Unit+"已交回报送表，视为佐证材料")
+			continue
+		}
+		j := run.newJob(it)
+		if j.sub == nil {
+			continue // recorded before
+		}
+		run.checkAndArchive(j)
+		if err := run.record(j); err != nil {
+			return err
+		}
+		latest[r.Unit] = *j.sub
 	}
 	return nil
 }

@@ -6,13 +6,26 @@ import (
 	"strings"
 
 	"planreport/internal/atomicfile"
+	"planreport/plan"
 )
 
 // NoPlanError is a workspace without a ledger: nothing can be done before init.
 type NoPlanError struct{ Dir, Ledger string }
 
 func (e *NoPlanError) Error() string {
-	return fmt.Sprintf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(e.Dir), filepath.Base(e.Ledger), e.Dir)
+	return fmt.Sprintf("工作目录 %s 中没有计划台账 %s。请先运行 planreport init %s 创建工作目录", absDir(e.Dir), filepath.Base(e.Ledger), QuoteArg(e.Dir))
+}
+
+// NotIssuedError is a period whose templates were never issued: collecting, reminding or
+// reporting on it would only tell every unit it is missing (a mistyped period, most often).
+type NotIssuedError struct {
+	Dir    string
+	Period plan.Period
+}
+
+func (e *NotIssuedError) Error() string {
+	return fmt.Sprintf("%s（%s）还没有生成过报送模板，本次没有做任何修改。请确认周期是否写对；如无误，请先生成模板：planreport templates -w %s --period %s",
+		e.Period.Chinese(), e.Period, QuoteArg(e.Dir), e.Period)
 }
 
 // LockedError is a workspace another program is changing: nothing was changed.
@@ -72,6 +85,15 @@ func busyOrErr(retry string, errs ...error) error {
 		return &BusyError{Paths: busy, Retry: retry}
 	}
 	return nil
+}
+
+// QuoteArg quotes a path for a command the user may paste: one with spaces (Windows folders
+// often have them) in double quotes.
+func QuoteArg(s string) string {
+	if strings.ContainsAny(s, " \t　") {
+		return `"` + s + `"`
+	}
+	return s
 }
 
 func absDir(dir string) string {

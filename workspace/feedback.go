@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -40,6 +41,7 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 	replies := make([]*mailbox.Message, len(units))
 	names := UnitFileNames(p, units...)
 	tplNames := templates.FileNames(period, reportingUnits(p, check))
+	due := w.Due(period)
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	g.Go(func() error {
@@ -57,13 +59,13 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 				return nil
 			}
 			path := w.FeedbackPath(period, names, u)
-			annotated, err := workbook.WriteFeedback(path, s, data)
+			annotated, err := workbook.WriteFeedback(path, s, data, ResubmitBy(due, s.Received))
 			if err != nil {
 				errs[i] = fmt.Errorf("写入 %s 的反馈表：%w", u, err)
 				return nil
 			}
 			if drafts && !s.Accepted {
-				replies[i], errs[i] = w.writeReply(p, period, s, path, annotated, w.TemplatePath(period, tplNames, u))
+				replies[i], errs[i] = w.writeReply(p, period, s, path, annotated, w.TemplatePath(period, tplNames, u), ResubmitBy(due, s.Received))
 			}
 			crashPoint("feedback")
 			return nil
@@ -90,7 +92,7 @@ func (w *Workspace) writeCollectOutputs(res *CollectResult, check *workbook.Cont
 // ledger, else to the address it came from (a forwarded message's own sender, not the
 // forwarder); To is empty when there is neither. Its key is the rejected file's: the reply to
 // a return goes once, however often its feedback workbook is made again.
-func reply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl string) (mailbox.Message, error) {
+func reply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl, resubmit string) (mailbox.Message, error) {
 	var unit plan.Unit
 	for _, u := range p.Units {
 		if u.Name == s.Unit {
@@ -107,7 +109,7 @@ func reply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback str
 	if err != nil {
 		template, tpl = nil, ""
 	}
-	l := letterFor(s, filepath.Base(feedback), annotated, fileName(tpl))
+	l := letterFor(s, filepath.Base(feedback), annotated, fileName(tpl), resubmit)
 	switch l.remedy {
 	case workbook.RemedyTemplate:
 		if template != nil {
@@ -128,8 +130,8 @@ func reply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback str
 // writeReply makes the reply to a rejected return and writes its draft, when it has an
 // address, beside the feedback workbooks: the reply is returned only when its draft says what
 // it says (or it has no address, for a send to list).
-func (w *Workspace) writeReply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl string) (*mailbox.Message, error) {
-	m, err := reply(p, period, s, feedback, annotated, tpl)
+func (w *Workspace) writeReply(p *plan.Plan, period plan.Period, s workbook.Submission, feedback string, annotated bool, tpl, resubmit string) (*mailbox.Message, error) {
+	m, err := reply(p, period, s, feedback, annotated, tpl, resubmit)
 	if err != nil {
 		return nil, err
 	}
@@ -156,4 +158,20 @@ func reportingUnits(p *plan.Plan, check *workbook.Context) []string {
 		}
 	}
 	return out
+}
+
+// resubmitDays is how long a unit has to send a rejected workbook again when the period's due
+// date has passed: three days from when its workbook arrived.
+const resubmitDays = 3
+
+// ResubmitBy is the date (YYYY-MM-DD) a rejected workbook received at received is to be sent
+// again by: the period's due date, or, when that is less than three days away, three days
+// after it arrived, in the office's time zone. It depends on nothing but the record, so that
+// it is the same each run.
+func ResubmitBy(due string, received time.Time) string {
+	by := received.In(workbook.Zone).AddDate(0, 0, resubmitDays).Format("2006-01-02")
+	if due > by {
+		return due
+	}
+	return by
 }

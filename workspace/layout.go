@@ -12,12 +12,12 @@
 //	plan.bak.xlsx              the ledger as it was before plan import --force
 //	邮箱设置.json                the office mailbox's settings (mailbox), never the password
 //	.planreport.lock           who is changing the workspace now (Lock)
-//	存在问题和下一步工作.txt          the office's own words for the report (read, never written)
 //	计划文件/                   plan documents and ledgers uploaded through the web workbench, and the ledgers they replaced
 //	.planreport.password       the web workbench's password, as a salted hash (serve --listen)
 //	演示交回/PERIOD/             the demo's units' returned files, for trying the workbench's upload
 //	2024Q1/                    one folder per reporting period
 //	  period.json              the period's settings: due date, when the templates were issued
+//	  存在问题和下一步工作.txt        the office's own words for the period's report (read, never written; or .docx)
 //	  模板/                     one template per unit, 2024Q1_模板清单.xlsx, 邮件草稿/ (drafts with the templates)
 //	  收件/                     where the office puts what units sent; collect --imap adds the messages it fetches, nothing there is ever changed
 //	  归档/单位/                  every received workbook, byte for byte, by unit (未识别/: unit unknown)
@@ -27,7 +27,7 @@
 //	  检查结果.xlsx               every finding of every received file, one row each
 //	  反馈/单位_反馈.xlsx           a unit's latest workbook with its problem cells marked; 反馈/邮件草稿/: replies
 //	  催报/                     reminder drafts to units that are missing or rejected
-//	  报告/                     the printed report (PDF) and the staff's summary workbook
+//	  报告/                     the printed report (PDF), the same as a Word document, and the staff's summary workbook
 //	  发送记录.jsonl, 收信记录.jsonl  the mail sent and fetched for the period (mailbox)
 package workspace
 
@@ -82,12 +82,12 @@ func Layout() []Entry {
 		{"plan.bak.xlsx", false, "重建台账（plan import --force）前的原台账", false},
 		{mailbox.SettingsName, false, "单位邮箱的服务器设置（不含密码）", false},
 		{LockName, false, "正在修改工作目录的程序（进程号、操作、开始时间）", false},
-		{NotesName, false, "办公室撰写的“存在问题和下一步工作”，报告原文引用", true},
 		{UploadsDir, true, "在网页工作台上传的计划文件和台账，以及被替换前的台账，原样保留", false},
 		{PasswordName, false, "网页工作台供同事登录的密码（只存加盐散列，不存密码本身）", false},
 		{DemoDir + "/PERIOD", true, "演示：模拟各单位交回的文件，供在网页工作台上传试用", false},
 		{"PERIOD", true, "每个报送周期一个文件夹，如 2024Q1", false},
 		{p(SettingsName), false, "周期设置：截止日期、模板生成时间", false},
+		{p(NotesName), false, "办公室撰写的本期“存在问题和下一步工作”（文本文件或同名 .docx），报告原文引用", true},
 		{p(TemplatesDir), true, "各单位报送模板、模板清单、邮件草稿", false},
 		{p(InboxDir), true, "办公室放入单位交回的表格和邮件；从单位邮箱收取的邮件也存在这里；程序不改动其中的文件", true},
 		{p(workbook.ArchiveDir), true, "收到的每份报送表，按单位原样归档（未识别单位的在“未识别”）", false},
@@ -97,7 +97,7 @@ func Layout() []Entry {
 		{p(FindingsName), false, "检查结果：所有问题，每条一行", false},
 		{p(FeedbackDir), true, "各单位反馈表（原表上标出问题单元格），回复邮件草稿", false},
 		{p(RemindersDir), true, "催报邮件草稿", false},
-		{p(ReportDir), true, "PDF 报告和汇总表", false},
+		{p(ReportDir), true, "PDF 报告、同一报告的 Word 版和汇总表", false},
 		{p(mailbox.SendLogName), false, "本周期发出的邮件记录", false},
 		{p(mailbox.FetchLogName), false, "本周期收取的邮件记录", false},
 	}
@@ -161,6 +161,11 @@ func (w *Workspace) ReportPDF(p plan.Period) string {
 	return filepath.Join(w.ReportDir(p), p.String()+"_落实情况报告.pdf")
 }
 
+// ReportDOCX is a period's report as a Word document, for the office to edit.
+func (w *Workspace) ReportDOCX(p plan.Period) string {
+	return filepath.Join(w.ReportDir(p), p.String()+"_落实情况报告.docx")
+}
+
 // ReportWorkbook is a period's summary workbook.
 func (w *Workspace) ReportWorkbook(p plan.Period) string {
 	return filepath.Join(w.ReportDir(p), p.String()+"_汇总表.xlsx")
@@ -174,8 +179,9 @@ func (w *Workspace) RecordPath(p plan.Period) string {
 	return filepath.Join(w.PeriodDir(p), workbook.StateFile)
 }
 
-// NotesPath is the office's own text for the report's 存在问题和下一步工作.
-func (w *Workspace) NotesPath() string { return filepath.Join(w.dir, NotesName) }
+// NotesPath is the office's own text for a period's report's 存在问题和下一步工作: each
+// period's report has its own, so that last period's words are never printed again.
+func (w *Workspace) NotesPath(p plan.Period) string { return filepath.Join(w.PeriodDir(p), NotesName) }
 
 // FeedbackPath is a unit's feedback workbook for a period; names is UnitFileNames.
 func (w *Workspace) FeedbackPath(p plan.Period, names map[string]string, unit string) string {

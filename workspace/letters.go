@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"planreport/plan"
 	"planreport/workbook"
@@ -41,7 +42,7 @@ func problemList(s workbook.Submission) string {
 		}
 		where := ""
 		if f.Sheet != "" && f.Cell != "" {
-			where = "「" + f.Sheet + "」" + f.Cell + "："
+			where = f.Where() + "："
 		}
 		hint := ""
 		if !said[f.Hint] {
@@ -60,14 +61,22 @@ func problemList(s workbook.Submission) string {
 type letter struct {
 	remedy  workbook.Remedy
 	subject string // the reply's subject, after 【…】
-	todo    string // what to do, a paragraph
+	todo    string // what to do, a paragraph, with the date to do it by
 }
 
-// letterFor says what to do about a rejected return s. feedback is the name of its feedback
-// workbook (attached to a reply; "" in a reminder, which refers to the reply), annotated
-// whether it is the unit's own file marked up; template the name of this period's template,
-// "" when it is not at hand.
-func letterFor(s workbook.Submission, feedback string, annotated bool, template string) letter {
+// letterFor says what to do about a rejected return s, and by when (resubmit, YYYY-MM-DD; ""
+// says nothing of when). feedback is the name of its feedback workbook (attached; "" when it is
+// not at hand), annotated whether it is the unit's own file marked up; template the name of
+// this period's template, "" when it is not at hand.
+func letterFor(s workbook.Submission, feedback string, annotated bool, template, resubmit string) letter {
+	l := letterOf(s, feedback, annotated, template)
+	if resubmit != "" {
+		l.todo += "请于 " + chineseDate(resubmit) + " 前重新报送。"
+	}
+	return l
+}
+
+func letterOf(s workbook.Submission, feedback string, annotated bool, template string) letter {
 	switch r := workbook.RemedyOf(s.Findings); r {
 	case workbook.RemedyTemplate:
 		l := letter{remedy: r, subject: "请用本期报送表重新填报"}
@@ -85,7 +94,7 @@ func letterFor(s workbook.Submission, feedback string, annotated bool, template 
 		case feedback == "":
 			l.todo = "请按反馈表在贵单位的报送表中逐项修改后重新发送。"
 		case annotated:
-			l.todo = fmt.Sprintf("请在贵单位发来的报送表中逐项修改后重新发送。附件“%s”是贵单位发来的报送表，问题单元格已标红并加批注，“%s”表列出了全部问题。", feedback, workbook.FeedbackSheet)
+			l.todo = fmt.Sprintf("请在贵单位发来的报送表中逐项修改后重新发送。附件“%s”是贵单位发来的报送表，问题单元格已标红（错误加粗框）并加批注，右侧“%s”列注明每行的问题，“%s”表列出了全部问题。", feedback, workbook.MarkHeader, workbook.FeedbackSheet)
 		default:
 			l.todo = fmt.Sprintf("请在贵单位发来的报送表中逐项修改后重新发送。附件“%s”的“%s”表列出了全部问题。", feedback, workbook.FeedbackSheet)
 		}
@@ -124,4 +133,13 @@ func reminderBody(p *plan.Plan, period plan.Period, u plan.Unit, s workbook.Subm
 	}
 	return fmt.Sprintf("%s：\n\n您好！截至 %s，贵单位%s发来的%s任务进展报送表（%s）尚未通过检查，有以下问题：\n\n%s\n%s报送截止日期为 %s，请尽快处理。\n\n如已重新发送，请忽略本邮件；如有疑问，请联系%s。\n\n%s\n",
 		greeting(u), date, sentOn(s), period.Chinese(), s.Name, problemList(s), l.todo, due, p.Office.Reach(), p.Office.Name)
+}
+
+// chineseDate writes 2024-01-15 as 2024年1月15日.
+func chineseDate(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }

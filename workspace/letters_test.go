@@ -31,7 +31,7 @@ func TestLetters(t *testing.T) {
 		want      []string
 		not       []string
 	}{
-		{"fix, annotated", cells, true, "t.xlsx", []string{"1. 「任务进展」G2：任务 1.1 的完成状态“差不多了”无法识别。请从下拉列表选择。", "问题单元格已标红并加批注"}, []string{"进展与上期相同", "t.xlsx", "2."}},
+		{"fix, annotated", cells, true, "t.xlsx", []string{"1. 「任务进展」G2：任务 1.1 的完成状态“差不多了”无法识别。请从下拉列表选择。", "问题单元格已标红（错误加粗框）并加批注", "右侧“检查标记”列", "请于 2024年1月12日 前重新报送"}, []string{"进展与上期相同", "t.xlsx", "2."}},
 		{"fix, the list only", cells, false, "", []string{"“需修改事项”表列出了全部问题"}, []string{"标红"}},
 		{"wrong form", other, true, "t.xlsx", []string{"请使用附件中的本期报送表“t.xlsx”", "2. 「任务进展」G2：完成状态无效。\n"}, []string{"标红"}},
 		{"wrong form, no template at hand", other, true, "", []string{"请向报送办公室索取本期报送表"}, nil},
@@ -39,7 +39,7 @@ func TestLetters(t *testing.T) {
 		{"many", many, true, "", []string{"5. 「任务进展」G6", "（共 7 处，其余见附件中的“需修改事项”表。）"}, []string{"6. "}},
 	} {
 		s := workbook.Submission{Name: "a.xlsx", Findings: c.findings}
-		l := letterFor(s, "宝山镇_反馈.xlsx", c.annotated, c.template)
+		l := letterFor(s, "宝山镇_反馈.xlsx", c.annotated, c.template, "2024-01-12")
 		text := problemList(s) + "\n" + l.todo
 		for _, w := range c.want {
 			if !strings.Contains(text, w) {

@@ -53,6 +53,14 @@ func (w *Workspace) Due(p plan.Period) string {
 	return DefaultDue(p)
 }
 
+// needIssued is a NotIssuedError unless the period's templates were issued.
+func (w *Workspace) needIssued(p plan.Period) error {
+	if !w.Issued(p) {
+		return &NotIssuedError{Dir: w.dir, Period: p}
+	}
+	return nil
+}
+
 // Issued reports whether a period's templates were issued (its period.json exists).
 func (w *Workspace) Issued(p plan.Period) bool {
 	_, err := os.Stat(w.settingsPath(p))

@@ -61,7 +61,7 @@ type InitResult struct {
 // ledger already is left as it is.
 func (w *Workspace) Init(src PlanSource, program string) (*InitResult, error) {
 	if _, err := os.Stat(w.ledger); err == nil {
-		return nil, fmt.Errorf("%s 已存在，未做任何修改。要用新计划更新台账，请运行 planreport plan import 计划文件 -o %s", w.ledger, w.ledger)
+		return nil, fmt.Errorf("%s 已存在，未做任何修改。要用新计划更新台账，请运行 planreport plan import 计划文件 -o %s", w.ledger, QuoteArg(w.ledger))
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("检查 %s：%w", w.ledger, err)
 	}
@@ -230,7 +230,7 @@ func (w *Workspace) CheckPlan() (*CheckResult, error) {
 	if saved, err := plan.ReadLedgerAssignments(w.ledger); err == nil && !sameAssignments(saved, p.Assignments()) {
 		findings = append(findings, plan.Finding{Severity: plan.RuleAssignmentsStale.Severity(), Rule: plan.RuleAssignmentsStale,
 			Sheet: plan.SheetAssignments, Cell: "A1", Message: "「分工」表与当前的任务、单位表、分组表不一致",
-			Hint: "运行 planreport plan refresh " + w.ledger + " 重新生成「分工」表"})
+			Hint: "运行 planreport plan refresh " + QuoteArg(w.ledger) + " 重新生成「分工」表"})
 	}
 	return &CheckResult{Plan: p, Ledger: w.ledger, Findings: findings}, nil
 }

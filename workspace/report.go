@@ -2,19 +2,29 @@ package workspace
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
+	"planreport/fonts"
 	"planreport/plan"
 	"planreport/report"
+	"planreport/report/brief"
+	"planreport/report/docx"
 	rpdf "planreport/report/pdf"
 	"planreport/report/summary"
 )
 
 // ReportOptions say which report to write.
 type ReportOptions struct {
-	Period   plan.Period
-	Date     string // the report's date, YYYY-MM-DD
+	Period plan.Period
+	Date   string // the report's date, YYYY-MM-DD
+	// FontDirs are the folders to look in for the official faces (仿宋, 黑体, 楷体, 小标宋);
+	// none looks in the computer's font folders (fonts.SystemDirs).
+	FontDirs []string
 	Program  string
 	Progress Reporter
 }
@@ -23,9 +33,17 @@ type ReportOptions struct {
 type ReportResult struct {
 	Report      *report.Report
 	PDF         string
+	DOCX        string // the same brief as a Word document, for the office to edit
 	Workbook    string
 	NoReturns   bool   // nothing was received for the period yet: every unit is missing
-	Unprintable []rune // characters no embedded font has, printed as pdf.Missing
+	Unprintable []rune // characters no font has, printed as pdf.Missing
+	// Notes is the office's text for 存在问题和下一步工作 that the brief quotes, "" when the
+	// office has written none (the brief then shows a marked placeholder).
+	Notes     string
+	NotesPath string
+	MainPages int            // pages of the brief's main text
+	Fonts     []rpdf.FontUse // the fonts the PDF was set in, by style
+	Skipped   []string       // fonts with an official face's name that could not be used
 }
 
 // Inputs are the periods a report reads: the periods of the same length as p, up to p, that
@@ -62,6 +80,9 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 	if err != nil {
 		return nil, err
 	}
+	if err := w.needIssued(o.Period); err != nil {
+		return nil, err
+	}
 	l, err := w.Lock(o.Program, "出具"+o.Period.Chinese()+"的报告")
 	if err != nil {
 		return nil, err
@@ -88,13 +109,51 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		PDF: w.ReportPDF(o.Period), Workbook: w.ReportWorkbook(o.Period)}
 	crashPoint("consolidated")
 	o.Progress.report(Progress{Stage: "生成 PDF 报告", Done: 1, Total: 3})
-	pdfErr := rpdf.Write(r, res.PDF)
+	res.NotesPath = w.NotesPath(o.Period)
+	if res.Notes, err = readNotes(res.NotesPath); err != nil {
+		return nil, err
+	}
+	dirs := o.FontDirs
+	if len(dirs) == 0 {
+		dirs = fonts.SystemDirs()
+	}
+	set, err := fonts.Find(dirs...)
+	if err != nil {
+		return nil, err
+	}
+	res.Skipped = set.Skipped
+	rel, _ := filepath.Rel(w.dir, res.NotesPath)
+	b := brief.Build(r, brief.OfficeText{Path: rel, Text: res.Notes})
+	printed, pdfErr := rpdf.Write(b, set, res.PDF)
+	var pages map[string]int
 	if pdfErr == nil {
 		crashPoint("pdf")
+		res.Unprintable, res.Fonts, res.MainPages, pages = printed.Unprintable, printed.Fonts, printed.MainPages, printed.Contents
 	}
-	res.Unprintable = r.Unprintable
+	res.DOCX = w.ReportDOCX(o.Period)
+	docxErr := docx.Write(b, docx.Options{Faces: docx.FacesOf(set), Pages: pages}, res.DOCX)
 	o.Progress.report(Progress{Stage: "生成汇总表", Done: 2, Total: 3})
 	wbErr := summary.Write(r, res.Workbook)
 	o.Progress.report(Progress{Stage: "完成", Done: 3, Total: 3})
-	return res, busyOrErr(" planreport report", pdfErr, wbErr)
+	return res, busyOrErr(" planreport report", pdfErr, docxErr, wbErr)
+}
+
+// readNotes reads the office's text for 存在问题和下一步工作: a text file in any encoding
+// plan documents come in, or the same name as .docx; "" when there is neither.
+func readNotes(path string) (string, error) {
+	for _, p := range []string{path, strings.TrimSuffix(path, filepath.Ext(path)) + ".docx"} {
+		data, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return "", fmt.Errorf("读取办公室撰写的%s：%w", p, err)
+		}
+		text, _, err := plan.DocumentText(p, data)
+		if err != nil {
+			return "", fmt.Errorf("读取办公室撰写的%s：%w（请保存为 UTF-8 或 GBK 编码的文本文件，或 .docx）", p, err)
+		}
+		return strings.TrimSpace(text), nil
+	}
+	return "", nil
 }

@@ -97,6 +97,9 @@ func (w *Workspace) Reminders(ctx context.Context, o RemindersOptions) (*Reminde
 	if err != nil {
 		return nil, err
 	}
+	if err := w.needIssued(period); err != nil {
+		return nil, err
+	}
 	if err := checkResend(st.Plan, o.Send); err != nil {
 		return nil, err
 	}
@@ -126,23 +129,39 @@ func (w *Workspace) Reminders(ctx context.Context, o RemindersOptions) (*Reminde
 		}
 		// A unit that sent nothing is told so and gets its template again; a unit whose return
 		// was not accepted is told why and what to do, as its reply was (letterFor), with the
-		// template when it must redo the return on it. None is told nothing arrived.
+		// template when it must redo the return on it, else with its feedback workbook, which
+		// marks every problem. None is told nothing arrived.
 		rejected := u.State == workbook.Rejected
 		tpl := filepath.Join(w.TemplatesDir(period), tplNames[u.Unit.Name])
 		template, err := os.ReadFile(tpl)
 		if err != nil {
 			template, tpl = nil, ""
 		}
-		lt := letterFor(u.Submission, "", false, fileName(tpl))
+		feedbackPath, feedbackName := w.FeedbackPath(period, names, u.Unit.Name), ""
+		feedback, err := os.ReadFile(feedbackPath)
+		if err == nil && rejected {
+			feedbackName = filepath.Base(feedbackPath)
+		}
+		resubmit := ""
+		if rejected {
+			resubmit = ResubmitBy(st.Due, u.Submission.Received)
+		}
+		lt := letterFor(u.Submission, feedbackName, false, fileName(tpl), resubmit)
 		m := templates.OfficeMail(p.Office, mailbox.KindReminder, u.Unit.Name, u.Unit.Email)
 		m.Subject = fmt.Sprintf("【催报】请报送%s%s任务进展", u.Unit.Name, period.Chinese())
 		if rejected {
 			m.Subject = fmt.Sprintf("【催报】%s%s任务进展报送表尚未通过检查，%s", u.Unit.Name, period.Chinese(), lt.subject)
 		}
 		m.Body = reminderBody(p, period, u.Unit, u.Submission, rejected, lt, o.Date, st.Due)
-		if template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate) {
+		switch {
+		case template != nil && (!rejected || lt.remedy == workbook.RemedyTemplate):
 			m.Attachments = []mailbox.Attachment{{Name: filepath.Base(tpl), Data: template}}
+		case feedbackName != "" && lt.remedy == workbook.RemedyFix:
+			m.Attachments = []mailbox.Attachment{{Name: feedbackName, Data: feedback}}
 		}
+		// A reminder is known by what it says: dated another day, or about other problems, it
+		// is a new one; with its feedback workbook made again, the same.
+		m.Key = mailbox.KindReminder + "/" + u.Unit.Name + "/" + m.Said()
 		if m.To == "" {
 			res.NoAddress = append(res.NoAddress, u.Unit.Name)
 			res.Mail = append(res.Mail, m)

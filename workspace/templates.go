@@ -30,6 +30,7 @@ type TemplatesOptions struct {
 type TemplatesResult struct {
 	*templates.Result
 	PlanErrors int    // errors plan check finds in the ledger: some tasks may lack units
+	NoOffice   bool   // the ledger names no office to ask: the templates say 请向报送办公室询问
 	Inbox      string // where the office puts what comes back
 	Sent       *Sent  // what Send did
 }
@@ -59,14 +60,18 @@ func (w *Workspace) IssueTemplates(ctx context.Context, o TemplatesOptions) (*Te
 		return nil, err
 	}
 	defer l.Unlock()
-	res := &TemplatesResult{PlanErrors: plan.CountErrors(p.Check()), Inbox: w.InboxDir(o.Period)}
+	findings := p.Check()
+	res := &TemplatesResult{PlanErrors: plan.CountErrors(findings), Inbox: w.InboxDir(o.Period)}
+	for _, f := range findings {
+		res.NoOffice = res.NoOffice || f.Rule == plan.RuleOfficeMissing
+	}
 	previous, err := workbook.Previous(w.PeriodDir(o.Period.Previous()), p, o.Period.Previous())
 	if err != nil {
 		return nil, fmt.Errorf("读取上一周期（%s）的报送：%w", o.Period.Previous().Chinese(), err)
 	}
 	ts := templates.Build(p, o.Period, previous)
 	if len(ts) == 0 {
-		return nil, fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", w.ledger)
+		return nil, fmt.Errorf("没有任何单位分到任务，未生成模板。请运行 planreport plan check %s 检查单位表和分组表", QuoteArg(w.ledger))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -58,7 +58,13 @@ func filled(t *testing.T, w *Workspace, p *plan.Plan, unit string, bad bool) []b
 		cell, _ := excelize.CoordinatesToCellName(col[h], row)
 		f.SetCellValue(templates.SheetTasks, cell, v)
 	}
-	for r := 2; r <= len(rows); r++ {
+	tasks := 0 // the rows with a task id: who filled it is below them
+	for _, row := range rows[1:] {
+		if len(row) > 0 && row[0] != "" {
+			tasks++
+		}
+	}
+	for r := 2; r <= tasks+1; r++ {
 		set(templates.ColStatus, r, templates.StatusDone)
 		set(templates.ColPercent, r, 100)
 		set(templates.ColProgress, r, "已按计划完成。")
@@ -67,7 +73,8 @@ func filled(t *testing.T, w *Workspace, p *plan.Plan, unit string, bad bool) []b
 		set(templates.ColStatus, 2, "差不多了")
 	}
 	for i, v := range []string{"王芳", "010-69600001", "李强", "2024-01-05"} {
-		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
+		cell, _ := excelize.CoordinatesToCellName(col[templates.FillerLayout[i].ValueUnder], templates.FillerRow(tasks))
+		f.SetCellValue(templates.SheetTasks, cell, v)
 	}
 	b, err := f.WriteToBuffer()
 	if err != nil {
@@ -217,10 +224,54 @@ func TestLayout(t *testing.T) {
 			t.Errorf("the package comment does not list %s", e.Path)
 		}
 	}
-	for _, name := range []string{LedgerName, LockName, NotesName, "PERIOD/" + SettingsName, "PERIOD/" + TemplatesDir, "PERIOD/" + InboxDir,
+	for _, name := range []string{LedgerName, LockName, "PERIOD/" + NotesName, "PERIOD/" + SettingsName, "PERIOD/" + TemplatesDir, "PERIOD/" + InboxDir,
 		"PERIOD/" + FindingsName, "PERIOD/" + FeedbackDir, "PERIOD/" + RemindersDir, "PERIOD/" + ReportDir, UploadsDir, PasswordName, DemoDir + "/PERIOD"} {
 		if !paths[name] {
 			t.Errorf("Layout lacks %s", name)
+		}
+	}
+}
+
+// TestDocuments: a unit that sends only a Word document is not accepted and not missing: it
+// is told why (未通过); a document beside a unit's workbook is its evidence, and one nothing
+// names is skipped.
+func TestDocuments(t *testing.T) {
+	w := newWorkspace(t)
+	p, _ := w.ReadPlan()
+	day := time.Date(2024, 1, 5, 9, 0, 0, 0, time.Local)
+	put := func(name string, data []byte) {
+		path := filepath.Join(w.InboxDir(q4), name)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(path, day, day)
+	}
+	put("宝山镇进展情况.docx", []byte("PK\x03\x04 a Word document"))
+	put("区司法局.xlsx", filled(t, w, p, "区司法局", false))
+	put("区司法局佐证材料.pdf", []byte("%PDF-1.7 evidence"))
+	put("会议纪要.pdf", []byte("%PDF-1.7 minutes"))
+	res, err := w.Collect(context.Background(), CollectOptions{Period: q4, Program: "测试"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]workbook.State{}
+	for _, u := range res.Units {
+		states[u.Unit.Name] = u.State
+	}
+	if states["宝山镇"] != workbook.Rejected || states["区司法局"] != workbook.OnTime {
+		t.Errorf("宝山镇 %s, 区司法局 %s", states["宝山镇"], states["区司法局"])
+	}
+	skipped := strings.Join(res.Skipped, "\n")
+	if !strings.Contains(skipped, "区司法局佐证材料.pdf 是 PDF 文件，不是报送表格；区司法局已交回报送表，视为佐证材料") ||
+		!strings.Contains(skipped, "会议纪要.pdf 是 PDF 文件，不是报送表格，已跳过") {
+		t.Errorf("skipped:\n%s", skipped)
+	}
+	if len(res.Added) != 2 {
+		t.Errorf("%d files recorded, want the workbook and the Word document", len(res.Added))
+	}
+	for _, s := range res.Added {
+		if s.Unit == "宝山镇" && (s.Accepted || !strings.Contains(s.Findings[0].Message, "Word 文档")) {
+			t.Errorf("宝山镇's document: %+v", s)
 		}
 	}
 }

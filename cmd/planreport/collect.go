@@ -71,11 +71,6 @@ func runCollect(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if res == nil {
 		return err
 	}
-	if res.NotIssued {
-		// A mistyped period would otherwise look like a real result: every unit missing.
-		fmt.Fprintf(stderr, "注意：%s还没有生成过模板。请确认周期是否写对；如无误，请先运行 planreport templates -w %s --period %s。\n",
-			period.Chinese(), *dir, period)
-	}
 	tookOver(stderr, res.TakenOver)
 	if *asJSON {
 		if jerr := writeJSON(stdout, collectSummary(w, res)); jerr != nil {
@@ -174,6 +169,7 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 		fmt.Fprintf(out, "，%d 份此前已收到（未重复处理）", res.Repeated)
 	}
 	fmt.Fprintln(out, "。")
+	latest := res.Collection.Latest()
 	for _, s := range res.Added {
 		unit := s.Unit
 		if unit == "" {
@@ -188,13 +184,15 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 			fmt.Fprintf(out, "  接收  %s  %s%s\n", unit, s.Name, forward)
 		case s.Accepted:
 			fmt.Fprintf(out, "  接收  %s  %s（%d 条提醒：%s）%s\n", unit, s.Name, len(s.Findings), gists(s.Findings), forward)
+		case workbook.Superseded(s, latest):
+			fmt.Fprintf(out, "  退回  %s  %s%s：%d 个错误（该单位后来交回的文件已接收）\n", unit, s.Name, forward, plan.CountErrors(s.Findings))
 		default:
 			fmt.Fprintf(out, "  退回  %s  %s%s：%d 个错误", unit, s.Name, forward, plan.CountErrors(s.Findings))
 			for _, f := range s.Findings {
 				if f.Severity == plan.Error {
 					where := "" // the line names the file already
 					if f.Sheet != "" {
-						where = "「" + f.Sheet + "」" + f.Cell + "："
+						where = f.Where() + "："
 					}
 					fmt.Fprintf(out, "，如 %s%s（%s）", where, f.Message, f.Hint)
 					break
@@ -227,5 +225,5 @@ func printCollect(out io.Writer, w *workspace.Workspace, res *workspace.CollectR
 				len(res.NoAddress), strings.Join(res.NoAddress, "、"))
 		}
 	}
-	fmt.Fprintf(out, "运行 planreport status -w %s --period %s 查看各单位报送情况。\n", w.Dir(), res.Period)
+	fmt.Fprintf(out, "运行 planreport status -w %s --period %s 查看各单位报送情况。\n", workspace.QuoteArg(w.Dir()), res.Period)
 }

@@ -57,9 +57,9 @@ func cellsFor(t *templates.Template) []clienttest.Cell {
 		}
 	}
 	return append(cells,
-		clienttest.Cell{Sheet: templates.SheetFiller, Cell: "B1", Value: "王芳"},
-		clienttest.Cell{Sheet: templates.SheetFiller, Cell: "B2", Value: "010-69600001"},
-		clienttest.Cell{Sheet: templates.SheetFiller, Cell: "B4", Date: "2024-01-05"})
+		clienttest.Cell{Sheet: templates.SheetTasks, Cell: t.FillerCell("填报人"), Value: "王芳"},
+		clienttest.Cell{Sheet: templates.SheetTasks, Cell: t.FillerCell("联系电话"), Value: "010-69600001"},
+		clienttest.Cell{Sheet: templates.SheetTasks, Cell: t.FillerCell("填报日期"), Date: "2024-01-05"})
 }
 
 // emlWith wraps workbooks into an email as a Chinese mail client sends it: base64 parts and

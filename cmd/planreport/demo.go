@@ -19,7 +19,8 @@ const demoUsage = `用法：planreport demo [目录]
   2. 2023 年第三季度：生成模板，各单位填报交回（多数按时，个别逾期、填错或未报），收集检查；
   3. 2023 年第四季度：同上，模板中带出上期状态，填错的单位修改后重新报送；
   4. 显示报送情况，汇总出具第四季度的 PDF 报告和汇总表，并打印各项输出文件的位置。
-目录中由演示生成的内容（plan.xlsx、2023Q3、2023Q4）会先被清除，其他文件不受影响。
+目录中由演示生成的内容（plan.xlsx、2023Q3、2023Q4）会先被清除，其他文件不受影响；
+目录中已有不是演示生成的计划台账时，演示不做任何改动。
 `
 
 var demoPeriods = []string{"2023Q3", "2023Q4"}
@@ -38,11 +39,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		dir = fs.Arg(0)
 	}
 	w := workspace.Open(dir)
-	// Only what the demo itself makes is removed, never anything else in the folder.
-	for _, name := range append([]string{workspace.LedgerName}, demoPeriods...) {
-		if err := os.RemoveAll(filepath.Join(w.Dir(), name)); err != nil {
-			return fmt.Errorf("清理演示目录：%w", err)
-		}
+	if err := clearDemo(w); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "== 1. 创建工作目录 %s，导入内置计划\n", absDir(w.Dir()))
 	p, err := demo.Create(w, *units, program)
@@ -82,5 +80,32 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "\n输出文件：\n  计划台账      %s\n  报送模板      %s\n  检查结果      %s\n  反馈表        %s\n  收件记录      %s\n",
 		w.Ledger(), w.TemplatesDir(period), w.FindingsPath(period),
 		w.FeedbackDir(period), w.RecordPath(period))
+	return nil
+}
+
+// clearDemo removes what an earlier demo made in the folder (the ledger and its periods),
+// holding the workspace while it does. A ledger the demo did not make is an office's own:
+// the demo refuses the folder and removes nothing.
+func clearDemo(w *workspace.Workspace) error {
+	if _, err := os.Stat(w.Ledger()); err == nil {
+		p, err := w.ReadPlan()
+		if err != nil || !demo.Is(p) {
+			return fmt.Errorf("目录 %s 中已有计划台账 %s，不是演示生成的，演示不会改动它。请另选一个目录，如 planreport demo 演示目录",
+				absDir(w.Dir()), workspace.LedgerName)
+		}
+	} else if _, err := os.Stat(w.Dir()); err != nil {
+		return nil // a new folder: nothing to clear
+	}
+	l, err := w.Lock(program, "重新生成演示")
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	// Only what the demo itself makes is removed, never anything else in the folder.
+	for _, name := range append([]string{workspace.LedgerName}, demoPeriods...) {
+		if err := os.RemoveAll(filepath.Join(w.Dir(), name)); err != nil {
+			return fmt.Errorf("清理演示目录：%w", err)
+		}
+	}
 	return nil
 }

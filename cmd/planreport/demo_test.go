@@ -12,6 +12,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planreport/plan"
+	"planreport/report"
+	"planreport/report/reporttest"
 	"planreport/templates"
 	"planreport/workbook"
 )
@@ -36,10 +38,14 @@ func TestDemo(t *testing.T) {
 		Units []struct {
 			Name, Submission string
 		} `json:"units"`
-		PDF, XLSX string
+		PDF, XLSX, DOCX string
+		Figures         report.FiguresJSON
 	}
 	if err := json.Unmarshal([]byte(runOK(t, "report", "-w", dir, "--period", "2023Q4", "--date", "2024-01-15", "--json")), &rep); err != nil {
 		t.Fatal(err)
+	}
+	if st, err := os.Stat(rep.DOCX); err != nil || st.Size() == 0 {
+		t.Errorf("no Word version of the brief: %v", err)
 	}
 	st, err := os.Stat(rep.PDF)
 	if err != nil {
@@ -101,32 +107,39 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	rank := map[string]int{"未启动": 0, "滞后": 1, "序时推进": 2, "常态化推进": 3, "已完成": 4}
-	want := map[string]string{}
+	// The slowest status its reporting leads give; 未报送 when a lead gave none (a task is
+	// not counted done while one of its leads is silent).
+	said, silent := map[string]string{}, map[string]bool{}
 	for _, a := range p.Assignments() {
 		if a.Role != plan.RoleLead {
 			continue
 		}
 		s, ok := status[reporter[a.Unit]][a.Task]
-		if !ok {
+		if !ok || s == "" {
+			silent[a.Task] = true
 			continue
 		}
-		if cur, seen := want[a.Task]; !seen || rank[s] < rank[cur] {
-			want[a.Task] = s
+		if cur, seen := said[a.Task]; !seen || rank[s] < rank[cur] {
+			said[a.Task] = s
+		}
+	}
+	want := map[string]string{}
+	for _, t := range p.Tasks {
+		want[t.ID] = said[t.ID]
+		if silent[t.ID] || said[t.ID] == "" {
+			want[t.ID] = "未报送"
 		}
 	}
 	counts, wantCounts := map[string]int{}, map[string]int{}
 	for _, task := range rep.Tasks {
-		w, ok := want[task.ID]
-		if !ok {
-			w = "未报送"
-		}
+		w := want[task.ID]
 		if task.Status != w {
 			t.Errorf("task %s: report says %s, the leads' workbooks say %s", task.ID, task.Status, w)
 		}
 		counts[task.Status]++
 		wantCounts[w]++
 		due := p.Task(task.ID).Deadline
-		if overdue := due.Overdue(q4) && w != "已完成"; task.Overdue != overdue {
+		if overdue := due.Overdue(q4) && said[task.ID] != "已完成"; task.Overdue != overdue {
 			t.Errorf("task %s: overdue %v, want %v", task.ID, task.Overdue, overdue)
 		}
 	}
@@ -137,7 +150,8 @@ func TestDemo(t *testing.T) {
 			t.Errorf("unit %s: %s, accepted workbook %v", u.Name, u.Submission, ok)
 		}
 	}
-	// The PDF's summary states the same counts.
+	// The PDF's summary states the same counts, and every figure of the brief is the JSON's;
+	// its main text is at most 8 pages.
 	text := strings.Join(strings.Fields(pdfTextOf(t, rep.PDF)), "")
 	keys := make([]string, 0, len(wantCounts))
 	for k := range wantCounts {
@@ -152,6 +166,21 @@ func TestDemo(t *testing.T) {
 		if needle := label + itoa(wantCounts[k]) + "项"; !strings.Contains(text, needle) {
 			t.Errorf("the PDF's summary lacks %q", needle)
 		}
+	}
+	layout := pdfTextOf(t, rep.PDF, "-layout")
+	reporttest.BriefFigures(pdfTextOf(t, rep.PDF, "-raw"), layout).Check(t, rep.Figures, true)
+	first, annex := 0, 0
+	for i, page := range strings.Split(layout, "\f") {
+		lines := strings.Split(strings.TrimSpace(page), "\n")
+		switch {
+		case first == 0 && strings.HasPrefix(strings.TrimSpace(lines[0]), "一、总体情况"):
+			first = i
+		case annex == 0 && strings.HasPrefix(strings.TrimSpace(lines[0]), "附件1"):
+			annex = i
+		}
+	}
+	if first == 0 || annex == 0 || annex-first > 8 {
+		t.Errorf("the brief's main text runs from page %d to page %d: more than 8 pages, or not found", first+1, annex)
 	}
 	// And the workbook's 任务 sheet has each task's status.
 	f, err := excelize.OpenFile(rep.XLSX)
@@ -183,9 +212,10 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// pdfTextOf extracts a PDF's text with pdftotext (poppler-utils), skipping when it is not
-// installed and failing in CI, which installs it.
-func pdfTextOf(t *testing.T, path string) string {
+// pdfTextOf extracts a PDF's text with pdftotext (poppler-utils), in reading order or with
+// the mode given (-raw, -layout), skipping when it is not installed and failing in CI, which
+// installs it.
+func pdfTextOf(t *testing.T, path string, mode ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -194,7 +224,7 @@ func pdfTextOf(t *testing.T, path string) string {
 		}
 		t.Skip("SKIPPED: pdftotext not installed (apt-get install poppler-utils)")
 	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", path, "-").Output()
+	out, err := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, mode...), path, "-")...).Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s: %v", path, err)
 	}

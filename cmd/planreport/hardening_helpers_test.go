@@ -102,13 +102,20 @@ func filledTemplate(t *testing.T, ws string, unit string, edit func(f *excelize.
 			t.Fatal(err)
 		}
 	}
-	for i := 0; i < len(rows)-1; i++ {
+	tasks := 0 // the rows with a task id: who filled it is below them
+	for _, r := range rows[1:] {
+		if len(r) > 0 && r[0] != "" {
+			tasks++
+		}
+	}
+	for i := 0; i < tasks; i++ {
 		set(templates.ColStatus, i, templates.StatusDone)
 		set(templates.ColPercent, i, 100)
 		set(templates.ColProgress, i, "已按计划完成，形成工作总结。")
 	}
 	for i, v := range []string{"王芳", "010-69600001", "李强", "2024-01-05"} {
-		f.SetCellValue(templates.SheetFiller, "B"+string(rune('1'+i)), v)
+		cell, _ := excelize.CoordinatesToCellName(col[templates.FillerLayout[i].ValueUnder], templates.FillerRow(tasks))
+		f.SetCellValue(templates.SheetTasks, cell, v)
 	}
 	if edit != nil {
 		edit(f, set)

@@ -47,7 +47,7 @@ func TestCollectHostile(t *testing.T) {
 		}
 		return data
 	}
-	long, phrase, phrases := longProgress()
+	long, phrase, _ := longProgress()
 	good := filledTemplate(t, ws, "龙山街道", nil)
 	longBook := filledTemplate(t, ws, "区委编办", func(f *excelize.File, set cellSetter) { set(templates.ColProgress, 0, long) })
 	base := filledTemplate(t, ws, "宝山镇", nil)
@@ -249,10 +249,11 @@ func TestCollectHostile(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPDF(t, rep.PDF, pdf)
+	// The brief quotes no unit's progress (the workbook holds it): the long text leaves the
+	// brief as short as ever.
 	text := strings.Join(strings.Fields(pdfTextOf(t, rep.PDF)), "")
-	pages := bytes.Count(pdf, []byte("/Type /Page\n"))
-	if n := strings.Count(text, phrase); n < phrases-pages || !strings.Contains(text, "【开头】") || !strings.Contains(text, "【结尾】") {
-		t.Errorf("the PDF (%d pages) shows the long progress's phrase %d times of %d, or lacks its start or end", pages, n, phrases)
+	if pages := bytes.Count(pdf, []byte("/Type /Page\n")); pages > 30 || strings.Count(text, phrase) > 1 {
+		t.Errorf("the PDF has %d pages and shows the long progress's phrase %d times", pages, strings.Count(text, phrase))
 	}
 	checkTree(t, ws)
 }

@@ -43,7 +43,7 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	errs, warns := countFindings(res.Findings)
 	fmt.Fprintf(stdout, "已创建工作目录 %s：《%s》%d 项任务，%d 个单位。\n", absDir(w.Dir()), p.Title, len(p.Tasks), len(p.Units))
 	fmt.Fprintf(stdout, "下一步：\n  1. 在 Excel 中打开 %s，在「计划」表填写报送办公室及联系方式，在「单位」表补充各单位联系人和邮箱，在「分组」表为待指定的分组填写成员单位；\n", w.Ledger())
-	fmt.Fprintf(stdout, "  2. 运行 planreport plan check %s 检查（当前 %d 个错误、%d 个提醒）；\n", w.Ledger(), errs, warns)
-	fmt.Fprintf(stdout, "  3. 运行 planreport templates -w %s --period 2024Q1 生成各单位的报送模板。\n", w.Dir())
+	fmt.Fprintf(stdout, "  2. 运行 planreport plan check %s 检查（当前 %d 个错误、%d 个提醒）；\n", workspace.QuoteArg(w.Ledger()), errs, warns)
+	fmt.Fprintf(stdout, "  3. 运行 planreport templates -w %s --period 2024Q1 生成各单位的报送模板。\n", workspace.QuoteArg(w.Dir()))
 	return nil
 }

@@ -45,7 +45,7 @@ func TestFormulaInjection(t *testing.T) {
 			p.Units[i].Email = "unit@example.gov.cn"
 		}
 	})
-	// 区委编办 leads task 1.1: its text reaches the PDF. Its workbook is accepted; 宝山镇's
+	// 区委编办 leads task 1.1, overdue and red: the problem it states reaches the PDF. Its workbook is accepted; 宝山镇's
 	// is rejected (an injected status), so that it gets feedback and a reply draft.
 	good := filledTemplate(t, ws, "区委编办", func(f *excelize.File, set cellSetter) {
 		set(templates.ColProgress, 0, injections[0])
@@ -120,9 +120,10 @@ func TestFormulaInjection(t *testing.T) {
 			t.Errorf("the PDF holds %s", action)
 		}
 	}
+	// The brief quotes the problem the lead of a red task stated: as typed.
 	text := strings.Join(strings.Fields(pdfTextOf(t, rep.PDF)), "")
-	if !strings.Contains(text, strings.Join(strings.Fields(injections[0]), "")) {
-		t.Error("the PDF does not show the injected progress as typed")
+	if !strings.Contains(text, strings.Join(strings.Fields(injections[1]), "")) {
+		t.Error("the PDF does not show the injected problem as typed")
 	}
 }
 

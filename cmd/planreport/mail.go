@@ -66,7 +66,7 @@ func runMailSetup(args []string, stdout io.Writer) error {
 	if err := s.Save(w.Dir()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "已保存 %s。运行 planreport mail test -w %s 检查能否连接。\n", mailbox.SettingsPath(w.Dir()), w.Dir())
+	fmt.Fprintf(stdout, "已保存 %s。运行 planreport mail test -w %s 检查能否连接。\n", mailbox.SettingsPath(w.Dir()), workspace.QuoteArg(w.Dir()))
 	return nil
 }
 

@@ -116,7 +116,7 @@ func runPlanImport(args []string, stdout, stderr io.Writer) (err error) {
 	fmt.Fprintf(stdout, "计划台账已写入 %s。\n", *out)
 	errs, warns := countFindings(findings)
 	if errs+warns > 0 {
-		fmt.Fprintf(stdout, "台账有 %d 个错误、%d 个提醒需要处理，请运行 planreport plan check %s 查看。\n", errs, warns, *out)
+		fmt.Fprintf(stdout, "台账有 %d 个错误、%d 个提醒需要处理，请运行 planreport plan check %s 查看。\n", errs, warns, workspace.QuoteArg(*out))
 	}
 	return nil
 }

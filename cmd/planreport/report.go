@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"planreport/fonts"
 	"planreport/report"
 	rpdf "planreport/report/pdf"
 	"planreport/workbook"
@@ -32,6 +34,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlags("report", reportUsage, stdout)
 	dir, periodFlag := workspaceFlags(fs)
 	date := fs.String("date", "", "报告日期，如 2024-01-15（默认今天）")
+	fontDir := fs.String("fonts", "", "在此文件夹中查找仿宋、黑体、楷体、小标宋字体（默认查找本机字体文件夹）")
 	asJSON := fs.Bool("json", false, "以 JSON 格式输出汇总数据（供脚本使用）")
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -49,7 +52,14 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	w := workspace.Open(*dir)
 	bar := newProgress("出具报告", stderr)
-	res, err := w.Report(ctx, workspace.ReportOptions{Period: period, Date: day, Program: program, Progress: bar.report})
+	var dirs []string
+	if *fontDir != "" {
+		if st, serr := os.Stat(*fontDir); serr != nil || !st.IsDir() {
+			return usagef("report：--fonts %q 不是文件夹，请写字体所在的文件夹，如 C:\\Windows\\Fonts", *fontDir)
+		}
+		dirs = []string{*fontDir}
+	}
+	res, err := w.Report(ctx, workspace.ReportOptions{Period: period, Date: day, FontDirs: dirs, Program: program, Progress: bar.report})
 	bar.done()
 	if res == nil {
 		return err
@@ -66,15 +76,58 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	r := res.Report
 	if *asJSON {
-		if jerr := writeJSON(stdout, r.JSON(res.PDF, res.Workbook)); jerr != nil {
+		if jerr := writeJSON(stdout, r.JSON(res.PDF, res.Workbook, res.DOCX)); jerr != nil {
 			return jerr
 		}
 		return err
 	}
 	fmt.Fprintf(stdout, "%s：%d 项任务，红灯 %d、黄灯 %d、绿灯 %d；%d 个单位中 %d 个已接收。\n", period.Chinese(), len(r.Tasks),
 		r.Lights[report.Red], r.Lights[report.Yellow], r.Lights[report.Green], len(r.Units), countAccepted(r))
-	fmt.Fprintf(stdout, "报告：%s\n汇总表：%s\n", res.PDF, res.Workbook)
+	fmt.Fprintf(stdout, "报告：%s（正文 %d 页）\nWord 版：%s\n汇总表：%s\n", res.PDF, res.MainPages, res.DOCX, res.Workbook)
+	if res.Notes == "" {
+		fmt.Fprintf(stdout, "“存在问题和下一步工作”尚未撰写，报告中留有待填写的标记：请写入 %s 后重新运行。\n", res.NotesPath)
+	} else {
+		fmt.Fprintf(stdout, "“存在问题和下一步工作”引用 %s。\n", res.NotesPath)
+	}
+	printFonts(stdout, res.Fonts)
+	for _, s := range res.Skipped {
+		fmt.Fprintf(stdout, "  未使用的字体：%s\n", s)
+	}
 	return err
+}
+
+// printFonts says which faces the PDF was set in: for each style the font that printed most
+// of it, and the others that printed the characters it lacks.
+func printFonts(w io.Writer, uses []rpdf.FontUse) {
+	if len(uses) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "字体：")
+	for _, st := range fonts.Styles {
+		var parts []string
+		for _, u := range uses {
+			if u.Style != st {
+				continue
+			}
+			where := "内置"
+			if u.Font.Path != "" {
+				where = u.Font.Path
+			}
+			text := fmt.Sprintf("%s（%s）", u.Font.Name, where)
+			if len(parts) > 0 {
+				text = fmt.Sprintf("其中 %d 个字符该字体没有，用 %s", u.Chars, text)
+			}
+			parts = append(parts, text)
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		note := ""
+		if strings.Contains(parts[0], "（内置）") {
+			note = fmt.Sprintf("，本机未找到%s字体", st.Chinese())
+		}
+		fmt.Fprintf(w, "  %s（%s）：%s%s\n", st.Role(), st.Chinese(), strings.Join(parts, "；"), note)
+	}
 }
 
 func countAccepted(r *report.Report) int {

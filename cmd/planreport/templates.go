@@ -64,7 +64,10 @@ func runTemplates(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if res.PlanErrors > 0 {
-		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", res.PlanErrors, w.Ledger())
+		fmt.Fprintf(stderr, "注意：计划台账有 %d 个错误（运行 planreport plan check %s 查看），相关任务可能缺少单位。\n", res.PlanErrors, workspace.QuoteArg(w.Ledger()))
+	}
+	if res.NoOffice {
+		fmt.Fprintf(stderr, "注意：计划台账「计划」表没有填写报送办公室或其联系方式，模板上印的是“请向报送办公室询问”。填写后重新生成模板即可（在 Excel 中打开 %s）。\n", w.Ledger())
 	}
 	if *asJSON {
 		if jerr := writeJSON(stdout, struct {

@@ -12,7 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -188,4 +190,55 @@ func Chromium(t testing.TB) string {
 	}
 	missing(t, "chromium", "apt-get install chromium fonts-noto-cjk")
 	return ""
+}
+
+// ToPDF prints a document (.docx, .xlsx) to PDF with LibreOffice, as it would print on paper,
+// into dir; it returns the PDF's path. A .docx needs LibreOffice Writer, which is a package of
+// its own.
+func ToPDF(t testing.TB, path, dir string) string {
+	t.Helper()
+	soffice := Soffice(t)
+	cmd := exec.Command(soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+t.TempDir(),
+		"--convert-to", "pdf", "--outdir", dir, path)
+	out, err := cmd.CombinedOutput()
+	pdf := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".pdf")
+	if _, serr := os.Stat(pdf); err != nil || serr != nil {
+		if strings.Contains(string(out), "source file could not be loaded") && strings.HasSuffix(path, ".docx") {
+			missing(t, "LibreOffice Writer", "apt-get install libreoffice-writer-nogui")
+		}
+		t.Fatalf("LibreOffice could not print %s: %v\n%s", path, err, out)
+	}
+	return pdf
+}
+
+// PDFText is a PDF's text as poppler's pdftotext gives it, with its options (-raw, -layout,
+// -f 2…); the test skips without poppler-utils.
+func PDFText(t testing.TB, path string, options ...string) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		missing(t, "pdftotext", "apt-get install poppler-utils")
+	}
+	out, err := exec.Command(bin, append(append([]string{"-enc", "UTF-8"}, options...), path, "-")...).Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+var wordBox = regexp.MustCompile(`<word xMin="[0-9.]+" yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">([^<]*)</word>`)
+
+// SmallestText is the smallest printed text of a PDF, in points (the height of a word's box
+// as pdftotext -bbox gives it, which is its type size on the page), and that word.
+func SmallestText(t testing.TB, path string) (float64, string) {
+	t.Helper()
+	size, word := 1e9, ""
+	for _, m := range wordBox.FindAllStringSubmatch(PDFText(t, path, "-bbox"), -1) {
+		y0, _ := strconv.ParseFloat(m[1], 64)
+		y1, _ := strconv.ParseFloat(m[2], 64)
+		if h := y1 - y0; h < size {
+			size, word = h, m[3]
+		}
+	}
+	return size, word
 }

@@ -41,28 +41,39 @@ func (s *Server) collectWork(p plan.Period, head []string, fetch *workspace.Fetc
 				out.Folds = append(out.Folds, fold{fmt.Sprintf("收取的邮件（%d 封）", len(messages)), messages})
 			}
 		}
-		if res.NotIssued {
-			lines = append(lines, fmt.Sprintf("注意：%s还没有生成过模板，请确认周期是否正确。", p.Chinese()))
-		}
 		line := fmt.Sprintf("本次收到 %d 份新文件", len(res.Added))
 		if res.Repeated > 0 {
 			line += fmt.Sprintf("，%d 份此前已收到（未重复处理）", res.Repeated)
 		}
 		n := workspace.Count(res.Units)
 		lines = append(lines, line+"。", fmt.Sprintf("合计：已接收 %d 个单位，未通过 %d 个，未报送 %d 个。", n[workbook.OnTime]+n[workbook.Late], n[workbook.Rejected], n[workbook.Missing]))
-		var accepted []string
+		var received []string // accepted, and rejected but since corrected
+		latest := res.Collection.Latest()
 		for _, sub := range res.Added {
 			unit := sub.Unit
 			if unit == "" {
 				unit = "（未识别单位）"
 			}
-			if sub.Accepted {
-				accepted = append(accepted, fmt.Sprintf("接收  %s  %s", unit, sub.Name))
-			} else {
+			switch {
+			case sub.Accepted:
+				received = append(received, fmt.Sprintf("接收  %s  %s", unit, sub.Name))
+			case workbook.Superseded(sub, latest):
+				received = append(received, fmt.Sprintf("退回  %s  %s：%d 个错误（该单位后来交回的文件已接收）", unit, sub.Name, plan.CountErrors(sub.Findings)))
+			default:
 				lines = append(lines, fmt.Sprintf("退回  %s  %s：%d 个错误", unit, sub.Name, plan.CountErrors(sub.Findings)))
 			}
 		}
-		out.Folds = append(out.Folds, fold{fmt.Sprintf("本次接收的文件（%d 份）", len(accepted)), accepted})
+		accepted := 0
+		for _, sub := range res.Added {
+			if sub.Accepted {
+				accepted++
+			}
+		}
+		summary := fmt.Sprintf("本次接收的文件（%d 份）", accepted)
+		if n := len(received) - accepted; n > 0 {
+			summary += fmt.Sprintf("及已由单位更正的退回文件（%d 份）", n)
+		}
+		out.Folds = append(out.Folds, fold{summary, received})
 		for _, sk := range res.Skipped {
 			lines = append(lines, "跳过  "+sk)
 		}

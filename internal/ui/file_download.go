@@ -69,6 +69,8 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, p string) {
 		ct = "message/rfc822"
 	case ".xlsx":
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case ".docx":
+		ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	}
 	if ct == "" {
 		ct = "application/octet-stream"

@@ -104,6 +104,8 @@ func (s *Server) periodPage(p plan.Period) (*periodData, error) {
 			d.Remind = append(d.Remind, row)
 		}
 	}
+	// The units that need the office first: not accepted, missing, late; in registry order.
+	sort.SliceStable(d.Rows, func(i, j int) bool { return attention(d.Rows[i].State) < attention(d.Rows[j].State) })
 	for _, sub := range coll.Submissions {
 		if sub.Unit == "" {
 			d.Unknown = append(d.Unknown, sub)
@@ -150,7 +152,20 @@ func sorted(m map[string]string) []fileLink {
 func findingLine(f plan.Finding) string {
 	where := ""
 	if f.Sheet != "" {
-		where = "「" + f.Sheet + "」" + f.Cell + "："
+		where = f.Where() + "："
 	}
 	return f.Severity.Chinese() + "  " + where + f.Message + "（" + f.Hint + "）"
+}
+
+// attention orders the states as the office attends to them: the units it must write to first.
+func attention(s workbook.State) int {
+	switch s {
+	case workbook.Rejected:
+		return 0
+	case workbook.Missing:
+		return 1
+	case workbook.Late:
+		return 2
+	}
+	return 3
 }

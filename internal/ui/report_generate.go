@@ -31,9 +31,15 @@ func (s *Server) reportGenerate(w http.ResponseWriter, r *http.Request) {
 		if res.NoReturns {
 			lines = append(lines, "注意：还没有收到任何报送表，报告中各单位均为未报送。")
 		}
+		if res.Notes == "" {
+			lines = append(lines, "“存在问题和下一步工作”尚未撰写，报告中留有待填写的标记：请写入工作目录中的 "+p.String()+"/"+workspace.NotesName+" 后重新出具。")
+		}
 		out := outcome{Lines: lines}
 		if u := s.fileURL(res.PDF); u != "" {
 			out.Links = append(out.Links, link{"下载 PDF 报告", u})
+		}
+		if u := s.fileURL(res.DOCX); u != "" {
+			out.Links = append(out.Links, link{"下载 Word 版（供修改）", u})
 		}
 		if u := s.fileURL(res.Workbook); u != "" {
 			out.Links = append(out.Links, link{"下载汇总表", u})

@@ -66,8 +66,13 @@ func TestPages(t *testing.T) {
 			t.Errorf("GET %s: CSP %q", tc.path, csp)
 		}
 	}
+	// A period never issued (a mistyped one) offers only its templates.
+	code, body := c.get("/periods/2024Q1")
+	if code != 200 || !strings.Contains(body, "生成模板后，在这里上传") || strings.Contains(body, "上传并检查") || strings.Contains(body, "写催报邮件草稿") {
+		t.Errorf("a period never issued: %d\n%s", code, body)
+	}
 	// The downloads: the ledger, the templates as a zip, a feedback workbook.
-	code, body := c.get("/plan/ledger")
+	code, body = c.get("/plan/ledger")
 	if code != 200 || !strings.HasPrefix(body, "PK") {
 		t.Errorf("the ledger download: %d", code)
 	}

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -36,6 +37,12 @@ type Styles struct {
 	Note   int // a value beside a label: 11 pt body font
 	Locked int // a template cell the unit may not change: grey, locked
 	Input  int // a template cell the unit fills: light yellow, unlocked
+
+	Date     int // a date, yyyy-mm-dd: a real date, so that filters and sorting work
+	DateTime int // a date and time, yyyy-mm-dd hh:mm
+	Code     int // a long code (a file name, a checksum): not wrapped, so rows stay short
+	Total    int // a subtotal or total: bold 黑体
+	TotalPct int // a subtotal's share
 }
 
 // NewStyles adds the shared styles to a workbook.
@@ -66,6 +73,13 @@ func NewStyles(f *excelize.File) (Styles, error) {
 			Alignment: top, Border: Border, Protection: &excelize.Protection{Locked: true}, NumFmt: 49}),
 		Input: style(&excelize.Style{Font: body, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{InputFill}},
 			Alignment: top, Border: Border, Protection: &excelize.Protection{Locked: false}}),
+		Date:     style(&excelize.Style{Font: body, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}, Border: Border, CustomNumFmt: ptr("yyyy-mm-dd")}),
+		DateTime: style(&excelize.Style{Font: body, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}, Border: Border, CustomNumFmt: ptr("yyyy-mm-dd hh:mm")}),
+		Code:     style(&excelize.Style{Font: body, Alignment: &excelize.Alignment{Vertical: "top"}, Border: Border, NumFmt: 49}),
+		Total: style(&excelize.Style{Font: &excelize.Font{Family: HeadingFont, Size: BodySize, Bold: true}, Alignment: top,
+			Border: Border, NumFmt: 1}),
+		TotalPct: style(&excelize.Style{Font: &excelize.Font{Family: HeadingFont, Size: BodySize, Bold: true},
+			Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}, Border: Border, CustomNumFmt: ptr("0.0%")}),
 	}
 	return s, err
 }
@@ -78,20 +92,66 @@ type Page struct {
 	HeaderLeft  string // the page header's left and right parts, plain text
 	HeaderRight string
 	TitleRows   int // rows repeated at the top of every printed page (0: none)
+	// Width is the printed columns' width, in column-width units (the sum of the widths given
+	// to SetColWidth): the page is fitted to its width only while that keeps the text at 90%
+	// or more (9 pt and up for the 10 pt body); wider sheets print at 90% across pages.
+	Width float64
+	// Columns, when not 0, is how many columns print (the rest, a file name or a checksum
+	// for the office's screen, do not).
+	Columns int
 }
 
-// SetPage sets a sheet to print on A4, fit to the page's width, with narrow margins, the page
+// The printable width of an A4 page with SetPage's margins, and the least scale that keeps
+// the 10 pt body text at 9 pt.
+const (
+	printableLandscape = (297 - 2*0.4*25.4) * 72 / 25.4 // points
+	printablePortrait  = (210 - 2*0.4*25.4) * 72 / 25.4
+	minScale           = 0.9
+	pointsPerUnit      = 7 * 0.75 // a column-width unit is the default font's digit, 7 pixels
+)
+
+// Scale is the scale a sheet of that many column-width units prints at under p: 1 when it fits,
+// less when it is fitted to the page, never less than 90%.
+func (p Page) Scale() float64 {
+	printable := printablePortrait
+	if p.Landscape {
+		printable = printableLandscape
+	}
+	natural := p.Width * pointsPerUnit
+	if natural <= printable {
+		return 1
+	}
+	return max(minScale, printable/natural)
+}
+
+// fit is how a page is scaled: fitted to its width while that keeps the text at 90% or more
+// (fit true), else at 90%.
+func (p Page) fit() (*excelize.PageLayoutOptions, bool) {
+	one, zero := 1, 0
+	layout := &excelize.PageLayoutOptions{}
+	if p.Scale() > minScale || p.Width == 0 {
+		layout.FitToWidth, layout.FitToHeight = &one, &zero
+		return layout, true
+	}
+	scale := uint(minScale * 100)
+	layout.AdjustTo = &scale
+	return layout, false
+}
+
+// SetPage sets a sheet to print on A4 with narrow margins, fitted to the page's width where
+// that keeps its text readable (else at 90%, its columns over more pages), with the page
 // header, "第 n 页 共 N 页" in the footer, and its title rows repeated on every page.
 func SetPage(f *excelize.File, sheet string, p Page) error {
-	size, one, zero := 9, 1, 0 // 9: A4
+	size := 9 // A4
 	orientation := "portrait"
 	if p.Landscape {
 		orientation = "landscape"
 	}
-	fit := true
+	layout, fit := p.fit()
+	layout.Size, layout.Orientation = &size, &orientation
 	m, top := 0.4, 0.7
 	for _, err := range []error{
-		f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &one, FitToHeight: &zero}),
+		f.SetPageLayout(sheet, layout),
 		f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}),
 		f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &top, Bottom: &top, Header: &m, Footer: &m}),
 		f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
@@ -103,9 +163,86 @@ func SetPage(f *excelize.File, sheet string, p Page) error {
 			return err
 		}
 	}
+	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
+	if p.Columns > 0 {
+		last, err := excelize.ColumnNumberToName(p.Columns)
+		if err != nil {
+			return err
+		}
+		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: quoted + "!$A:$" + last, Scope: sheet}); err != nil {
+			return err
+		}
+	}
 	if p.TitleRows > 0 {
 		return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
-			RefersTo: "'" + strings.ReplaceAll(sheet, "'", "''") + "'!$1:$" + itoa(p.TitleRows), Scope: sheet})
+			RefersTo: quoted + "!$1:$" + itoa(p.TitleRows), Scope: sheet})
+	}
+	return nil
+}
+
+// Refit sets a sheet whose columns changed (a feedback workbook adds one) to fit its page's
+// width again by SetPage's rule: fitted while its text stays at 90% or more, else at 90%.
+func Refit(f *excelize.File, sheet string, landscape bool) error {
+	cols, err := f.GetCols(sheet)
+	if err != nil {
+		return err
+	}
+	width := 0.0
+	for i := range cols {
+		name, _ := excelize.ColumnNumberToName(i + 1)
+		w, err := f.GetColWidth(sheet, name)
+		if err != nil {
+			return err
+		}
+		width += w
+	}
+	layout, fit := Page{Landscape: landscape, Width: width}.fit()
+	if err := f.SetPageLayout(sheet, layout); err != nil {
+		return err
+	}
+	return f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+// MoveSheet moves sheet before target. excelize's MoveSheet (and a sheet added in front)
+// reorders the sheets but leaves sheet-scoped defined names (print titles and areas, each
+// autofilter's _xlnm._FilterDatabase) with their old sheet positions, so that they would name
+// the wrong sheets: they are renumbered here.
+func MoveSheet(f *excelize.File, sheet, target string) error {
+	before := f.GetSheetList()
+	if err := f.MoveSheet(sheet, target); err != nil {
+		return err
+	}
+	after := map[string]int{}
+	for i, s := range f.GetSheetList() {
+		after[s] = i
+	}
+	wb := f.WorkBook
+	if wb == nil || wb.DefinedNames == nil {
+		return nil
+	}
+	for i := range wb.DefinedNames.DefinedName {
+		dn := &wb.DefinedNames.DefinedName[i]
+		if dn.LocalSheetID == nil || *dn.LocalSheetID < 0 || *dn.LocalSheetID >= len(before) {
+			continue
+		}
+		id := after[before[*dn.LocalSheetID]]
+		dn.LocalSheetID = &id
+	}
+	return nil
+}
+
+// CheckSheetNames checks that every sheet-scoped print title and print area names the sheet it
+// belongs to: after a sheet is inserted or moved, excelize keeps the names' old positions.
+func CheckSheetNames(f *excelize.File) error {
+	sheets := f.GetSheetList()
+	for _, dn := range f.GetDefinedName() {
+		if !strings.HasPrefix(dn.Name, "_xlnm.Print_") || dn.Scope == "" || dn.Scope == "Workbook" {
+			continue
+		}
+		quoted := "'" + strings.ReplaceAll(dn.Scope, "'", "''") + "'!"
+		if !strings.HasPrefix(dn.RefersTo, quoted) && !strings.HasPrefix(dn.RefersTo, dn.Scope+"!") {
+			return fmt.Errorf("「%s」的打印设置 %s 指向了 %s（工作表 %v）", dn.Scope, dn.Name, dn.RefersTo, sheets)
+		}
 	}
 	return nil
 }
@@ -158,8 +295,13 @@ func WrappedLines(text string, width float64) int {
 	}
 }
 
+// HeaderHeight is the height of a header row of that many lines: a little more room than a
+// body row.
+func HeaderHeight(lines int) float64 { return RowHeight(lines) + 4 }
+
 // RowHeight is the height in points of a row of that many lines at the body size, within
-// Excel's limit of 409.
+// Excel's limit of 409. A line is 14.5 points: Excel sets 宋体 10 pt in 13.5, but LibreOffice
+// and WPS, with other Chinese faces, take more, and a row too short clips its last line.
 func RowHeight(lines int) float64 {
-	return math.Min(409, float64(lines)*13.5+4)
+	return math.Min(409, float64(lines)*14.5+4)
 }

@@ -123,6 +123,14 @@ func Fill(t testing.TB, path string, tpl *templates.Template, s Send) []byte {
 			t.Fatal(err)
 		}
 	}
+	// Who filled it, at the task sheet's foot, before any note row moves the foot down.
+	filled := s.Filled
+	if filled == "" {
+		filled = "2024-01-05"
+	}
+	for i, v := range []string{"张伟", "010-69600001", "李强", filled} {
+		f.SetCellValue(templates.SheetTasks, tpl.FillerCell(templates.FillerLabels[i]), v)
+	}
 	// Notes go in from the last row up, so that each lands below its task's row.
 	for i := len(tpl.Rows) - 1; i >= 0; i-- {
 		if note := s.Notes[tpl.Rows[i].TaskID]; note != "" {
@@ -131,13 +139,6 @@ func Fill(t testing.TB, path string, tpl *templates.Template, s Send) []byte {
 			}
 			f.SetCellValue(templates.SheetTasks, fmt.Sprintf("A%d", i+3), note)
 		}
-	}
-	filled := s.Filled
-	if filled == "" {
-		filled = "2024-01-05"
-	}
-	for i, v := range []string{"张伟", "010-69600001", "李强", filled} {
-		f.SetCellValue(templates.SheetFiller, fmt.Sprintf("B%d", i+1), v)
 	}
 	b, err := f.WriteToBuffer()
 	if err != nil {
@@ -257,3 +258,46 @@ func LongTexts() map[string]LongText {
 		"url":         fill("https://example.gov.cn/a/b?c=d&e=f#"),
 	}
 }
+
+// TaskCase is one task's deadline and what its leads report: a status word each, "" for a
+// lead that sends nothing.
+type TaskCase struct {
+	Due     string // the plan's words: 2022年, 长期坚持
+	Leads   []string
+	Problem bool // the leads state a problem (they do anyway when a rule asks for one)
+}
+
+// OneTask consolidates 2023Q4 of a plan with one task whose leads report as c says, their
+// workbooks received at.
+func OneTask(t testing.TB, c TaskCase, at time.Time) *report.Report {
+	t.Helper()
+	names := []string{"区甲局", "区乙局", "区丙局"}[:len(c.Leads)]
+	p, err := plan.ParseText("测试计划\n一、任务\n1.测试任务。（牵头单位：" + strings.Join(names, "、") + "；完成时限：" + c.Due + "）\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q4 := plan.Period{Kind: plan.Quarterly, Year: 2023, N: 4}
+	var sends []Send
+	for i, status := range c.Leads {
+		if status == "" {
+			continue
+		}
+		row := Row{Status: status, Percent: 50, Progress: "推进中。"}
+		if status == templates.StatusDone {
+			row.Percent = 100
+		}
+		if c.Problem || status == templates.StatusBehind || status == templates.StatusNotBegun || (status != templates.StatusDone && c.Due == "2022年") {
+			row.Problems, row.Next = "资金不足。", "争取资金。"
+		}
+		sends = append(sends, Send{Unit: names[i], Received: at, Rows: map[string]Row{"1": row}})
+	}
+	in := Collect(t, p, q4, "2024-01-08", sends)
+	r, err := report.Consolidate(p, []report.Input{in}, "2024-01-15")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// Time is 9 a.m. local time on a day, when a unit's workbook arrives.
+func Time(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, time.Local) }

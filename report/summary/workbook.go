@@ -11,10 +11,11 @@ import (
 	"io"
 	"io/fs"
 	"iter"
-	"math"
 	"os"
 	"sort"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -102,8 +103,9 @@ type writer struct {
 	r   *report.Report
 	err error
 
-	header, text, center, code, num, pct, title, subtitle, label, total, totalPct int
-	red, yellow, green                                                            int // conditional formats
+	s                  xlsx.Styles // the shared styles
+	subtitle, label    int         // the summary sheet's subtitle and its tables' labels
+	red, yellow, green int         // conditional formats
 }
 
 func (w *writer) check(err error) {
@@ -113,34 +115,17 @@ func (w *writer) check(err error) {
 }
 
 func (w *writer) styles() {
-	border := []excelize.Border{{Type: "left", Color: "808080", Style: 1}, {Type: "right", Color: "808080", Style: 1},
-		{Type: "top", Color: "808080", Style: 1}, {Type: "bottom", Color: "808080", Style: 1}}
-	font := &excelize.Font{Family: "宋体", Size: 10}
+	var err error
+	w.s, err = xlsx.NewStyles(w.f)
+	w.check(err)
 	style := func(s *excelize.Style) int {
 		id, err := w.f.NewStyle(s)
 		w.check(err)
 		return id
 	}
-	w.header = style(&excelize.Style{
-		Font:      &excelize.Font{Family: "黑体", Size: 10, Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
-		Border:    border,
-	})
-	// 49 is the text format: a task id such as 1.10 or a unit's "+1" stays as written even
-	// when someone edits the cell.
-	w.text = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border, NumFmt: 49})
-	w.center = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true}, Border: border, NumFmt: 49})
-	w.code = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Vertical: "top"}, Border: border, NumFmt: 49})
-	w.num = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}, Border: border, NumFmt: 1})
-	w.pct = style(&excelize.Style{Font: font, Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "top"}, Border: border, CustomNumFmt: strPtr("0.0%")})
-	w.total = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 10, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border, NumFmt: 1})
-	w.totalPct = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 10, Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}, Border: border, CustomNumFmt: strPtr("0.0%")})
-	w.title = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16, Bold: true},
+	w.subtitle = style(&excelize.Style{Font: &excelize.Font{Family: xlsx.BodyFont, Size: xlsx.BodySize},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
-	w.subtitle = style(&excelize.Style{Font: &excelize.Font{Family: "宋体", Size: 10},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}})
-	w.label = style(&excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}})
+	w.label = style(&excelize.Style{Font: &excelize.Font{Family: xlsx.HeadingFont, Size: 12, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"}})
 	cond := func(fill, color string) int {
 		id, err := w.f.NewConditionalStyle(&excelize.Style{
 			Font: &excelize.Font{Color: color, Bold: true},
@@ -154,8 +139,6 @@ func (w *writer) styles() {
 	w.green = cond("8FD694", "0B4F12")
 }
 
-func strPtr(s string) *string { return &s }
-
 // title is the plan's title as the page header and properties show it.
 func title(r *report.Report) string {
 	if t := strings.TrimSpace(r.Plan.Title); t != "" {
@@ -168,11 +151,13 @@ func title(r *report.Report) string {
 type kind int
 
 const (
-	kindText   kind = iota // a string, wrapped
-	kindCenter             // a short string, centred
-	kindInt                // a whole number
-	kindPct                // a share, 0–1, shown as a percentage
-	kindCode               // a long code such as a SHA-256: not wrapped, so that it does not make rows tall
+	kindText     kind = iota // a string, wrapped
+	kindCenter               // a short string, centred
+	kindInt                  // a whole number
+	kindPct                  // a share, 0–1, shown as a percentage
+	kindCode                 // a long code such as a SHA-256: not wrapped, so that it does not make rows tall
+	kindDate                 // a date (time.Time, or "" when there is none)
+	kindDateTime             // a date and time
 )
 
 // col is one table column.
@@ -194,6 +179,9 @@ type table struct {
 	rows      iter.Seq[[]any]
 	landscape bool
 	freezeCol bool // freeze the first column too
+	// printed is how many columns print (0: all); the others (a file name, a checksum) are
+	// for the screen.
+	printed int
 	// formats, when set, adds the table's conditional formats; last is the table's last row.
 	// It is called only when the table has rows.
 	formats func(last int)
@@ -231,12 +219,14 @@ func (w *writer) table(t table) int {
 	}
 	w.check(f.SetPanes(t.sheet, panes))
 	w.check(f.AutoFilter(t.sheet, fmt.Sprintf("A1:%s%d", last, n), nil))
-	orientation := "portrait"
-	if t.landscape {
-		orientation = "landscape"
+	width := 0.0
+	for i, c := range t.cols {
+		if t.printed == 0 || i < t.printed {
+			width += c.width
+		}
 	}
-	w.pageSetup(t.sheet, orientation)
-	w.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + t.sheet + "'!$1:$1", Scope: t.sheet}))
+	w.check(xlsx.SetPage(f, t.sheet, xlsx.Page{Landscape: t.landscape, TitleRows: 1, Width: width, Columns: t.printed,
+		HeaderLeft: title(w.r), HeaderRight: w.r.Period.Chinese() + " " + t.sheet}))
 	if t.formats != nil && n > 1 {
 		t.formats(n)
 	}
@@ -251,26 +241,15 @@ func (w *writer) table(t table) int {
 	}
 	styles := make([]int, len(t.cols))
 	for i, c := range t.cols {
-		switch c.kind {
-		case kindCenter:
-			styles[i] = w.center
-		case kindInt:
-			styles[i] = w.num
-		case kindPct:
-			styles[i] = w.pct
-		case kindCode:
-			styles[i] = w.code
-		default:
-			styles[i] = w.text
-		}
+		styles[i] = w.styleOf(c.kind)
 	}
 	cells := make([]any, len(t.cols))
 	head := make([]excelize.Cell, len(t.cols))
 	for i, c := range t.cols {
-		head[i] = excelize.Cell{StyleID: w.header, Value: c.head}
+		head[i] = excelize.Cell{StyleID: w.s.Header, Value: c.head}
 		cells[i] = &head[i]
 	}
-	w.check(sw.SetRow("A1", cells, excelize.RowOpts{Height: float64(headerLines(t.cols))*13.5 + 6}))
+	w.check(sw.SetRow("A1", cells, excelize.RowOpts{Height: xlsx.HeaderHeight(headerLines(t.cols))}))
 	row := make([]excelize.Cell, len(t.cols))
 	for i := range row {
 		cells[i] = &row[i]
@@ -296,10 +275,13 @@ func (w *writer) table(t table) int {
 					lines = max(lines, xlsx.WrappedLines(s, t.cols[j].width))
 				}
 			}
+			if tm, ok := v.(time.Time); ok && tm.IsZero() {
+				v = "" // no date
+			}
 			row[j] = excelize.Cell{StyleID: styles[j], Value: v}
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, r)
-		w.check(sw.SetRow(cell, cells, excelize.RowOpts{Height: math.Min(409, float64(lines)*13.5+4)}))
+		w.check(sw.SetRow(cell, cells, excelize.RowOpts{Height: xlsx.RowHeight(lines)}))
 	}
 	if w.err == nil && r != n {
 		w.check(fmt.Errorf("「%s」表：应有 %d 行，写了 %d 行", t.sheet, n-1, r-1))
@@ -308,9 +290,40 @@ func (w *writer) table(t table) int {
 	return n
 }
 
-// pageSetup sets A4, fit to the page's width, margins, and the page header and footer.
-func (w *writer) pageSetup(sheet, orientation string) {
-	w.check(xlsx.SetPage(w.f, sheet, xlsx.Page{Landscape: orientation == "landscape", HeaderLeft: title(w.r), HeaderRight: w.r.Period.Chinese() + " " + sheet}))
+// styleOf is the shared style of a kind of column.
+func (w *writer) styleOf(k kind) int {
+	switch k {
+	case kindCenter:
+		return w.s.Center
+	case kindInt:
+		return w.s.Int
+	case kindPct:
+		return w.s.Pct
+	case kindCode:
+		return w.s.Code
+	case kindDate:
+		return w.s.Date
+	case kindDateTime:
+		return w.s.DateTime
+	}
+	return w.s.Text
+}
+
+// dateOr is a YYYY-MM-DD text as a date, else the text as the unit wrote it.
+func dateOr(s string) any {
+	if d := date(s); !d.IsZero() {
+		return d
+	}
+	return s
+}
+
+// date is a YYYY-MM-DD text as a date, zero when it is none.
+func date(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func headerLines(cols []col) int {
@@ -321,19 +334,8 @@ func headerLines(cols []col) int {
 	return lines
 }
 
-// short cuts text to n characters, marking the cut.
-func short(text string, n int) string {
-	text = strings.Join(strings.Fields(text), " ")
-	if rs := []rune(text); len(rs) > n {
-		return string(rs[:n-1]) + "…"
-	}
-	return text
-}
-
 // hasProblems reports whether a unit reported a problem, as Consolidate decides it.
-func hasProblems(ur report.UnitReport) bool {
-	return strings.TrimSpace(ur.Problems) != "" && ur.Problems != "无"
-}
+func hasProblems(ur report.UnitReport) bool { return report.HasProblems(ur) }
 
 // section is a task's section as the tables show it: its section, else its part.
 func section(t plan.Task) string {
@@ -396,15 +398,18 @@ func nextText(t report.Task) string {
 	return strings.Join(parts, "\n")
 }
 
-// summary writes 总体情况: small tables of the key figures and native charts drawn from them.
+// summary writes 总体情况: small tables of the key figures, and below them native charts drawn
+// from them, each bar labelled with its figure so that the charts read in black and white.
+// It prints on A4 landscape, tables and charts one under the other.
 func (w *writer) summary() {
 	f, r, sh := w.f, w.r, sheetSummary
-	widths := []float64{26, 9, 9, 9, 9, 9, 9, 9, 9, 16}
+	widths := []float64{28, 9, 9, 9, 9, 9, 9, 9, 9, 10}
+	total := 0.0
 	for i, wd := range widths {
 		name, _ := excelize.ColumnNumberToName(i + 1)
 		w.check(f.SetColWidth(sh, name, name, wd))
+		total += wd
 	}
-	w.check(f.SetColWidth(sh, "K", "K", 2))
 	set := func(cell string, v any, style int) {
 		w.check(f.SetCellValue(sh, cell, v))
 		if style != 0 {
@@ -421,7 +426,7 @@ func (w *writer) summary() {
 		w.check(f.SetRowHeight(sh, row, h))
 	}
 
-	set("A1", title(r)+"落实情况汇总", w.title)
+	set("A1", title(r)+"落实情况汇总", w.s.Title)
 	w.check(f.MergeCell(sh, "A1", "J1"))
 	height(1, 48)
 	sub := fmt.Sprintf("报送周期：%s　报送截止：%s　统计日期：%s", r.Period.Chinese(), orElse(r.Due, "—"), orElse(r.Date, "—"))
@@ -432,45 +437,74 @@ func (w *writer) summary() {
 	w.check(f.MergeCell(sh, "A2", "J2"))
 	height(2, 20)
 
+	// The sheet prints on pages of pageRoom points below the repeated title rows: a table or a
+	// chart that would not fit in what is left of a page starts the next one, so that none is
+	// split and no label is left alone at a page's foot.
+	const pageRoom = (210-2*0.7*25.4)*72/25.4 - 48 - 20 - 12
+	used := 0.0
+	keep := func(at int, h float64) {
+		if used+h > pageRoom && used > 0 {
+			w.check(f.InsertPageBreak(sh, cell(1, at)))
+			used = 0
+		}
+		used += h
+	}
+	height(3, 12)
 	row := 4
 	// table writes a small table at row with a label above it and returns its first data row.
+	// A row whose first or second cell is 合计 or a 小计 is set in 黑体.
 	table := func(label string, head []string, rows [][]any, kinds []kind) (first int) {
+		headLines := 1
+		for i, h := range head {
+			headLines = max(headLines, xlsx.WrappedLines(h, widths[i]))
+		}
+		h := 22.0 + xlsx.HeaderHeight(headLines) + 12
+		for _, vals := range rows {
+			lines := 1
+			for i, v := range vals {
+				if s, ok := v.(string); ok {
+					lines = max(lines, xlsx.WrappedLines(s, widths[i]))
+				}
+			}
+			h += xlsx.RowHeight(lines)
+		}
+		keep(row, h)
 		set(cell(1, row), label, w.label)
 		height(row, 22)
 		row++
-		for i, h := range head {
-			set(cell(i+1, row), h, w.header)
-		}
 		lines := 1
 		for i, h := range head {
+			set(cell(i+1, row), h, w.s.Header)
 			lines = max(lines, xlsx.WrappedLines(h, widths[i]))
 		}
-		height(row, float64(lines)*13.5+6)
+		height(row, xlsx.HeaderHeight(lines))
 		row++
 		first = row
 		for _, vals := range rows {
 			lines := 1
-			for i, v := range vals {
-				style := w.num
-				switch kinds[i] {
-				case kindText:
-					style = w.text
-				case kindPct:
-					style = w.pct
+			isTotal := false
+			for i := 0; i < 2 && i < len(vals); i++ {
+				if s, ok := vals[i].(string); ok && (s == "合计" || strings.HasSuffix(s, "小计")) {
+					isTotal = true
 				}
-				if s, ok := v.(string); ok && i == 0 && (s == "合计" || s == "小计") {
-					style = w.total
+			}
+			for i, v := range vals {
+				style := w.styleOf(kinds[i])
+				if isTotal {
+					style = w.s.Total
+					if kinds[i] == kindPct {
+						style = w.s.TotalPct
+					}
 				}
 				set(cell(i+1, row), v, style)
 				if s, ok := v.(string); ok {
 					lines = max(lines, xlsx.WrappedLines(s, widths[i]))
 				}
 			}
-			if lines > 1 {
-				height(row, float64(lines)*13.5+4)
-			}
+			height(row, xlsx.RowHeight(lines))
 			row++
 		}
+		height(row, 12)
 		row++ // a blank row after each table
 		return first
 	}
@@ -496,11 +530,11 @@ func (w *writer) summary() {
 		{"完成率", report.Share(done, n)},
 		{"逾期未完成任务", overdue},
 		{"应报送单位", units},
-		{"报送并通过检查的单位", subs["on_time"] + subs["late"]},
+		{"报送并通过检查的单位", subs[workbook.OnTime] + subs[workbook.Late]},
 		{"检查发现的问题（条）", findings},
 	}, []kind{kindText, kindInt})
 	// 完成率 is a share: give it the percentage format.
-	w.check(f.SetCellStyle(sh, cell(2, keyFirst+2), cell(2, keyFirst+2), w.pct))
+	w.check(f.SetCellStyle(sh, cell(2, keyFirst+2), cell(2, keyFirst+2), w.s.Pct))
 
 	var statusRows [][]any
 	for _, s := range report.Statuses {
@@ -509,41 +543,45 @@ func (w *writer) summary() {
 	statusRows = append(statusRows, []any{"合计", n, report.Share(n, n)})
 	statusFirst := table("二、任务完成状态", []string{"状态", "任务数", "占比"}, statusRows, []kind{kindText, kindInt, kindPct})
 	statusLast := statusFirst + len(report.Statuses) - 1
-	w.check(f.SetCellStyle(sh, cell(2, statusLast+1), cell(2, statusLast+1), w.total))
-	w.check(f.SetCellStyle(sh, cell(3, statusLast+1), cell(3, statusLast+1), w.totalPct))
 
+	// 三: every reason for a light, then each light's subtotal: a light is its reasons' sum.
 	var lightRows [][]any
-	for _, l := range []report.Light{report.Red, report.Yellow, report.Green} {
-		lightRows = append(lightRows, []any{l.Chinese(), r.Lights[l], report.Share(r.Lights[l], n)})
+	for _, l := range report.Lights {
+		for _, rs := range report.ReasonsOf(l) {
+			lightRows = append(lightRows, []any{rs.Chinese(), l.Chinese(), r.Reasons[rs], report.Share(r.Reasons[rs], n)})
+		}
 	}
-	lightRows = append(lightRows, []any{"合计", n, report.Share(n, n)})
-	lightFirst := table("三、红黄绿灯", []string{"灯", "任务数", "占比"}, lightRows, []kind{kindText, kindInt, kindPct})
-	w.check(f.SetCellStyle(sh, cell(2, lightFirst+3), cell(2, lightFirst+3), w.total))
-	w.check(f.SetCellStyle(sh, cell(3, lightFirst+3), cell(3, lightFirst+3), w.totalPct))
-	w.lightFormats(sh, fmt.Sprintf("A%d:A%d", lightFirst, lightFirst+2))
+	for _, l := range report.Lights {
+		lightRows = append(lightRows, []any{l.Chinese() + "小计", l.Chinese(), r.Lights[l], report.Share(r.Lights[l], n)})
+	}
+	lightRows = append(lightRows, []any{"合计", "", n, report.Share(n, n)})
+	lightFirst := table("三、红黄绿灯及原因（每项任务按第一个适用的原因计）", []string{"原因", "灯", "任务数", "占比"}, lightRows,
+		[]kind{kindText, kindCenter, kindInt, kindPct})
+	lightLast := lightFirst + len(report.Reasons) - 1
+	w.lightFormats(sh, fmt.Sprintf("B%d:B%d", lightFirst, lightFirst+len(lightRows)-2))
 
 	var subRows [][]any
 	for _, s := range workbook.States {
 		subRows = append(subRows, []any{s.Chinese(), subs[s], report.Share(subs[s], units)})
 	}
 	subRows = append(subRows, []any{"合计", units, report.Share(units, units)})
-	subFirst := table("四、单位报送情况", []string{"报送情况", "单位数", "占比"}, subRows, []kind{kindText, kindInt, kindPct})
-	w.check(f.SetCellStyle(sh, cell(2, subFirst+4), cell(2, subFirst+4), w.total))
-	w.check(f.SetCellStyle(sh, cell(3, subFirst+4), cell(3, subFirst+4), w.totalPct))
+	table("四、单位报送情况", []string{"报送情况", "单位数", "占比"}, subRows, []kind{kindText, kindInt, kindPct})
 
-	secHead := append(append([]string{"部分/章节", "任务数"}, report.Statuses...), "完成率", "图表标签")
-	secKinds := []kind{kindText, kindInt}
+	// 五: each section with its own number (（一）, or 三、 for a part without sections), which
+	// the chart shows.
+	secHead := append(append([]string{"部分/章节", "编号", "任务数"}, report.Statuses...), "完成率")
+	secKinds := []kind{kindText, kindCenter, kindInt}
 	for range report.Statuses {
 		secKinds = append(secKinds, kindInt)
 	}
-	secKinds = append(secKinds, kindPct, kindText)
+	secKinds = append(secKinds, kindPct)
 	var secRows [][]any
 	for _, s := range r.Sections {
-		vals := []any{s.Name, s.Tasks}
+		vals := []any{s.Name, sectionNumber(s.Name), s.Tasks}
 		for _, st := range report.Statuses {
 			vals = append(vals, s.Counts[st])
 		}
-		secRows = append(secRows, append(vals, report.Share(s.Done, s.Tasks), short(s.Name, 12)))
+		secRows = append(secRows, append(vals, report.Share(s.Done, s.Tasks)))
 	}
 	secFirst := table("五、各部分完成情况", secHead, secRows, secKinds)
 	secLast := secFirst + len(secRows) - 1
@@ -558,24 +596,27 @@ func (w *writer) summary() {
 
 	w.check(f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A3", ActiveCell: "A3", Pane: "bottomLeft"}}}))
-	w.pageSetup(sh, "landscape")
-	w.check(f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!$1:$2", Scope: sh}))
+	w.check(xlsx.SetPage(f, sh, xlsx.Page{Landscape: true, TitleRows: 2, Width: total, HeaderLeft: title(r), HeaderRight: r.Period.Chinese() + " " + sh}))
 
-	// The charts, beside the tables in column L onwards, one below the other. Every series
-	// points at the tables' cells.
+	// The charts, under the tables, one below the other. Every series points at the tables'
+	// cells; every bar carries its figure (a data label), so that no chart relies on colour.
 	ref := func(col, from, to int) string {
 		a, _ := excelize.CoordinatesToCellName(col, from, true)
 		b, _ := excelize.CoordinatesToCellName(col, to, true)
 		return "'" + sh + "'!" + a + ":" + b
 	}
-	title := func(s string) excelize.ChartTitle {
-		return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Family: "黑体", Size: 12, Bold: true}}}}
+	name := func(col, row int) string {
+		c, _ := excelize.CoordinatesToCellName(col, row, true)
+		return "'" + sh + "'!" + c
 	}
-	axisFont := excelize.Font{Family: "宋体", Size: 9, Color: "404040"}
-	statusColors := map[string]string{templates.StatusDone: "2E9E4F", templates.StatusOnTrack: "4A7EBB", templates.StatusOngoing: "8DB4E2",
-		templates.StatusBehind: "D9534F", templates.StatusNotBegun: "F0AD4E", report.NotReported: "A6A6A6"}
-	const chartW, chartH = 640, 330
-	anchor := 4 // the row the next chart starts at
+	title := func(s string) excelize.ChartTitle {
+		return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s, Font: &excelize.Font{Family: xlsx.HeadingFont, Size: 12, Bold: true}}}}
+	}
+	axisFont := excelize.Font{Family: xlsx.BodyFont, Size: 9, Color: "404040"}
+	labels := excelize.ChartPlotArea{ShowVal: true}
+	solid := func(c string) excelize.Fill { return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c}} }
+	const chartW = 640
+	anchor := row + 1 // the row the next chart starts at
 	// next returns the first row below a chart of height pixels starting at row from.
 	next := func(from int, height uint) int {
 		px := 0.0
@@ -593,65 +634,98 @@ func (w *writer) summary() {
 	add := func(height uint, c *excelize.Chart, combo ...*excelize.Chart) {
 		c.Dimension = excelize.ChartDimension{Width: chartW, Height: height}
 		c.Format = excelize.GraphicOptions{PrintObject: boolPtr(true), Positioning: "oneCell"}
-		w.check(f.AddChart(sh, fmt.Sprintf("L%d", anchor), c, combo...))
-		anchor = next(anchor, height)
+		end := next(anchor, height)
+		h := 0.0
+		for r := anchor; r < end; r++ {
+			if v, ok := heights[r]; ok {
+				h += v
+			} else {
+				h += 15
+			}
+		}
+		keep(anchor, h)
+		w.check(f.AddChart(sh, fmt.Sprintf("A%d", anchor), c, combo...))
+		anchor = end
 	}
+	bars := func(rows int) uint { return uint(max(200, 70+22*rows)) }
 
-	var pts []excelize.ChartDataPoint
-	for i, s := range report.Statuses {
-		pts = append(pts, excelize.ChartDataPoint{Index: i, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusColors[s]}}})
-	}
-	add(chartH, &excelize.Chart{
-		Type:     excelize.Pie,
-		Title:    title("任务完成状态分布"),
-		Series:   []excelize.ChartSeries{{Name: "'" + sh + "'!$B$" + fmt.Sprint(statusFirst-1), Categories: ref(1, statusFirst, statusLast), Values: ref(2, statusFirst, statusLast), DataPoint: pts}},
-		Legend:   excelize.ChartLegend{Position: "right", Font: &axisFont},
-		PlotArea: excelize.ChartPlotArea{ShowVal: true, ShowPercent: false},
+	// One colour a chart (excelize colours a bar's points only in a pie): the bars' figures
+	// and their categories say what each is.
+	add(bars(len(report.Statuses)), &excelize.Chart{
+		Type:       excelize.Bar,
+		Title:      title("任务完成状态（任务数）"),
+		VaryColors: boolPtr(false),
+		Series:     []excelize.ChartSeries{{Name: name(2, statusFirst-1), Categories: ref(1, statusFirst, statusLast), Values: ref(2, statusFirst, statusLast), Fill: solid("4A7EBB")}},
+		Legend:     excelize.ChartLegend{Position: "none"},
+		PlotArea:   labels,
+		XAxis:      excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true, Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
+	})
+
+	add(bars(len(report.Reasons)), &excelize.Chart{
+		Type:       excelize.Bar,
+		Title:      title("红黄绿灯任务数（按原因，依次为红灯、黄灯、绿灯的原因）"),
+		VaryColors: boolPtr(false),
+		Series:     []excelize.ChartSeries{{Name: name(3, lightFirst-1), Categories: ref(1, lightFirst, lightLast), Values: ref(3, lightFirst, lightLast), Fill: solid("7F7F7F")}},
+		Legend:     excelize.ChartLegend{Position: "none"},
+		PlotArea:   labels,
+		XAxis:      excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+		YAxis:      excelize.ChartAxis{MajorGridLines: true, Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
 	})
 
 	if len(secRows) > 0 {
-		var series []excelize.ChartSeries
-		for i, s := range report.Statuses {
-			col := 3 + i
-			name, _ := excelize.CoordinatesToCellName(col, secFirst-1, true)
-			series = append(series, excelize.ChartSeries{Name: "'" + sh + "'!" + name, Categories: ref(10, secFirst, secLast), Values: ref(col, secFirst, secLast),
-				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{statusColors[s]}}})
-		}
-		// A bar for each section: the chart grows with the plan.
-		add(max(chartH, uint(90+26*len(secRows))), &excelize.Chart{
-			Type:   excelize.BarStacked,
-			Title:  title("各部分任务完成情况（任务数）"),
-			Series: series,
-			Legend: excelize.ChartLegend{Position: "bottom", Font: &axisFont},
-			XAxis:  excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
-			YAxis:  excelize.ChartAxis{MajorGridLines: true, Font: axisFont, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
+		col := len(secHead)
+		zero, one := 0.0, 1.0
+		add(bars(len(secRows)), &excelize.Chart{
+			Type:       excelize.Bar,
+			VaryColors: boolPtr(false),
+			Title:      title("各部分任务完成率"),
+			Series:     []excelize.ChartSeries{{Name: name(col, secFirst-1), Categories: ref(2, secFirst, secLast), Values: ref(col, secFirst, secLast), Fill: solid("4A7EBB")}},
+			Legend:     excelize.ChartLegend{Position: "none"},
+			PlotArea:   labels,
+			XAxis:      excelize.ChartAxis{ReverseOrder: true, Font: axisFont},
+			YAxis:      excelize.ChartAxis{MajorGridLines: true, Font: axisFont, Minimum: &zero, Maximum: &one, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 		})
 	}
 
 	if len(trendRows) > 0 {
-		name := func(col int) string {
-			c, _ := excelize.CoordinatesToCellName(col, trendFirst-1, true)
-			return "'" + sh + "'!" + c
-		}
 		one := 1.0
 		zero := 0.0
-		add(chartH, &excelize.Chart{
+		add(300, &excelize.Chart{
 			Type:  excelize.Col,
-			Title: title("各期按时报送单位数与完成率"),
-			Series: []excelize.ChartSeries{{Name: name(6), Categories: ref(1, trendFirst, trendLast), Values: ref(6, trendFirst, trendLast),
-				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4A7EBB"}}}},
-			Legend: excelize.ChartLegend{Position: "bottom", Font: &axisFont},
-			XAxis:  excelize.ChartAxis{Font: axisFont},
-			YAxis:  excelize.ChartAxis{MajorGridLines: true, Font: axisFont, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
+			Title: title("各期按时报送单位数（柱）与任务完成率（折线）"),
+			Series: []excelize.ChartSeries{{Name: name(6, trendFirst-1), Categories: ref(1, trendFirst, trendLast), Values: ref(6, trendFirst, trendLast),
+				Fill: solid("9DC3E6")}},
+			Legend:   excelize.ChartLegend{Position: "bottom", Font: &axisFont},
+			PlotArea: labels,
+			XAxis:    excelize.ChartAxis{Font: axisFont},
+			YAxis:    excelize.ChartAxis{MajorGridLines: true, Font: axisFont, Minimum: &zero, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
 		}, &excelize.Chart{
 			Type: excelize.Line,
-			Series: []excelize.ChartSeries{{Name: name(4), Categories: ref(1, trendFirst, trendLast), Values: ref(4, trendFirst, trendLast),
+			Series: []excelize.ChartSeries{{Name: name(4, trendFirst-1), Categories: ref(1, trendFirst, trendLast), Values: ref(4, trendFirst, trendLast),
 				Line:   excelize.LineOptions{Width: 2.25},
-				Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"2E9E4F"}},
-				Marker: excelize.ChartMarker{Symbol: "circle", Size: 7, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"2E9E4F"}}}}},
-			YAxis: excelize.ChartAxis{Secondary: true, Font: axisFont, Minimum: &zero, Maximum: &one, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+				Fill:   solid("1F1F1F"),
+				Marker: excelize.ChartMarker{Symbol: "square", Size: 7, Fill: solid("1F1F1F")}}},
+			PlotArea: labels,
+			YAxis:    excelize.ChartAxis{Secondary: true, Font: axisFont, Minimum: &zero, Maximum: &one, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
 		})
 	}
+}
+
+// sectionNumber is a section's own number, as the plan writes it: （一）, or 三、 for a part
+// without sections.
+func sectionNumber(name string) string {
+	name = strings.TrimSpace(name)
+	if strings.HasPrefix(name, "（") || strings.HasPrefix(name, "(") {
+		if i := strings.IndexAny(name, "）)"); i > 0 {
+			_, n := utf8.DecodeRuneInString(name[i:])
+			return name[:i+n]
+		}
+	}
+	if i := strings.Index(name, "、"); i > 0 && i <= 9 {
+		return name[:i+len("、")]
+	}
+	return name
 }
 
 func boolPtr(b bool) *bool { return &b }
@@ -677,16 +751,16 @@ func (w *writer) lightFormats(sheet, rangeRef string) {
 func (w *writer) tasks() {
 	rows := func(yield func([]any) bool) {
 		for _, t := range w.r.Tasks {
-			if !yield([]any{t.ID, section(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
-				t.Status, t.Light.Chinese(), yesNo(t.Overdue), leadText(t), problemsText(t), t.Why}) {
+			if !yield([]any{t.ID, section(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, date(t.Deadline.Due),
+				t.Status, t.Light.Chinese(), yesNo(t.Overdue), leadText(t), problemsText(t), t.Reason.Chinese()}) {
 				return
 			}
 		}
 	}
 	w.table(table{sheet: sheetTasks, landscape: true, n: len(w.r.Tasks), rows: rows, cols: []col{
-		{"任务编号", 7, kindCenter}, {"所属部分/章节", 16, kindText}, {"任务内容", 40, kindText}, {"牵头单位", 14, kindText},
-		{"完成时限", 10, kindCenter}, {"截止日期", 11, kindCenter}, {"状态", 9, kindCenter}, {"灯", 7, kindCenter}, {"是否逾期", 6, kindCenter},
-		{"牵头单位报告的进展", 40, kindText}, {"存在问题", 26, kindText}, {"原因", 12, kindText},
+		{"任务编号", 6, kindCenter}, {"所属部分/章节", 12, kindText}, {"任务内容", 30, kindText}, {"牵头单位", 12, kindText},
+		{"完成时限", 9, kindCenter}, {"截止日期", 11, kindDate}, {"状态", 9, kindCenter}, {"灯", 6, kindCenter}, {"是否逾期", 5, kindCenter},
+		{"牵头单位报告的进展", 30, kindText}, {"存在问题", 18, kindText}, {"原因", 10, kindText},
 	}, formats: func(n int) {
 		w.lightFormats(sheetTasks, fmt.Sprintf("H2:H%d", n))
 		w.check(w.f.SetConditionalFormat(sheetTasks, fmt.Sprintf("I2:I%d", n), []excelize.ConditionalFormatOptions{
@@ -700,10 +774,8 @@ func (w *writer) units() {
 	ranked := w.r.Ranked()
 	rows := func(yield func([]any) bool) {
 		for i, u := range ranked {
-			received := ""
-			if !u.Received.IsZero() {
-				received = u.Received.Format("2006-01-02 15:04")
-			}
+			// The time it was received, as the office's clock showed it (zero: not received).
+			received := workbook.OfficeClock(u.Received)
 			if !yield([]any{i + 1, u.Name, u.State.Chinese(), received, u.Assigned, u.Reported, u.Done,
 				u.Behind, u.Overdue, u.Findings, u.Contact, u.Phone, u.Email}) {
 				return
@@ -711,7 +783,7 @@ func (w *writer) units() {
 		}
 	}
 	w.table(table{sheet: sheetUnits, landscape: true, n: len(ranked), rows: rows, cols: []col{
-		{"排名", 6, kindInt}, {"单位", 22, kindText}, {"报送情况", 11, kindCenter}, {"收到时间", 17, kindCenter}, {"分配任务", 8, kindInt},
+		{"排名", 6, kindInt}, {"单位", 22, kindText}, {"报送情况", 11, kindCenter}, {"收到时间", 17, kindDateTime}, {"分配任务", 8, kindInt},
 		{"已报告", 8, kindInt}, {"已完成", 8, kindInt}, {"滞后/未启动", 9, kindInt}, {"逾期未完成", 9, kindInt}, {"检查问题数", 9, kindInt},
 		{"联系人", 10, kindText}, {"电话", 15, kindText}, {"邮箱", 24, kindText},
 	}, formats: func(n int) {
@@ -747,21 +819,21 @@ func (w *writer) detail() {
 		row := make([]any, 14)
 		for i := range w.r.Tasks {
 			t := &w.r.Tasks[i]
-			short := short(t.Text, 30)
 			for ur := range reports(t) {
-				row[0], row[1], row[2], row[3], row[4], row[5] = t.ID, short, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent
+				row[0], row[1], row[2], row[3], row[4], row[5] = t.ID, t.Text, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Percent
 				row[6], row[7], row[8], row[9], row[10] = ur.Progress, ur.Problems, ur.NextSteps, ur.Evidence, ur.Note
-				row[11], row[12], row[13] = ur.Filled, ur.File, ur.SHA256
+				row[11], row[12], row[13] = dateOr(ur.Filled), ur.File, ur.SHA256
 				if !yield(row) {
 					return
 				}
 			}
 		}
 	}
-	w.table(table{sheet: sheetDetail, landscape: true, freezeCol: true, n: n, rows: rows, cols: []col{
-		{"任务编号", 7, kindCenter}, {"任务内容", 24, kindText}, {"单位", 16, kindText}, {"角色", 6, kindCenter}, {"完成状态", 9, kindCenter},
-		{"完成进度(%)", 8, kindInt}, {"本期工作进展", 40, kindText}, {"存在问题", 26, kindText}, {"下步计划", 26, kindText},
-		{"佐证材料", 18, kindText}, {"备注", 20, kindText}, {"填报日期", 11, kindCenter}, {"来源文件", 24, kindText}, {"SHA-256", 20, kindCode},
+	// The file and its checksum are for the office's screen: they do not print.
+	w.table(table{sheet: sheetDetail, landscape: true, freezeCol: true, n: n, rows: rows, printed: 12, cols: []col{
+		{"任务编号", 6, kindCenter}, {"任务内容", 18, kindText}, {"单位", 13, kindText}, {"角色", 5, kindCenter}, {"完成状态", 9, kindCenter},
+		{"完成进度(%)", 7, kindInt}, {"本期工作进展", 28, kindText}, {"存在问题", 20, kindText}, {"下步计划", 20, kindText},
+		{"佐证材料", 12, kindText}, {"备注", 12, kindText}, {"填报日期", 11, kindDate}, {"来源文件", 24, kindCode}, {"SHA-256", 20, kindCode},
 	}})
 }
 
@@ -775,16 +847,16 @@ func (w *writer) overdue() {
 	}
 	rows := func(yield func([]any) bool) {
 		for _, t := range w.r.Tasks {
-			if t.Overdue && !yield([]any{t.ID, section(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, t.Deadline.Due,
+			if t.Overdue && !yield([]any{t.ID, section(t.Task), t.Text, strings.Join(t.Lead, "、"), t.Deadline.Text, date(t.Deadline.Due),
 				t.Status, leadText(t), problemsText(t), nextText(t)}) {
 				return
 			}
 		}
 	}
 	w.table(table{sheet: sheetOverdue, landscape: true, n: n, rows: rows, cols: []col{
-		{"任务编号", 7, kindCenter}, {"所属部分/章节", 16, kindText}, {"任务内容", 36, kindText}, {"牵头单位", 14, kindText},
-		{"完成时限", 10, kindCenter}, {"截止日期", 11, kindCenter}, {"状态", 9, kindCenter},
-		{"牵头单位报告的进展", 36, kindText}, {"存在问题", 26, kindText}, {"下步计划", 26, kindText},
+		{"任务编号", 6, kindCenter}, {"所属部分/章节", 12, kindText}, {"任务内容", 28, kindText}, {"牵头单位", 12, kindText},
+		{"完成时限", 9, kindCenter}, {"截止日期", 11, kindDate}, {"状态", 9, kindCenter},
+		{"牵头单位报告的进展", 28, kindText}, {"存在问题", 20, kindText}, {"下步计划", 20, kindText},
 	}})
 }
 
@@ -808,7 +880,7 @@ func (w *writer) problems() {
 					continue
 				}
 				if text == "" {
-					text = short(t.Text, 40)
+					text = t.Text
 				}
 				row[0], row[1], row[2], row[3], row[4], row[5], row[6] = t.ID, text, ur.Unit, ur.Role.ChineseName(), ur.Status, ur.Problems, ur.NextSteps
 				if !yield(row) {
@@ -818,7 +890,7 @@ func (w *writer) problems() {
 		}
 	}
 	w.table(table{sheet: sheetProblems, landscape: true, n: n, rows: rows, cols: []col{
-		{"任务编号", 7, kindCenter}, {"任务内容", 30, kindText}, {"单位", 16, kindText}, {"角色", 6, kindCenter}, {"完成状态", 9, kindCenter},
+		{"任务编号", 6, kindCenter}, {"任务内容", 30, kindText}, {"单位", 14, kindText}, {"角色", 5, kindCenter}, {"完成状态", 9, kindCenter},
 		{"存在问题", 44, kindText}, {"下步计划", 40, kindText},
 	}})
 }
@@ -898,8 +970,8 @@ func (w *writer) findings() {
 		}
 	}
 	w.table(table{sheet: sheetFindings, landscape: true, n: n, rows: rows, cols: []col{
-		{"单位", 16, kindText}, {"文件", 24, kindText}, {"严重程度", 8, kindCenter}, {"规则", 18, kindText}, {"工作表", 10, kindText},
-		{"单元格", 7, kindCenter}, {"任务编号", 7, kindCenter}, {"问题", 40, kindText}, {"修改建议", 36, kindText},
+		{"单位", 14, kindText}, {"文件", 20, kindText}, {"严重程度", 8, kindCenter}, {"规则", 14, kindText}, {"工作表", 8, kindText},
+		{"单元格", 6, kindCenter}, {"任务编号", 6, kindCenter}, {"问题", 36, kindText}, {"修改建议", 30, kindText},
 	}, formats: func(n int) {
 		w.check(w.f.SetConditionalFormat(sheetFindings, fmt.Sprintf("C2:C%d", n), []excelize.ConditionalFormatOptions{
 			{Type: "cell", Criteria: "==", Value: `"` + plan.Error.Chinese() + `"`, Format: &w.red},

@@ -196,8 +196,9 @@ func TestWorkbookSheets(t *testing.T) {
 	}
 }
 
-// TestWorkbookCharts checks the summary's native charts and that their series point at the
-// summary's cells, and the lights' conditional formats.
+// TestWorkbookCharts checks the summary's native charts: their series point at the summary's
+// cells, every one labels its bars with their figures (they read in black and white), and the
+// lights' conditional formats.
 func TestWorkbookCharts(t *testing.T) {
 	path, f := write(t, reporttest.Sample(t))
 	parts := zipParts(t, path)
@@ -208,16 +209,19 @@ func TestWorkbookCharts(t *testing.T) {
 		}
 	}
 	sort.Strings(charts)
-	if len(charts) != 3 {
-		t.Fatalf("charts %v, want 3", charts)
+	if len(charts) != 4 {
+		t.Fatalf("charts %v, want 4", charts)
 	}
 	kinds := map[string]bool{}
 	for _, name := range charts {
 		x := string(parts[name])
-		for _, k := range []string{"pieChart", "barChart", "lineChart"} {
+		for _, k := range []string{"barChart", "lineChart"} {
 			if regexp.MustCompile(`<(c:)?` + k + `>`).MatchString(x) {
 				kinds[k] = true
 			}
+		}
+		if !regexp.MustCompile(`<(c:)?showVal val="1"(/>|></(c:)?showVal>)`).MatchString(x) {
+			t.Errorf("%s: its bars carry no figures (data labels)", name)
 		}
 		refs := regexp.MustCompile(`<(?:c:)?f>([^<]*)</(?:c:)?f>`).FindAllStringSubmatch(x, -1)
 		if len(refs) == 0 {
@@ -232,16 +236,16 @@ func TestWorkbookCharts(t *testing.T) {
 			t.Errorf("%s: literal values in a chart", name)
 		}
 	}
-	for _, k := range []string{"pieChart", "barChart", "lineChart"} {
+	for _, k := range []string{"barChart", "lineChart"} {
 		if !kinds[k] {
 			t.Errorf("no %s", k)
 		}
 	}
-	// The pie's categories are the status words in the summary's cells.
+	// The first chart's categories are the status words in the summary's cells.
 	pie := html.UnescapeString(string(parts[charts[0]]))
 	m := regexp.MustCompile(`<(?:c:)?cat>.*?<(?:c:)?f>'[^']+'!\$A\$(\d+):\$A\$(\d+)</(?:c:)?f>`).FindStringSubmatch(pie)
 	if m == nil {
-		t.Fatalf("pie chart has no categories in column A:\n%s", pie)
+		t.Fatalf("the status chart has no categories in column A:\n%s", pie)
 	}
 	var words []string
 	for row := atoi(m[1]); row <= atoi(m[2]); row++ {
@@ -249,7 +253,7 @@ func TestWorkbookCharts(t *testing.T) {
 		words = append(words, v)
 	}
 	if got := strings.Join(words, ","); got != strings.Join(report.Statuses, ",") {
-		t.Errorf("pie categories %s", got)
+		t.Errorf("status chart categories %s", got)
 	}
 
 	cfs, err := f.GetConditionalFormats(sheetTasks)
@@ -407,10 +411,10 @@ print(json.dumps(out, ensure_ascii=False))
 	if strings.Join(got.Sheets, ",") != strings.Join(WorkbookSheets, ",") {
 		t.Errorf("openpyxl sheets %v", got.Sheets)
 	}
-	if len(got.ChartParts) != 3 {
+	if len(got.ChartParts) != 4 {
 		t.Errorf("chart parts %v", got.ChartParts)
 	}
-	if n := got.Charts[sheetSummary]; n != 3 {
+	if n := got.Charts[sheetSummary]; n != 4 {
 		t.Errorf("openpyxl reads %d charts on the summary", n)
 	}
 	if cf := strings.Join(got.CF[sheetTasks], ","); !strings.Contains(cf, "H2:H6") {
