@@ -29,7 +29,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -269,7 +268,7 @@ func (s *Servers) DovecotStart() error {
 	cmd := exec.Command("dovecot", "-F", "-c", s.doveConf)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("dovecot: %v", err)
 	}
@@ -285,7 +284,7 @@ func (s *Servers) DovecotStart() error {
 // DovecotStop stops Dovecot at once, as a crash or a restart of the server would.
 func (s *Servers) DovecotStop() {
 	if s.dovecot != nil && s.dovecot.Process != nil {
-		syscall.Kill(-s.dovecot.Process.Pid, syscall.SIGKILL)
+		killGroup(s.dovecot.Process.Pid)
 		s.dovecot.Wait()
 		s.dovecot = nil
 	}
@@ -516,7 +515,7 @@ func (s *Servers) KillSMTPSessions(t testing.TB) int {
 		f := strings.Fields(string(data))
 		if len(f) > 3 && f[1] == "(smtpd)" && f[3] == master {
 			pid, _ := strconv.Atoi(f[0])
-			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+			if kill(pid) == nil {
 				killed++
 			}
 		}
