@@ -14,6 +14,7 @@ import (
 
 	"planreport/demo"
 	"planreport/internal/mailtest"
+	"planreport/internal/mailtest/officemail"
 	"planreport/mailbox"
 	"planreport/plan"
 	"planreport/workbook"
@@ -21,41 +22,20 @@ import (
 )
 
 // mailWorkspace is the demo's workspace with its office and every unit given a mailbox of its
-// own on the test servers (mailtest), but 区检察院, which has none; and the office's mailbox settings: loopback, unpaced,
-// the password in the environment. It returns the office's address and each unit's.
+// own on the test servers (officemail), but 区检察院, which has none; the password in the
+// environment. It returns the office's address and each unit's.
 func mailWorkspace(t *testing.T, s *mailtest.Servers) (w *workspace.Workspace, office string, units map[string]string) {
 	t.Helper()
 	w = workspace.Open(filepath.Join(t.TempDir(), "ws"))
 	if err := os.MkdirAll(w.Dir(), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p, err := demo.Create(w, 0, "测试")
-	if err != nil {
+	if _, err := demo.Create(w, 0, "测试"); err != nil {
 		t.Fatal(err)
 	}
-	office = s.Account(t)
-	prefix := strings.TrimSuffix(office, "@"+mailtest.Domain)
-	p.Office.Email = office
-	units = map[string]string{}
-	for i := range p.Units {
-		if p.Units[i].Name == "区检察院" {
-			p.Units[i].Email = "" // a unit the office has no address for
-		}
-		if p.Units[i].Email != "" {
-			p.Units[i].Email = fmt.Sprintf("%s-u%02d@%s", prefix, i+1, mailtest.Domain)
-			units[p.Units[i].Name] = p.Units[i].Email
-		}
-	}
-	if err := w.SavePlan(p, "测试"); err != nil {
-		t.Fatal(err)
-	}
-	zero := 0.0
-	set := mailbox.Settings{SMTP: mailbox.Server{Host: "127.0.0.1", Port: s.SMTPPort, TLS: mailbox.TLSNone},
-		IMAP:    mailbox.Server{Host: "127.0.0.1", Port: s.IMAPPort, TLS: mailbox.TLSNone},
-		Account: office, PaceSeconds: &zero}
-	if err := set.Save(w.Dir()); err != nil {
-		t.Fatal(err)
-	}
+	office, units = officemail.Connect(t, s, w)
+	setEmail(t, w, "区检察院", "") // a unit the office has no address for
+	delete(units, "区检察院")
 	t.Setenv(mailbox.PasswordEnv, mailtest.Password)
 	return w, office, units
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"planreport/internal/mailtest"
+	"planreport/internal/mailtest/officemail"
 	"planreport/mailbox"
 	"planreport/workspace"
 )
@@ -100,30 +100,7 @@ func TestMailByPage(t *testing.T) {
 	s := mailtest.Need(t)
 	t.Setenv(mailbox.PasswordEnv, "")
 	w := demoWorkspace(t, false)
-	p, err := w.ReadPlan()
-	if err != nil {
-		t.Fatal(err)
-	}
-	office := s.Account(t)
-	prefix := strings.TrimSuffix(office, "@"+mailtest.Domain)
-	addr := map[string]string{}
-	p.Office.Email = office
-	for i := range p.Units {
-		if p.Units[i].Email != "" {
-			p.Units[i].Email = fmt.Sprintf("%s-u%02d@%s", prefix, i+1, mailtest.Domain)
-			addr[p.Units[i].Name] = p.Units[i].Email
-		}
-	}
-	if err := w.SavePlan(p, "测试"); err != nil {
-		t.Fatal(err)
-	}
-	zero := 0.0
-	set := mailbox.Settings{SMTP: mailbox.Server{Host: "127.0.0.1", Port: s.SMTPPort, TLS: mailbox.TLSNone},
-		IMAP:    mailbox.Server{Host: "127.0.0.1", Port: s.IMAPPort, TLS: mailbox.TLSNone},
-		Account: office, PaceSeconds: &zero}
-	if err := set.Save(w.Dir()); err != nil {
-		t.Fatal(err)
-	}
+	office, addr := officemail.Connect(t, s, w)
 	c := serveWorkspace(t, w, nil, Limits{})
 	tok := withReturns(t, c, w)
 	pw := url.Values{"mail_password": {mailtest.Password}}
