@@ -34,7 +34,6 @@ FACES = [
     ("NotoSerifCJKsc-Regular", "NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
     ("NotoSerifCJKsc-Bold", "NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC Bold"),
     ("NotoSansCJKsc-Regular", "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
-    ("NotoSansCJKsc-Bold", "NotoSansCJK-Bold.ttc", "Noto Sans CJK SC Bold"),
 ]
 
 # Tables gopdf reads (head hhea maxp hmtx cmap name OS/2 post loca glyf).

@@ -91,7 +91,7 @@ func Embedded(face Face) (*Font, error) {
 
 // Name is the embedded face's family name.
 func (f Face) Name() string {
-	return map[Face]string{Serif: "Noto Serif CJK SC", SerifBold: "Noto Serif CJK SC Bold", Sans: "Noto Sans CJK SC", SansBold: "Noto Sans CJK SC Bold"}[f]
+	return map[Face]string{Serif: "Noto Serif CJK SC", SerifBold: "Noto Serif CJK SC Bold", Sans: "Noto Sans CJK SC"}[f]
 }
 
 // Set is the fonts a document is set in: for each style, the font found on disk (if any)

@@ -40,10 +40,9 @@ const (
 	Serif     Face = "serif"      // Noto Serif CJK SC Regular: body text
 	SerifBold Face = "serif-bold" // Noto Serif CJK SC Bold: titles (in place of 小标宋)
 	Sans      Face = "sans"       // Noto Sans CJK SC Regular: headings (黑体)
-	SansBold  Face = "sans-bold"  // Noto Sans CJK SC Bold: emphasis in tables
 )
 
-var faces = []Face{Serif, SerifBold, Sans, SansBold}
+var faces = []Face{Serif, SerifBold, Sans}
 
 // families are the names to register the faces under in gopdf. gopdf writes
 // the family name verbatim as the PDF font name; the six-letter tag and "+"
@@ -53,14 +52,12 @@ var families = map[Face]string{
 	Serif:     "PRSERR+NotoSerifCJKsc-Regular",
 	SerifBold: "PRSERB+NotoSerifCJKsc-Bold",
 	Sans:      "PRSANR+NotoSansCJKsc-Regular",
-	SansBold:  "PRSANB+NotoSansCJKsc-Bold",
 }
 
 var files = map[Face]string{
 	Serif:     "NotoSerifCJKsc-Regular.ttf.gz",
 	SerifBold: "NotoSerifCJKsc-Bold.ttf.gz",
 	Sans:      "NotoSansCJKsc-Regular.ttf.gz",
-	SansBold:  "NotoSansCJKsc-Bold.ttf.gz",
 }
 
 //go:embed *.ttf.gz
@@ -128,6 +125,17 @@ func coverOf(f Face) *coverage {
 		return l.cover
 	}
 	return nil
+}
+
+// Preload decompresses every embedded face, side by side (each is a few megabytes of gzip, and
+// a report needs most of them): a program that will write a report calls it early, in the
+// background, and Embedded then finds them ready.
+func Preload() {
+	var wg sync.WaitGroup
+	for f := range cache {
+		wg.Go(func() { load(f) })
+	}
+	wg.Wait()
 }
 
 func load(f Face) (*loaded, error) {

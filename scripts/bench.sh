@@ -9,6 +9,7 @@
 #   scripts/bench.sh 80 1000 10000
 #   OLD=921eb24 scripts/bench.sh      also the planreport of that commit, side by side: the
 #                                     two binaries run in turn on the same workspace
+#   NEW=8225741 OLD=921eb24 ...       "new" built from a commit too, instead of this tree
 #
 # RUNS=N sets the runs per stage (default 5; the median is shown); VERBOSE=1 prints every run.
 # Each run starts after sync(1), so that it does not pay for writing what ran before it.
@@ -19,10 +20,15 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(80 1000)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; [ -n "${OLD:-}" ] && git worktree remove --force "$tmp/old-src" 2>/dev/null; true' EXIT
+trap 'rm -rf "$tmp"; git worktree remove --force "$tmp/old-src" 2>/dev/null; git worktree remove --force "$tmp/new-src" 2>/dev/null; true' EXIT
 declare -A bins
 bins[new]="$tmp/planreport-new"
-go build -o "${bins[new]}" ./cmd/planreport
+if [ -n "${NEW:-}" ]; then
+  git worktree add --detach -q "$tmp/new-src" "$NEW"
+  (cd "$tmp/new-src" && go build -o "${bins[new]}" ./cmd/planreport)
+else
+  go build -o "${bins[new]}" ./cmd/planreport
+fi
 names=(new)
 if [ -n "${OLD:-}" ]; then
   git worktree add --detach -q "$tmp/old-src" "$OLD"

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"planreport/fonts"
 	"planreport/plan"
@@ -83,6 +84,7 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 	if err := w.needIssued(o.Period); err != nil {
 		return nil, err
 	}
+	go fonts.Preload() // while the report is consolidated
 	l, err := w.Lock(o.Program, "出具"+o.Period.Chinese()+"的报告")
 	if err != nil {
 		return nil, err
@@ -122,6 +124,11 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		return nil, err
 	}
 	res.Skipped = set.Skipped
+	// The staff's workbook is written beside the brief (the PDF, then the Word version, which
+	// takes the PDF's page numbers for its contents).
+	var wbErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { wbErr = summary.Write(r, res.Workbook) })
 	rel, _ := filepath.Rel(w.dir, res.NotesPath)
 	b := brief.Build(r, brief.OfficeText{Path: rel, Text: res.Notes})
 	printed, pdfErr := rpdf.Write(b, set, res.PDF)
@@ -131,9 +138,9 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		res.Unprintable, res.Fonts, res.MainPages, pages = printed.Unprintable, printed.Fonts, printed.MainPages, printed.Contents
 	}
 	res.DOCX = w.ReportDOCX(o.Period)
+	o.Progress.report(Progress{Stage: "生成 Word 版和汇总表", Done: 2, Total: 3})
 	docxErr := docx.Write(b, docx.Options{Faces: docx.FacesOf(set), Pages: pages}, res.DOCX)
-	o.Progress.report(Progress{Stage: "生成汇总表", Done: 2, Total: 3})
-	wbErr := summary.Write(r, res.Workbook)
+	wg.Wait()
 	o.Progress.report(Progress{Stage: "完成", Done: 3, Total: 3})
 	return res, busyOrErr(" planreport report", pdfErr, docxErr, wbErr)
 }
