@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -499,7 +501,10 @@ func markColumn(f *excelize.File, sheet string, marks map[int][]string) error {
 	}
 	f.SetCellStyle(sheet, name+"1", name+"1", st.Header)
 	f.SetColWidth(sheet, name, name, 9)
-	for row, list := range marks {
+	// In row order: the shared strings, and so the workbook's bytes, are the same from one run
+	// to the next (a reply already sent is then not a changed message).
+	for _, row := range slices.Sorted(maps.Keys(marks)) {
+		list := marks[row]
 		sort.Strings(list)
 		cell := fmt.Sprintf("%s%d", name, row)
 		if err := f.SetCellValue(sheet, cell, strings.Join(list, "\n")); err != nil {

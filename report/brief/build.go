@@ -201,14 +201,6 @@ func (b *builder) overview() Section {
 	return s
 }
 
-func maxInt[K comparable](m map[K]int) int {
-	v := 1
-	for _, n := range m {
-		v = max(v, n)
-	}
-	return v
-}
-
 func lightFill(l report.Light) Fill {
 	switch l {
 	case report.Red:

@@ -106,10 +106,10 @@ func TestOfficeText(t *testing.T) {
 // code, hash or file name; a page number "— n —" on every page but the cover; the contents
 // whole, each heading on the page it gives; no heading last on its page.
 func TestTypography(t *testing.T) {
-	r, b := sampleBrief(t)
+	r, _ := sampleBrief(t)
 	// A plan's ASCII punctuation, as the seed writes it.
 	r.Tasks[0].Text = "厘清政府职责,更好发挥作用;加强监管:推进改革(试点)。"
-	b = brief.Build(r, brief.OfficeText{Path: "x.txt"})
+	b := brief.Build(r, brief.OfficeText{Path: "x.txt"})
 	pdf, res := render(t, b)
 	raw := pdfText(t, pdf, "-raw")
 	if m := regexp.MustCompile(`\p{Han}[,;:]\p{Han}`).FindString(raw); m != "" {
