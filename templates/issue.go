@@ -103,16 +103,27 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 	for i, t := range ts {
 		res.Templates[i] = Issued{Unit: t.Unit.Name, Path: filepath.Join(dir, names[t.Unit.Name]), Tasks: len(t.Rows)}
 	}
+	// One skeleton for the templates with last period's columns, one for those without.
+	skeletons := map[bool]*skeleton{}
+	for i := range ts {
+		if prev := ts[i].hasPrevious(); skeletons[prev] == nil {
+			s, err := newSkeleton(o, prev)
+			if err != nil {
+				return nil, err
+			}
+			skeletons[prev] = s
+		}
+	}
 	// Every template is tried: one that cannot be written (open in Excel) does not keep the
 	// others from being written, and the error names each that failed.
 	errs := make([]error, len(ts)+1)
 	mail := make([]*mailbox.Message, len(ts))
 	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	g.SetLimit(2 * runtime.GOMAXPROCS(0)) // twice the cores: a template waits for the disk while it is synced
 	for i := range ts {
 		g.Go(func() error {
 			t, path := &ts[i], res.Templates[i].Path
-			if errs[i] = t.Write(path, o); errs[i] != nil {
+			if errs[i] = skeletons[t.hasPrevious()].write(path, t); errs[i] != nil {
 				return nil
 			}
 			if !eml {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -153,33 +154,66 @@ func issueReference(t *testing.T, eml bool) (*plan.Plan, *Result, string) {
 	return p, res, dir
 }
 
+// TestIssueGolden dumps issued templates, their cells, styles and row heights, and compares
+// them with testdata: 宝山镇's of the reference plan, and 区司法局's when another unit reports
+// through it and last period's values are shown.
 func TestIssueGolden(t *testing.T) {
-	_, res, _ := issueReference(t, false)
-	var path string
+	p, res, _ := issueReference(t, false)
+	for _, c := range []struct {
+		unit, golden string
+		path         func() string
+	}{
+		{"宝山镇", "baoshan-2023Q4.txt", func() string { return issuedPath(res, "宝山镇") }},
+		{"区司法局", "sifaju-2024Q1-previous.txt", func() string {
+			// 区律师协会 reports through 区司法局, which reported on the tasks last period.
+			for i := range p.Units {
+				if p.Units[i].Name == "区律师协会" {
+					p.Units[i].ReportsThrough = "区司法局"
+				}
+			}
+			q1 := plan.Period{Kind: plan.Quarterly, Year: 2024, N: 1}
+			prev := map[string]Previous{"区司法局": {
+				"1.1": {Status: "序时推进", Progress: "已完成清单梳理，正在对照“三定”规定逐项核对。"},
+				"2":   {Status: "已完成", Progress: "100"},
+			}}
+			r, err := Issue(t.TempDir(), Build(p, q1, prev), Options{Period: q1, Due: "2024-04-08", Office: p.Office, PlanTitle: p.Title, PlanFingerprint: p.Fingerprint()}, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return issuedPath(r, "区司法局")
+		}},
+	} {
+		t.Run(c.unit, func(t *testing.T) {
+			f, err := excelize.OpenFile(c.path())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got := dumpWorkbook(t, f)
+			golden := filepath.Join("testdata", c.golden)
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("template dump differs from %s (run go test ./templates -run TestIssueGolden -update and review the diff):\n%s", golden, firstDiff(string(want), got))
+			}
+		})
+	}
+}
+
+func issuedPath(res *Result, unit string) string {
 	for _, it := range res.Templates {
-		if it.Unit == "宝山镇" {
-			path = it.Path
+		if it.Unit == unit {
+			return it.Path
 		}
 	}
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	got := dumpWorkbook(t, f)
-	golden := filepath.Join("testdata", "baoshan-2023Q4.txt")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("template dump differs from %s (run go test ./templates -run TestIssueGolden -update and review the diff):\n%s", golden, firstDiff(string(want), got))
-	}
+	return ""
 }
 
 func TestIssueFilesAndIndex(t *testing.T) {
@@ -348,6 +382,26 @@ func dumpWorkbook(t *testing.T, f *excelize.File) string {
 				fmt.Fprintf(&b, "%s [%s] %q\n", cell, locked, v)
 			}
 		}
+		// Each row's height and its cells' styles, blank cells too (those a unit fills).
+		cols, _ := f.GetCols(name)
+		for r := 1; r <= len(rows)+2; r++ {
+			h, _ := f.GetRowHeight(name, r)
+			var styles []string
+			for c := 1; c <= len(cols)+1; c++ {
+				cell, _ := excelize.CoordinatesToCellName(c, r)
+				id, _ := f.GetCellStyle(name, cell)
+				styles = append(styles, styleName(f, id))
+			}
+			fmt.Fprintf(&b, "row %d height %v styles %s\n", r, h, strings.Join(styles, " "))
+		}
+		for c := 1; c <= len(cols)+1; c++ {
+			col, _ := excelize.ColumnNumberToName(c)
+			w, _ := f.GetColWidth(name, col)
+			fmt.Fprintf(&b, "column %s width %v\n", col, w)
+		}
+		if panes, err := f.GetPanes(name); err == nil && panes.Freeze {
+			fmt.Fprintf(&b, "panes %+v\n", panes)
+		}
 		dvs, _ := f.GetDataValidations(name)
 		for _, dv := range dvs {
 			fmt.Fprintf(&b, "validation %s type=%s op=%s f1=%s f2=%s prompt=%q error=%q\n", dv.Sqref, dv.Type, dv.Operator, dv.Formula1, dv.Formula2, deref(dv.Prompt), deref(dv.Error))
@@ -360,12 +414,43 @@ func dumpWorkbook(t *testing.T, f *excelize.File) string {
 	for _, dn := range f.GetDefinedName() {
 		fmt.Fprintf(&b, "defined name %s scope=%s refers=%s\n", dn.Name, dn.Scope, dn.RefersTo)
 	}
+	if dp, err := f.GetDocProps(); err == nil {
+		fmt.Fprintf(&b, "title %q subject %q creator %q\n", dp.Title, dp.Subject, dp.Creator)
+	}
 	props, _ := f.GetCustomProps()
 	sort.Slice(props, func(i, j int) bool { return props[i].Name < props[j].Name })
 	for _, p := range props {
 		fmt.Fprintf(&b, "property %s=%v\n", p.Name, p.Value)
 	}
 	return b.String()
+}
+
+// styleName describes a cell style by what a reader sees: font, fill, alignment, protection.
+func styleName(f *excelize.File, id int) string {
+	st, err := f.GetStyle(id)
+	if err != nil || st == nil {
+		return "-"
+	}
+	var parts []string
+	if st.Font != nil {
+		parts = append(parts, fmt.Sprintf("%s/%v/%v", st.Font.Family, st.Font.Size, st.Font.Bold))
+	}
+	if len(st.Fill.Color) > 0 {
+		parts = append(parts, st.Fill.Color[0])
+	}
+	if a := st.Alignment; a != nil {
+		parts = append(parts, a.Horizontal+"/"+a.Vertical+fmt.Sprintf("/%v", a.WrapText))
+	}
+	if st.Protection != nil && !st.Protection.Locked {
+		parts = append(parts, "open")
+	}
+	if len(st.Border) > 0 {
+		parts = append(parts, "border")
+	}
+	if len(parts) == 0 {
+		return "plain"
+	}
+	return strings.Join(parts, ",")
 }
 
 func deref[T any](p *T) any {
@@ -553,5 +638,44 @@ func BenchmarkBuild(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/unit")
 		})
+	}
+}
+
+// TestUnitNamesInSkeleton writes a template for a unit whose name has the characters XML and
+// page headers treat specially, and reads each place that names it back.
+func TestUnitNamesInSkeleton(t *testing.T) {
+	name := `甲&乙<丙>"丁"'戊'`
+	tpl := &Template{Unit: plan.Unit{Name: name}, ReportsFor: []string{"A&B<C>"},
+		Rows: []Row{{TaskID: "1.1", Section: "一、总体", Text: "任务\x01内容 & <要求>", Duty: "牵头", Lead: name, Deadline: "2023 年"}}}
+	path := filepath.Join(t.TempDir(), "t.xlsx")
+	s, err := newSkeleton(Options{Period: q4, Due: "2024-01-08", PlanTitle: "计划<甲&乙>"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.write(path, tpl); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	id, ok := ReadIdentity(f)
+	if !ok || id.Unit != name || !slices.Equal(id.ReportsFor, []string{"A&B<C>"}) || !id.FromSheet || len(id.Rows) != 1 {
+		t.Errorf("identification %+v, ok %v", id, ok)
+	}
+	if got, _ := f.GetCellValue(SheetGuide, "B2"); got != name+"（同时代A&B<C>填报）" {
+		t.Errorf("guide's unit %q", got)
+	}
+	if got, _ := f.GetCellValue(SheetTasks, "C2"); got != "任务\uFFFD内容 & <要求>" {
+		t.Errorf("task text %q", got)
+	}
+	for _, sheet := range []string{SheetGuide, SheetTasks} {
+		if hf, err := f.GetHeaderFooter(sheet); err != nil || !strings.HasPrefix(hf.OddHeader, "&L甲&&乙<丙>\"丁\"'戊'&R") {
+			t.Errorf("%s header %+v %v", sheet, hf, err)
+		}
+	}
+	if dp, err := f.GetDocProps(); err != nil || dp.Title != name+" 2023年第四季度任务进展报送表" {
+		t.Errorf("title %+v %v", dp, err)
 	}
 }

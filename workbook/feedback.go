@@ -477,10 +477,11 @@ func markColumn(f *excelize.File, sheet string, marks map[int][]string) error {
 	if err != nil {
 		return err
 	}
-	col := 0
+	col, width := 0, 0 // the mark column's index; how many columns the sheet has
 	for _, r := range rows {
-		col = max(col, len(r))
+		width = max(width, len(r))
 	}
+	col = width
 	if len(rows) > 0 {
 		for i, h := range rows[0] {
 			if strings.TrimSpace(h) == MarkHeader {
@@ -517,7 +518,7 @@ func markColumn(f *excelize.File, sheet string, marks map[int][]string) error {
 	if l, err := f.GetPageLayout(sheet); err == nil && l.Orientation != nil {
 		landscape = *l.Orientation == "landscape"
 	}
-	return xlsx.Refit(f, sheet, landscape)
+	return xlsx.Refit(f, sheet, max(width, col+1), landscape)
 }
 
 // The marks' fills: an error red, a warning orange (the cells a unit fills are light yellow).

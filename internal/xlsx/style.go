@@ -155,7 +155,7 @@ func SetPage(f *excelize.File, sheet string, p Page) error {
 		f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}),
 		f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &m, Right: &m, Top: &top, Bottom: &top, Header: &m, Footer: &m}),
 		f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
-			OddHeader: "&L" + headerText(p.HeaderLeft, 100) + "&R" + headerText(p.HeaderRight, 40),
+			OddHeader: "&L" + HeaderText(p.HeaderLeft) + "&R" + headerText(p.HeaderRight, 40),
 			OddFooter: "&C第 &P 页 共 &N 页",
 		}),
 	} {
@@ -182,13 +182,11 @@ func SetPage(f *excelize.File, sheet string, p Page) error {
 
 // Refit sets a sheet whose columns changed (a feedback workbook adds one) to fit its page's
 // width again by SetPage's rule: fitted while its text stays at 90% or more, else at 90%.
-func Refit(f *excelize.File, sheet string, landscape bool) error {
-	cols, err := f.GetCols(sheet)
-	if err != nil {
-		return err
-	}
+// columns is how many columns the sheet prints, from A: the caller knows (finding it out
+// would read the whole sheet again).
+func Refit(f *excelize.File, sheet string, columns int, landscape bool) error {
 	width := 0.0
-	for i := range cols {
+	for i := range columns {
 		name, _ := excelize.ColumnNumberToName(i + 1)
 		w, err := f.GetColWidth(sheet, name)
 		if err != nil {
@@ -253,6 +251,10 @@ func itoa(n int) string {
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
 }
+
+// HeaderText is text as a page header's left part shows it: at most 100 characters, with
+// its ampersands doubled (a lone & starts a header code).
+func HeaderText(s string) string { return headerText(s, 100) }
 
 // headerText escapes & for a page header and keeps it short: Excel refuses a header of more
 // than 255 characters.

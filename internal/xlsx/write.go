@@ -23,7 +23,10 @@ func Save(f *excelize.File, path string) error {
 // FastZip is a zip writer for excelize that deflates at the fastest level. Workbooks of a few
 // hundred KB of XML come out about a fifth larger than at the default level, and are
 // written in a third of the time: compressing was most of the cost of writing a template.
-func FastZip(w io.Writer) excelize.ZipWriter {
+func FastZip(w io.Writer) excelize.ZipWriter { return NewZip(w) }
+
+// NewZip is FastZip for a workbook written part by part, without excelize.
+func NewZip(w io.Writer) *zip.Writer {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		fw, ok := fastFlate.Get().(*flate.Writer)

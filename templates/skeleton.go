@@ -1,0 +1,428 @@
+package templates
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"planreport/internal/atomicfile"
+	"planreport/internal/xlsx"
+)
+
+// A period's templates differ only in their unit: its name, its task rows and their
+// checksums. A skeleton is the rest, built once by excelize (write.go) with stand-ins for the
+// unit's name; each template is the skeleton's parts, the shared ones copied still
+// compressed, with the unit's name put in and its task and identification rows written
+// straight as XML. Cell by cell through excelize, a template of 73 rows took about 8 ms of
+// CPU, most of it marshalling and compressing what every template shares.
+type skeleton struct {
+	parts  []part
+	styles xlsx.Styles
+	cols   []column
+	o      Options
+}
+
+// part is one file of the skeleton's zip.
+type part struct {
+	header zip.FileHeader
+	raw    []byte // a shared part, compressed as it is written
+	text   string // a part with stand-ins or rows to put in: its XML
+	sheet  string // the sheet whose rows it holds: SheetTasks, SheetID or ""
+}
+
+// newSkeleton builds the skeleton of a period's templates, with last period's columns when
+// previous.
+func newSkeleton(o Options, previous bool) (*skeleton, error) {
+	f, styles, err := build(o, previous)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	paths := map[string]string{} // zip path → sheet, for the sheets with rows of their own
+	for _, sheet := range []string{SheetTasks, SheetID} {
+		idx, err := f.GetSheetIndex(sheet)
+		if err != nil || idx < 0 {
+			return nil, fmt.Errorf("生成报送模板：缺少工作表 %s", sheet)
+		}
+		paths["xl/worksheets/sheet"+strconv.Itoa(idx+1)+".xml"] = sheet
+	}
+	var b bytes.Buffer
+	f.SetZipWriter(xlsx.FastZip)
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("生成报送模板：%w", err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		return nil, fmt.Errorf("生成报送模板：%w", err)
+	}
+	if len(paths) != 2 {
+		return nil, fmt.Errorf("生成报送模板：工作表 %s 与 %s 是同一个文件", SheetTasks, SheetID)
+	}
+	s := &skeleton{styles: styles, cols: columnsFor(previous), o: o}
+	for _, zf := range zr.File {
+		p := part{header: zf.FileHeader, sheet: paths[zf.Name]}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, fmt.Errorf("生成报送模板：%w", err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("生成报送模板：%w", err)
+		}
+		if p.sheet != "" || bytes.Contains(data, []byte(standInMark)) {
+			p.text = string(data)
+			if p.sheet != "" && !strings.Contains(p.text, "<pageMargins") && !strings.Contains(p.text, "</worksheet>") {
+				return nil, fmt.Errorf("生成报送模板：工作表 %s 的结构与预期不同", p.sheet)
+			}
+		} else {
+			raw, err := zf.OpenRaw()
+			if err != nil {
+				return nil, fmt.Errorf("生成报送模板：%w", err)
+			}
+			if p.raw, err = io.ReadAll(raw); err != nil {
+				return nil, fmt.Errorf("生成报送模板：%w", err)
+			}
+		}
+		s.parts = append(s.parts, p)
+		delete(paths, zf.Name)
+	}
+	if len(paths) > 0 {
+		return nil, fmt.Errorf("生成报送模板：骨架中缺少 %v", paths)
+	}
+	return s, nil
+}
+
+// write writes t's template to path, atomically.
+func (s *skeleton) write(path string, t *Template) error {
+	if t.hasPrevious() != (len(s.cols) > len(columnsFor(false))) {
+		return fmt.Errorf("生成 %s 的模板：与骨架的列不同", t.Unit.Name) // a caller's mistake
+	}
+	err := atomicfile.Write(path, func(f *os.File) error {
+		zw := xlsx.NewZip(f)
+		for _, p := range s.parts {
+			h := p.header
+			if p.raw != nil {
+				w, err := zw.CreateRaw(&h)
+				if err != nil {
+					return err
+				}
+				if _, err := w.Write(p.raw); err != nil {
+					return err
+				}
+				continue
+			}
+			text, err := s.fill(p, t)
+			if err != nil {
+				return err
+			}
+			h.CRC32, h.CompressedSize64, h.UncompressedSize64 = 0, 0, 0
+			h.Method = zip.Deflate
+			w, err := zw.CreateHeader(&h)
+			if err != nil {
+				return err
+			}
+			if _, err := io.WriteString(w, text); err != nil {
+				return err
+			}
+		}
+		return zw.Close()
+	})
+	if err != nil {
+		return fmt.Errorf("生成 %s 的模板：%w", t.Unit.Name, err)
+	}
+	return nil
+}
+
+// fill returns a part's XML for t: its rows written in, its stand-ins replaced.
+func (s *skeleton) fill(p part, t *Template) (string, error) {
+	text := p.text
+	switch p.sheet {
+	case SheetTasks:
+		rows, merges, validations := s.taskRows(t)
+		text = putRows(text, rows, merges+validations)
+	case SheetID:
+		text = putRows(text, s.idRows(t), "")
+	}
+	unitLine := t.Unit.Name
+	if len(t.ReportsFor) > 0 {
+		unitLine += "（同时代" + strings.Join(t.ReportsFor, "、") + "填报）"
+	}
+	unit := t.Unit.Name
+	if strings.HasPrefix(p.header.Name, "xl/worksheets/") {
+		unit = xlsx.HeaderText(unit) // a sheet holds the unit's name in its page header
+	}
+	text = strings.NewReplacer(
+		standInUnitLine, escape(unitLine),
+		standInRows, fmt.Sprintf("%d 项", len(t.Rows)),
+		standInReportsFor, escape(strings.Join(t.ReportsFor, "、")),
+		standInUnit, escape(unit),
+	).Replace(text)
+	if strings.Contains(text, standInMark) {
+		return "", fmt.Errorf("%s 中留有未替换的占位符", p.header.Name)
+	}
+	return text, nil
+}
+
+// putRows puts a sheet's rows in place of the skeleton's empty sheetData, and after it,
+// before the page margins as the schema orders them, the merged cells and validations.
+func putRows(text, rows, after string) string {
+	for _, empty := range []string{"<sheetData></sheetData>", "<sheetData/>"} {
+		if i := strings.Index(text, empty); i >= 0 {
+			text = text[:i] + "<sheetData>" + rows + "</sheetData>" + text[i+len(empty):]
+			break
+		}
+	}
+	if after != "" {
+		i := strings.Index(text, "<pageMargins")
+		if i < 0 {
+			i = strings.Index(text, "</worksheet>")
+		}
+		text = text[:i] + after + text[i:]
+	}
+	return text
+}
+
+// taskRows writes the task sheet's rows: the header, a row per task, and the filler row
+// (who filled it, who checked it); then its merged cells and its validations (the status
+// drop-downs, the progress range, the date's prompt).
+func (s *skeleton) taskRows(t *Template) (rows, merges, validations string) {
+	var b rowWriter
+	cols := s.cols
+	headLines := 1
+	for _, c := range cols {
+		headLines = max(headLines, xlsx.WrappedLines(c.header, c.width))
+	}
+	b.startRow(1, xlsx.RowHeight(headLines)+4)
+	for i, c := range cols {
+		b.cell(i+1, 1, s.styles.Header, c.header)
+	}
+	b.endRow()
+	firstFill := len(cols) - len(FillColumns) + 1
+	previous := t.hasPrevious()
+	for i, r := range t.Rows {
+		row := i + 2
+		values := []string{r.TaskID, r.Section, r.Text, r.Duty, shownLeads(r.Lead), shownDeadline(r.Deadline)}
+		if previous {
+			values = append(values, r.PrevStatus, r.PrevProgress)
+		}
+		// Clients do not grow rows to fit wrapped text on their own: size each row for its
+		// longest cell, and leave room for the unit's own text.
+		lines := 3
+		for i, v := range values {
+			lines = max(lines, xlsx.WrappedLines(v, cols[i].width))
+		}
+		b.startRow(row, xlsx.RowHeight(lines))
+		for i, v := range values {
+			b.cell(i+1, row, s.styles.Locked, v)
+		}
+		for c := firstFill; c <= len(cols); c++ {
+			b.cell(c, row, s.styles.Input, "")
+		}
+		b.endRow()
+	}
+
+	// The filler row: each label over the columns up to its value.
+	var dv strings.Builder
+	n := len(t.Rows) + 1
+	if n > 1 {
+		status, _ := excelize.ColumnNumberToName(firstFill)
+		percent, _ := excelize.ColumnNumberToName(firstFill + 1)
+		// Rows of ongoing tasks also offer 常态化推进: group consecutive rows of each kind.
+		for i := 0; i < len(t.Rows); {
+			j := i
+			for j < len(t.Rows) && t.Rows[j].Ongoing == t.Rows[i].Ongoing {
+				j++
+			}
+			list, words := "$A$1:$A$4", Statuses
+			if t.Rows[i].Ongoing {
+				list, words = "$B$1:$B$5", OngoingStatuses
+			}
+			choose := "请从下拉列表选择：" + strings.Join(words, "、")
+			validation(&dv, validationRule{sqref: fmt.Sprintf("%s%d:%s%d", status, i+2, status, j+1), kind: "list",
+				formula1: "'" + SheetLists + "'!" + list, title: "完成状态", prompt: choose, errTitle: "完成状态无效", err: choose})
+			i = j
+		}
+		validation(&dv, validationRule{sqref: fmt.Sprintf("%s2:%s%d", percent, percent, n), kind: "whole", operator: "between",
+			formula1: "0", formula2: "100", title: "完成进度(%)", prompt: "填写 0 到 100 的整数，例如 80 表示完成 80%",
+			errTitle: "完成进度无效", err: "完成进度应为 0 到 100 的整数（不带 % 号）"})
+	}
+	row := FillerRow(len(t.Rows))
+	type filled struct {
+		style int
+		value string
+	}
+	cells := map[int]filled{}
+	var merged []string
+	lines := 1
+	for _, l := range FillerLayout {
+		label, value := t.column(l.LabelUnder)+1, t.column(l.ValueUnder)+1
+		for c := label + 1; c < value; c++ {
+			cells[c] = filled{s.styles.Label, ""} // the label spans the columns up to its value
+		}
+		if value-label > 1 {
+			from, _ := excelize.CoordinatesToCellName(label, row)
+			to, _ := excelize.CoordinatesToCellName(value-1, row)
+			merged = append(merged, from+":"+to)
+		}
+		cells[label] = filled{s.styles.Label, l.Label}
+		cells[value] = filled{s.styles.Input, ""}
+		lines = max(lines, xlsx.WrappedLines(l.Label, cols[label-1].width))
+		if l.Label == "填报日期" {
+			cell, _ := excelize.CoordinatesToCellName(value, row)
+			validation(&dv, validationRule{sqref: cell, title: "填报日期", prompt: "例如 2024-01-05"})
+		}
+	}
+	b.startRow(row, xlsx.RowHeight(max(lines, 2)))
+	for c := 1; c <= len(cols); c++ {
+		if f, ok := cells[c]; ok {
+			b.cell(c, row, f.style, f.value)
+		}
+	}
+	b.endRow()
+	if len(merged) > 0 {
+		merges = `<mergeCells count="` + strconv.Itoa(len(merged)) + `">`
+		for _, m := range merged {
+			merges += `<mergeCell ref="` + m + `"/>`
+		}
+		merges += "</mergeCells>"
+	}
+	if dv.Len() > 0 {
+		validations = `<dataValidations count="` + strconv.Itoa(strings.Count(dv.String(), "<dataValidation ")) + `">` + dv.String() + "</dataValidations>"
+	}
+	return b.String(), merges, validations
+}
+
+// idRows writes the identification sheet's rows: the facts, the row count, and each task
+// row's id and the checksum of its locked cells.
+func (s *skeleton) idRows(t *Template) string {
+	var b rowWriter
+	n := 1
+	line := func(k, v string) {
+		b.startRow(n, 0)
+		b.cell(1, n, s.styles.Locked, k)
+		b.cell(2, n, s.styles.Locked, v)
+		b.endRow()
+		n++
+	}
+	for _, kv := range identityFacts(s.o, t.Unit.Name, strings.Join(t.ReportsFor, "、")) {
+		line(kv[0], kv[1])
+	}
+	line(KeyRows, strconv.Itoa(len(t.Rows)))
+	for _, r := range t.Rows {
+		line(r.TaskID, RowChecksum(r.Locked()))
+	}
+	line("", "") // the styled row after the last, as the sheet always had
+	return b.String()
+}
+
+// rowWriter writes a sheet's rows as SpreadsheetML, strings inline (each template's strings
+// are its own: a shared-string table would only repeat them).
+type rowWriter struct{ strings.Builder }
+
+// startRow starts row r, height points high (0: the client's default).
+func (b *rowWriter) startRow(r int, height float64) {
+	b.WriteString(`<row r="`)
+	b.WriteString(strconv.Itoa(r))
+	if height > 0 {
+		b.WriteString(`" ht="`)
+		b.WriteString(strconv.FormatFloat(height, 'f', -1, 64))
+		b.WriteString(`" customHeight="1`)
+	}
+	b.WriteString(`">`)
+}
+
+func (b *rowWriter) endRow() { b.WriteString("</row>") }
+
+// cell writes the cell at column c of row r in a style, with a text value ("": none).
+func (b *rowWriter) cell(c, r, style int, value string) {
+	name, _ := excelize.CoordinatesToCellName(c, r)
+	b.WriteString(`<c r="`)
+	b.WriteString(name)
+	b.WriteString(`" s="`)
+	b.WriteString(strconv.Itoa(style))
+	if value == "" {
+		b.WriteString(`"/>`)
+		return
+	}
+	b.WriteString(`" t="inlineStr"><is><t xml:space="preserve">`)
+	b.WriteString(escape(cellText(value)))
+	b.WriteString(`</t></is></c>`)
+}
+
+// maxCellChars is the most characters a cell holds in Excel.
+const maxCellChars = 32767
+
+// cellText is a cell's text as a client keeps it: at most maxCellChars UTF-16 units.
+func cellText(s string) string {
+	if len(s) <= maxCellChars { // UTF-16 units never outnumber UTF-8 bytes
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+		if n > maxCellChars {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// escape escapes text for XML: element text and attribute values alike. Characters XML
+// cannot hold become U+FFFD.
+func escape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+var formulaEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// validationRule is one data validation of the task sheet: a drop-down list, a whole-number
+// range, or (no kind) only a prompt.
+type validationRule struct {
+	sqref, kind, operator, formula1, formula2 string
+	title, prompt, errTitle, err              string
+}
+
+func validation(b *strings.Builder, v validationRule) {
+	b.WriteString(`<dataValidation allowBlank="1"`)
+	attr := func(name, value string) {
+		if value != "" {
+			b.WriteString(" " + name + `="` + escape(value) + `"`)
+		}
+	}
+	if v.err != "" {
+		attr("error", v.err)
+		attr("errorStyle", "stop")
+		attr("errorTitle", v.errTitle)
+	}
+	attr("operator", v.operator)
+	attr("prompt", v.prompt)
+	attr("promptTitle", v.title)
+	if v.err != "" {
+		attr("showErrorMessage", "1")
+	}
+	attr("showInputMessage", "1")
+	attr("sqref", v.sqref)
+	attr("type", v.kind)
+	b.WriteString(">")
+	// A formula's quotes stay as written: excelize reads a formula's XML as it stands.
+	if v.formula1 != "" {
+		b.WriteString("<formula1>" + formulaEscaper.Replace(v.formula1) + "</formula1>")
+	}
+	if v.formula2 != "" {
+		b.WriteString("<formula2>" + formulaEscaper.Replace(v.formula2) + "</formula2>")
+	}
+	b.WriteString("</dataValidation>")
+}
