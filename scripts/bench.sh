@@ -8,7 +8,8 @@
 #   scripts/bench.sh                  sizes 80 and 1000
 #   scripts/bench.sh 80 1000 10000
 #   OLD=921eb24 scripts/bench.sh      also the planreport of that commit, side by side: the
-#                                     two binaries run in turn on the same workspace
+#                                     two binaries run in turn, each on its own copy of the
+#                                     same workspace (their caches' formats may differ)
 #   NEW=8225741 OLD=921eb24 ...       "new" built from a commit too, instead of this tree
 #
 # RUNS=N sets the runs per stage (default 5; the median is shown); VERBOSE=1 prints every run.
@@ -38,7 +39,8 @@ if [ -n "${OLD:-}" ]; then
 fi
 
 runs=${RUNS:-5}
-# once WALLVAR RSSVAR CMD...: one timed run after $reset and sync; appends ms and KB.
+# once WALLVAR RSSVAR CMD...: one timed run after $reset (with $WS the binary's workspace)
+# and sync; appends ms and KB.
 once() {
   local wv=$1 rv=$2; shift 2
   [ -n "${reset:-}" ] && eval "$reset"
@@ -54,8 +56,9 @@ once() {
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 row() { printf '| %6s | %-34s | %8.3f | %7d |\n' "$1" "$2" "$(echo "$3 / 1000" | bc -l)" "$(($4 / 1024))"; }
 
-# stage NAME ARGS...: runs planreport ARGS with each binary in turn, $runs times, and prints a
-# row per binary; leaves the medians in med_<binary>.
+# stage NAME ARGS...: runs planreport ARGS with each binary in turn, $runs times, @WS@ in
+# ARGS standing for that binary's workspace, and prints a row per binary; leaves the medians
+# in med_<binary>.
 stage() {
   local name=$1; shift
   local b i
@@ -63,7 +66,10 @@ stage() {
   for i in $(seq "$runs"); do
     local order=("${names[@]}")
     [ $((i % 2)) -eq 0 ] && [ ${#names[@]} -eq 2 ] && order=(new old) # in turn, neither always first
-    for b in "${order[@]}"; do once "w_$b" "r_$b" "${bins[$b]}" "$@"; done
+    for b in "${order[@]}"; do
+      WS="$tmp/ws$units-$b"
+      once "w_$b" "r_$b" "${bins[$b]}" "${@//@WS@/$WS}"
+    done
   done
   for b in "${names[@]}"; do
     eval "local ws=(\"\${w_$b[@]}\") rss=\$r_$b"
@@ -82,18 +88,19 @@ printf '| %6s | %-34s | %8s | %7s |\n' units stage "wall s" "RSS MB"
 printf '|%s|%s|%s|%s|\n' "--------" "------------------------------------" "----------" "---------"
 notes=()
 for units in "${sizes[@]}"; do
-  ws="$tmp/ws$units"
+  ws="$tmp/ws$units-new"
   "${bins[new]}" demo --units "$units" "$ws" >/dev/null
+  [ ${#names[@]} -eq 2 ] && cp -a "$ws" "$tmp/ws$units-old"
   files=("$ws"/2023Q4/收件/*.xlsx)
   for b in "${names[@]}"; do eval "cycle_$b=0; peak_$b=0"; done
-  reset="rm -rf '$ws/2023Q4/模板'"
-  stage templates templates -w "$ws" --period 2023Q4 --due 2024-01-08
-  reset="rm -rf '$ws/2023Q4/归档' '$ws/2023Q4/反馈' '$ws/2023Q4/收件记录.json' '$ws/2023Q4/检查结果.xlsx'"
-  stage "collect (${#files[@]} files)" collect -w "$ws" --period 2023Q4
+  reset='rm -rf "$WS/2023Q4/模板"'
+  stage templates templates -w @WS@ --period 2023Q4 --due 2024-01-08
+  reset='rm -rf "$WS/2023Q4/归档" "$WS/2023Q4/反馈" "$WS/2023Q4/收件记录.json" "$WS/2023Q4/检查结果.xlsx"'
+  stage "collect (${#files[@]} files)" collect -w @WS@ --period 2023Q4
   collect_new=$med_new
   [ ${#names[@]} -eq 2 ] && collect_old=$med_old
   reset=""
-  stage report report -w "$ws" --period 2023Q4 --date 2024-01-15
+  stage report report -w @WS@ --period 2023Q4 --date 2024-01-15
   for b in "${names[@]}"; do
     label="whole cycle"
     [ ${#names[@]} -eq 2 ] && label="whole cycle ($b)"
