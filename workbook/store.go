@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -43,16 +44,25 @@ type storeRecord struct {
 	Entries []Entry
 }
 
-// store is a period's StoreFile, read once, appended to.
+// store is a period's StoreFile, appended to. Its frames are indexed when first used and
+// decoded when looked up: at 10,000 units the decoded rows of a period take about 300 MB,
+// which collect (it only asks whether a workbook is stored) would hold to the end.
 type store struct {
 	path    string
 	mu      sync.Mutex
 	loaded  bool
-	rows    map[string][]Entry // read from the file, by SHA-256 and key
+	frames  map[string]frameAt // where each workbook's frame is in the file, by SHA-256 and key
 	added   map[string]bool    // appended or to be appended by this process
 	end     int64              // where the last whole frame ends
 	pending []storeRecord      // to append at the next flush
 	synced  bool               // nothing appended since the last sync
+}
+
+// frameAt is a frame's place in the file: its record's offset and length, and its CRC-32.
+type frameAt struct {
+	off int64
+	n   uint32
+	sum uint32
 }
 
 // flushEvery is how many workbooks' rows are held before they are appended (unsynced): a
@@ -76,13 +86,13 @@ func StoreKey(p *plan.Plan) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// load reads the file once; a missing or foreign file is an empty store.
+// load indexes the file once; a missing or foreign file is an empty store.
 func (st *store) load() {
 	if st.loaded {
 		return
 	}
 	st.loaded = true
-	st.rows, st.added, st.synced = map[string][]Entry{}, map[string]bool{}, true
+	st.frames, st.added, st.synced = map[string]frameAt{}, map[string]bool{}, true
 	f, err := os.Open(st.path)
 	if err != nil {
 		return
@@ -111,22 +121,39 @@ func (st *store) load() {
 		if _, err := io.ReadFull(r, frame); err != nil || crc(frame) != sum {
 			return // cut short by a crash: the next append writes over it
 		}
-		rec, err := decodeRecord(frame)
+		sha, key, err := recordID(frame)
 		if err != nil {
 			return
 		}
-		st.rows[storeID(rec.SHA256, rec.Key)] = rec.Entries
+		st.frames[storeID(sha, key)] = frameAt{off: st.end + 8, n: n, sum: sum}
 		st.end += 8 + int64(n)
 	}
 }
 
-// lookup returns the stored rows of a workbook read with the plan of key.
+// lookup returns the stored rows of a workbook read with the plan of key. A frame that no
+// longer reads back whole is not there: its rows are read from the archive again.
 func (st *store) lookup(sha, key string) ([]Entry, bool) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.load()
-	e, ok := st.rows[storeID(sha, key)]
-	return e, ok
+	at, ok := st.frames[storeID(sha, key)]
+	if !ok {
+		return nil, false
+	}
+	f, err := os.Open(st.path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	frame := make([]byte, at.n)
+	if _, err := f.ReadAt(frame, at.off); err != nil || crc(frame) != at.sum {
+		return nil, false
+	}
+	rec, err := decodeRecord(frame)
+	if err != nil || rec.SHA256 != sha || rec.Key != key {
+		return nil, false
+	}
+	return rec.Entries, true
 }
 
 // add queues a workbook's rows for the file, and appends what is queued when it is enough.
@@ -135,7 +162,7 @@ func (st *store) add(rec storeRecord) error {
 	defer st.mu.Unlock()
 	st.load()
 	id := storeID(rec.SHA256, rec.Key)
-	if _, ok := st.rows[id]; ok || st.added[id] {
+	if _, ok := st.frames[id]; ok || st.added[id] {
 		return nil
 	}
 	st.added[id] = true
@@ -182,17 +209,20 @@ func (st *store) write(sync bool) error {
 		return fmt.Errorf("写入 %s：%w", st.path, err)
 	}
 	var b bytes.Buffer
+	written := map[string]frameAt{}
 	for _, rec := range st.pending {
 		frame := encodeRecord(nil, rec)
 		var prefix [8]byte
 		binary.LittleEndian.PutUint32(prefix[:4], uint32(len(frame)))
 		binary.LittleEndian.PutUint32(prefix[4:], crc(frame))
 		b.Write(prefix[:])
+		written[storeID(rec.SHA256, rec.Key)] = frameAt{off: st.end + int64(b.Len()) + 8, n: uint32(len(frame)), sum: crc(frame)}
 		b.Write(frame)
 	}
 	if _, err := f.WriteAt(b.Bytes(), st.end); err != nil {
 		return fmt.Errorf("写入 %s：%w", st.path, err)
 	}
+	maps.Copy(st.frames, written)
 	st.end += int64(b.Len())
 	st.pending, st.synced = nil, false
 	if sync {
@@ -219,34 +249,42 @@ func (c *Collection) rows() *store {
 // the store, and for what it lacks from the archive, checked against plan p's templates (and
 // then stored).
 func (c *Collection) AcceptedEntries(p *plan.Plan) (map[string][]Entry, error) {
+	out := map[string][]Entry{}
+	err := c.eachAccepted(p, func(unit string, es []Entry) { out[unit] = es })
+	return out, err
+}
+
+// eachAccepted calls fn with the rows of each unit's latest accepted workbook, as
+// AcceptedEntries returns them, one unit at a time: a caller that keeps part of them does not
+// hold them all at once.
+func (c *Collection) eachAccepted(p *plan.Plan, fn func(unit string, es []Entry)) error {
 	key := StoreKey(p)
 	st := c.rows()
-	out := map[string][]Entry{}
 	var todo []Submission
 	for unit, s := range c.Latest() {
 		if !s.Accepted {
 			continue
 		}
 		if e, ok := st.lookup(s.SHA256, key); ok {
-			out[unit] = e
+			fn(unit, e)
 		} else {
 			todo = append(todo, s)
 		}
 	}
 	if len(todo) == 0 {
-		return out, nil
+		return nil
 	}
 	entries, err := c.entries(NewContext(p, c.period, nil), todo)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for i, s := range todo {
-		out[s.Unit] = entries[i]
+		fn(s.Unit, entries[i])
 		st.add(storeRecord{SHA256: s.SHA256, Unit: s.Unit, Key: key, Entries: entries[i]}) // best effort, as below
 	}
 	// A store that cannot be written (a read-only folder) costs the next reader the archive.
 	st.flush(true)
-	return out, nil
+	return nil
 }
 
 // Previous returns each unit's accepted report of a collected period, as templates.Previous,
@@ -259,17 +297,16 @@ func Previous(dir string, p *plan.Plan, period plan.Period) (map[string]template
 	if len(c.Submissions) == 0 {
 		return nil, nil
 	}
-	accepted, err := c.AcceptedEntries(p)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]templates.Previous, len(accepted))
-	for unit, es := range accepted {
+	out := map[string]templates.Previous{}
+	err = c.eachAccepted(p, func(unit string, es []Entry) {
 		prev := make(templates.Previous, len(es))
 		for _, e := range es {
 			prev[e.Task] = struct{ Status, Progress string }{e.Status, e.Progress}
 		}
 		out[unit] = prev
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -309,6 +346,20 @@ func encodeRecord(b []byte, rec storeRecord) []byte {
 
 // errRecord is a frame that does not hold a whole record.
 var errRecord = errors.New("a store frame that is not a record")
+
+// recordID decodes only a record's SHA-256 and key.
+func recordID(b []byte) (sha, key string, err error) {
+	var ids [3]string
+	for i := range ids {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return "", "", errRecord
+		}
+		ids[i] = string(b[k : k+int(n)])
+		b = b[k+int(n):]
+	}
+	return ids[0], ids[2], nil // SHA-256, unit, key: as encodeRecord writes them
+}
 
 // decodeRecord reads what encodeRecord wrote; anything else is errRecord.
 func decodeRecord(b []byte) (rec storeRecord, err error) {
