@@ -59,6 +59,7 @@ type Task struct {
 	Leads         []UnitReport // accepted reports of the task's lead units, in registry order
 	Responsible   []UnitReport // accepted reports of its responsible units
 	MissingLeads  []string     // lead units with no accepted report
+	RejectedLeads []string     // those of MissingLeads whose latest return failed the check (未通过)
 }
 
 // Unit is one reporting unit's figures.
@@ -297,6 +298,9 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 				}
 			case a.Role == plan.RoleLead:
 				t.MissingLeads = append(t.MissingLeads, a.Unit)
+				if s, sent := latest[reporter[a.Unit]]; sent && workbook.StateOf(s, sent, in.Due) == workbook.Rejected {
+					t.RejectedLeads = append(t.RejectedLeads, a.Unit)
+				}
 			case ok:
 				t.Responsible = append(t.Responsible, ur)
 			}

@@ -49,7 +49,7 @@ var (
 	RuleStatusOngoing  = plan.NewRule("status-ongoing-only", "有时限任务选了常态化推进", plan.Error)
 	RulePercentInvalid = plan.NewRule("percent-invalid", "完成进度无效", plan.Error)
 	RulePercentRead    = plan.NewRule("percent-normalized", "完成进度格式不规范", plan.Warning)
-	RuleDoneNot100     = plan.NewRule("done-needs-100", "已完成但进度不是 100", plan.Error)
+	RuleDoneNot100     = plan.NewRule("done-needs-100", "已完成但进度不是100%", plan.Error)
 	RuleDoneNoText     = plan.NewRule("done-needs-progress", "已完成但未写进展", plan.Error)
 	RuleNeedsProblems  = plan.NewRule("behind-needs-problems", "滞后/未启动未写问题", plan.Error)
 	RuleOverdue        = plan.NewRule("overdue-needs-problems-and-plan", "逾期未写问题和计划", plan.Error)

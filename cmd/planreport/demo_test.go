@@ -169,6 +169,9 @@ func TestDemo(t *testing.T) {
 	}
 	layout := pdfTextOf(t, rep.PDF, "-layout")
 	reporttest.BriefFigures(pdfTextOf(t, rep.PDF, "-raw"), layout).Check(t, rep.Figures, true)
+	for _, split := range reporttest.SplitTerms(layout, reporttest.WholeTerms) {
+		t.Error(split)
+	}
 	first, annex := 0, 0
 	for i, page := range strings.Split(layout, "\f") {
 		lines := strings.Split(strings.TrimSpace(page), "\n")

@@ -2,6 +2,7 @@ package brief
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -394,7 +395,7 @@ func situation(t report.Task) string {
 		parts = append(parts, t.Reason.Chinese())
 	}
 	if len(t.MissingLeads) > 0 {
-		missing := unitsNote(t.MissingLeads, 3) + "未报送"
+		missing := missingNote(t)
 		if t.Reason == report.ReasonNotReported {
 			parts = append([]string{missing}, parts...)
 		} else {
@@ -414,9 +415,33 @@ func redSituation(t report.Task) string {
 		}
 		return "本期到期"
 	case report.ReasonNotReported:
+		if len(t.RejectedLeads) == len(t.MissingLeads) {
+			return "未通过检查"
+		}
 		return "未报送"
 	}
 	return t.Reason.Chinese()
+}
+
+// missingNote names a task's lead units that have no accepted report: those that sent none
+// (未报送), and those whose return failed the check (未通过检查).
+func missingNote(t report.Task) string {
+	var none, rejected []string
+	for _, u := range t.MissingLeads {
+		if slices.Contains(t.RejectedLeads, u) {
+			rejected = append(rejected, u)
+		} else {
+			none = append(none, u)
+		}
+	}
+	var parts []string
+	if len(none) > 0 {
+		parts = append(parts, unitsNote(none, 3)+"未报送")
+	}
+	if len(rejected) > 0 {
+		parts = append(parts, unitsNote(rejected, 3)+"未通过检查")
+	}
+	return strings.Join(parts, "，")
 }
 
 // unitsNote names up to most units, or the first three and how many in all.
@@ -433,7 +458,7 @@ func unitsNote(units []string, most int) string {
 func leadStatement(t report.Task) string {
 	var out []string
 	if len(t.MissingLeads) > 0 {
-		out = append(out, unitsNote(t.MissingLeads, 3)+"未报送。")
+		out = append(out, missingNote(t)+"。")
 	}
 	var with []report.UnitReport
 	for _, ur := range t.Leads {
@@ -643,8 +668,8 @@ func (b *builder) taskAnnex() Section {
 	r := b.r
 	s := Section{Heading: "各项任务落实情况"}
 	s.Blocks = append(s.Blocks, Block{Kind: Note, Text: "每项任务一行：任务内容取其第一句，全文和各单位报告的进展见汇总表。“情况”为该任务亮灯的原因。"})
-	t := &Table{Small: true, Cols: []Col{{Title: "编号", Align: Center, Keep: true}, {Title: "任务", Width: 3}, {Title: "牵头单位", Width: 2.2, Terms: true},
-		{Title: "完成时限", Align: Center, Keep: true}, {Title: "灯", Keep: true, Light: true}, {Title: "情况", Width: 2.2}}}
+	t := &Table{Small: true, Cols: []Col{{Title: "编号", Align: Center, Keep: true}, {Title: "任务", Width: 2.8}, {Title: "牵头单位", Width: 1.8, Terms: true},
+		{Title: "完成时限", Align: Center, Keep: true}, {Title: "灯", Keep: true, Light: true}, {Title: "情况", Width: 2.8}}}
 	section := ""
 	for _, task := range r.Tasks {
 		if sec := sectionOf(task.Task); sec != section {

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,6 +10,7 @@ import (
 	"github.com/signintech/gopdf"
 
 	"planreport/fonts"
+	"planreport/templates"
 )
 
 // Page geometry after GB/T 9704-2012 (A4; top margin 37 mm, binding margin 28 mm, text block
@@ -251,6 +253,11 @@ const measureWords = "项个位条次月年日号期名件"
 // inseparable are pairs that never break: the two-em dash and the ellipsis.
 var inseparable = []string{"——", "……"}
 
+// wholeTerms are short terms a line never breaks inside: the status words units report, and
+// the names of the states and lights, which a leader reads as one word each. Longer first.
+var wholeTerms = slices.Concat([]string{"牵头单位未报送", "未通过检查"}, templates.OngoingStatuses,
+	[]string{"按时报送", "逾期报送", "未报送", "红灯", "黄灯", "绿灯"})
+
 // wrap breaks s into lines no wider than width in the current font: anywhere between Chinese
 // characters, between words of Latin text, and at new lines; never so that a line starts
 // with closing punctuation or ends with opening punctuation, nor inside —— or ……. terms
@@ -302,7 +309,7 @@ func tokens(s, terms string) []string {
 				j = i + k + len("】")
 			}
 		} else {
-			for _, pair := range inseparable {
+			for _, pair := range slices.Concat(inseparable, wholeTerms) {
 				if strings.HasPrefix(s[i:], pair) {
 					j = i + len(pair)
 					break

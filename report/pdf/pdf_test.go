@@ -185,30 +185,10 @@ func TestShortTermsWhole(t *testing.T) {
 	for _, u := range r.Units {
 		terms = append(terms, u.Name)
 	}
-	terms = append(terms, "序时推进", "常态化推进", "按时报送", "逾期报送", "牵头单位未报送", "红灯", "黄灯", "绿灯")
-	lines := strings.Split(layout, "\n")
-	for _, term := range terms {
-		rs := []rune(term)
-		for cut := 1; cut < len(rs); cut++ {
-			head, tail := string(rs[:cut]), string(rs[cut:])
-			for i := 0; i+1 < len(lines); i++ {
-				if strings.HasSuffix(strings.TrimRightFunc(cellAt(lines[i], head), unicode.IsSpace), head) &&
-					strings.HasPrefix(strings.TrimSpace(cellAt(lines[i+1], tail)), tail) && !strings.Contains(lines[i], term) {
-					if col := strings.Index(lines[i], head); col >= 0 && strings.Index(lines[i+1], tail) == col {
-						t.Errorf("%q split as %q / %q:\n%s\n%s", term, head, tail, lines[i], lines[i+1])
-					}
-				}
-			}
-		}
+	terms = append(terms, reporttest.WholeTerms...)
+	for _, split := range reporttest.SplitTerms(layout, terms) {
+		t.Error(split)
 	}
-}
-
-// cellAt returns the line up to and including the first occurrence of s, or "".
-func cellAt(line, s string) string {
-	if i := strings.Index(line, s); i >= 0 {
-		return line[:i+len(s)]
-	}
-	return ""
 }
 
 func TestDeterministic(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"planreport/report"
 	"planreport/workbook"
@@ -264,4 +265,41 @@ func (f Figures) String() string {
 		fmt.Fprintf(&b, "%s=%v ", k, f[k])
 	}
 	return b.String()
+}
+
+// WholeTerms are the terms a printed brief never breaks between two lines: the status words,
+// the states and the lights.
+var WholeTerms = []string{"序时推进", "常态化推进", "按时报送", "逾期报送", "牵头单位未报送", "未通过检查", "红灯", "黄灯", "绿灯"}
+
+// SplitTerms finds, in a PDF's text as pdftotext -layout gives it, each of terms broken
+// between two lines of the same table cell or paragraph: a line (or a cell, ended by spaces)
+// that ends with the term's head, and the next line's text below it that starts with its
+// tail.
+func SplitTerms(layout string, terms []string) []string {
+	var out []string
+	lines := strings.Split(layout, "\n")
+	for _, term := range terms {
+		rs := []rune(term)
+		for cut := 1; cut < len(rs); cut++ {
+			head, tail := string(rs[:cut]), string(rs[cut:])
+			for i := 0; i+1 < len(lines); i++ {
+				at, tat := strings.Index(lines[i], head), strings.Index(lines[i+1], tail)
+				if at < 0 || tat < 0 || strings.Contains(lines[i], term) {
+					continue
+				}
+				after := lines[i][at+len(head):]
+				if after != "" && !strings.HasPrefix(after, " ") || strings.TrimSpace(lines[i+1][tat:]) == "" {
+					continue
+				}
+				// The tail starts the next line of the same cell: at or left of the head's
+				// column, less than a cell's width away (columns in characters).
+				col, tcol := utf8.RuneCountInString(lines[i][:at]), utf8.RuneCountInString(lines[i+1][:tat])
+				before := strings.TrimRight(lines[i+1][:tat], " ")
+				if tcol <= col && col-tcol < 24 && (before == "" || strings.HasSuffix(lines[i+1][:tat], " ")) {
+					out = append(out, fmt.Sprintf("%q split as %q / %q:\n%s\n%s", term, head, tail, lines[i], lines[i+1]))
+				}
+			}
+		}
+	}
+	return out
 }

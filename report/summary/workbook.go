@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -360,7 +361,11 @@ func leadText(t report.Task) string {
 		parts = append(parts, ur.Unit+"："+ur.Progress)
 	}
 	for _, u := range t.MissingLeads {
-		parts = append(parts, u+"：未报送")
+		if slices.Contains(t.RejectedLeads, u) {
+			parts = append(parts, u+"：未通过检查")
+		} else {
+			parts = append(parts, u+"：未报送")
+		}
 	}
 	return strings.Join(parts, "\n")
 }
