@@ -11,6 +11,7 @@ type Changes struct {
 	RedStreak   map[string]int // for StillRed: how many collected periods in a row, this one included
 	TurnedGreen []string       // green now, red or yellow then (a task done since is in Closed as well)
 	Closed      []string       // done now (销号), not done then
+	Reopened    []string       // done then, not done now: its leads now report otherwise, or not at all
 }
 
 // changesSince works out the changes from the earlier periods' points (oldest first) to r.
@@ -36,8 +37,11 @@ func changesSince(earlier []Point, r *Report) Changes {
 		case t.Light == Green && known && then != Green:
 			c.TurnedGreen = append(c.TurnedGreen, t.ID)
 		}
-		if t.Status == templates.StatusDone && known && prev.TaskStatus[t.ID] != templates.StatusDone {
+		if known && t.Status == templates.StatusDone && prev.TaskStatus[t.ID] != templates.StatusDone {
 			c.Closed = append(c.Closed, t.ID)
+		}
+		if known && t.Status != templates.StatusDone && prev.TaskStatus[t.ID] == templates.StatusDone {
+			c.Reopened = append(c.Reopened, t.ID)
 		}
 	}
 	return c

@@ -36,6 +36,7 @@ type ChangesJSON struct {
 	StillRed    []string `json:"still_red"`
 	TurnedGreen []string `json:"turned_green"`
 	Closed      []string `json:"closed"`
+	Reopened    []string `json:"reopened"` // done last period, not done now
 }
 
 // TaskJSON is one task's consolidated state; status is a status word or 未报送.
@@ -92,7 +93,8 @@ func (r *Report) JSON(pdf, xlsx, docx string) JSON {
 		f.Submissions[string(u.State)]++
 	}
 	c := r.Changes
-	f.Changes = ChangesJSON{Previous: c.Previous, NewRed: orEmpty(c.NewRed), StillRed: orEmpty(c.StillRed), TurnedGreen: orEmpty(c.TurnedGreen), Closed: orEmpty(c.Closed)}
+	f.Changes = ChangesJSON{Previous: c.Previous, NewRed: orEmpty(c.NewRed), StillRed: orEmpty(c.StillRed), TurnedGreen: orEmpty(c.TurnedGreen), Closed: orEmpty(c.Closed),
+		Reopened: orEmpty(c.Reopened)}
 	return out
 }
 

@@ -243,6 +243,10 @@ func (b *builder) changes() Section {
 	add("连续两期及以上红灯", c.StillRed, note)
 	add("转为绿灯", c.TurnedGreen, "")
 	add("本期销号（新完成）", c.Closed, "")
+	if len(c.Reopened) > 0 {
+		// Without it, last period's 已完成 plus 销号 would not make this period's.
+		add("上期已完成、本期未计为已完成", c.Reopened, "")
+	}
 	s.Blocks = append(s.Blocks, para("与%s相比，%s。", c.Previous, strings.Join(parts, "；")))
 
 	// Ranking moves.

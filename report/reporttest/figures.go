@@ -83,7 +83,8 @@ func BriefFigures(raw, layout string) Figures {
 		}
 	}
 	// Changes.
-	for key, label := range map[string]string{"new_red": "新增红灯", "still_red": "连续两期及以上红灯", "turned_green": "转为绿灯", "closed": "本期销号（新完成）"} {
+	for key, label := range map[string]string{"new_red": "新增红灯", "still_red": "连续两期及以上红灯", "turned_green": "转为绿灯", "closed": "本期销号（新完成）",
+		"reopened": "上期已完成、本期未计为已完成"} {
 		for _, m := range regexp.MustCompile(regexp.QuoteMeta(label)+`(\d+)项(（([^）]*)）)?`).FindAllStringSubmatch(text, -1) {
 			add("changes."+key, m[1])
 			if m[3] != "" {
@@ -196,6 +197,9 @@ func (f Figures) Check(t testing.TB, j report.FiguresJSON, charts bool) {
 			if len(list) > 0 {
 				want["changes."+key+".listed"] = len(list)
 			}
+		}
+		if len(c.Reopened) > 0 { // the brief says it only when there are some
+			want["changes.reopened"], want["changes.reopened.listed"] = len(c.Reopened), len(c.Reopened)
 		}
 	}
 	// Figures the brief must state (a zero reason, status or state may be left out of the
