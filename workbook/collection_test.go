@@ -258,6 +258,8 @@ func TestZone(t *testing.T) {
 		{"/etc/localtime, UTC", "", false, false, true, "../usr/share/zoneinfo/Etc/UTC", "Etc/UTC", false},
 		{"TZ", "Asia/Urumqi", true, false, false, "", "Asia/Urumqi", false},
 		{"TZ with a colon", ":Asia/Shanghai", true, false, true, "/usr/share/zoneinfo/Etc/UTC", "Asia/Shanghai", false},
+		{"TZ empty", "", true, false, true, "/usr/share/zoneinfo/Etc/UTC", "Asia/Shanghai", true},
+		{"TZ no zone", "Beijing", true, false, true, "/usr/share/zoneinfo/Etc/UTC", "Asia/Shanghai", true},
 	} {
 		loc, name := zoneFrom(c.tz, c.set, c.win, c.hasLocal, c.link)
 		if name != c.want || (c.china && loc.String() != "Asia/Shanghai" && loc.String() != "CST") || (!c.china && loc != time.Local) {

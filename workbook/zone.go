@@ -33,11 +33,20 @@ func officeZone() (*time.Location, string) {
 // is), windows whether the system keeps its zone in its own settings, localtime whether
 // /etc/localtime exists and link where it points. Go's time.Local is the system's zone, or
 // UTC when the system sets none: then it is China Standard Time.
+//
+// A TZ that is empty or names no zone Go can load (Go then takes UTC) counts as none set:
+// a misconfigured variable must not move every time by eight hours while the record names a
+// zone it does not use.
 func zoneFrom(tz string, set, windows, localtime bool, link string) (*time.Location, string) {
+	name := strings.TrimPrefix(tz, ":")
+	if set && !windows && !strings.HasPrefix(name, "/") {
+		if _, err := time.LoadLocation(name); name == "" || err != nil {
+			return chinaZone(), "Asia/Shanghai"
+		}
+	}
 	if !set && !windows && !localtime {
 		return chinaZone(), "Asia/Shanghai"
 	}
-	name := strings.TrimPrefix(tz, ":")
 	if name == "" && !windows {
 		if _, after, ok := strings.Cut(link, "zoneinfo/"); ok {
 			name = after
