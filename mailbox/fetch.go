@@ -327,9 +327,17 @@ func fetchStructures(c *client.Client, uids []uint32) ([]*imap.Message, error) {
 	go func() {
 		done <- c.UidFetch(seq, []imap.FetchItem{imap.FetchUid, imap.FetchEnvelope, imap.FetchBodyStructure, imap.FetchRFC822Size}, ch)
 	}()
+	asked := make(map[uint32]bool, len(uids))
+	for _, u := range uids {
+		asked[u] = true
+	}
 	var out []*imap.Message
 	for m := range ch {
-		if m.BodyStructure != nil {
+		// Only the messages asked for (a server may add unsolicited updates of others); one
+		// whose structure did not come is kept, and relevantParts then downloads it whole
+		// rather than passing it over for good.
+		if asked[m.Uid] {
+			delete(asked, m.Uid)
 			out = append(out, m)
 		}
 	}
