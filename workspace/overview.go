@@ -37,16 +37,19 @@ func (w *Workspace) Summaries() ([]PeriodSummary, error) {
 		return nil, err
 	}
 	var out []PeriodSummary
+	if len(periods) == 0 {
+		return out, nil
+	}
+	pl, err := w.ReadPlan()
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range periods {
-		st, err := w.Status(p)
+		st, err := w.StatusOf(pl, workbook.NewContext(pl, p, nil), p)
 		if err != nil {
 			return nil, err
 		}
-		coll, err := w.Collection(p)
-		if err != nil {
-			return nil, err
-		}
-		s := PeriodSummary{Period: p, Due: st.Due, Units: len(st.Units), Count: Count(st.Units), Files: len(coll.Submissions)}
+		s := PeriodSummary{Period: p, Due: st.Due, Units: len(st.Units), Count: Count(st.Units), Files: len(st.Record.Submissions)}
 		s.Accepted = s.Count[workbook.OnTime] + s.Count[workbook.Late]
 		_, reportErr := os.Stat(w.ReportPDF(p))
 		switch {

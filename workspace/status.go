@@ -52,6 +52,7 @@ type StatusResult struct {
 	Due    string
 	Issued bool // the period's templates were issued
 	Units  []UnitStatus
+	Record *workbook.Collection // the period's record as read
 }
 
 // Status reads a period's reporting state. It reads only.
@@ -60,13 +61,21 @@ func (w *Workspace) Status(period plan.Period) (*StatusResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	return w.StatusOf(p, workbook.NewContext(p, period, nil), period)
+}
+
+// StatusOf is Status for a plan already read and its checking context for the period.
+// Making the context expands the plan's groups into every unit's tasks, most of Status's
+// time at 1,000 units: a caller that shows the state again and again (the web page) keeps
+// both while the ledger is unchanged.
+func (w *Workspace) StatusOf(p *plan.Plan, check *workbook.Context, period plan.Period) (*StatusResult, error) {
 	coll, err := w.Collection(period)
 	if err != nil {
 		return nil, err
 	}
 	due := w.Due(period)
 	return &StatusResult{Period: period, Plan: p, Due: due, Issued: w.Issued(period),
-		Units: Statuses(p, workbook.NewContext(p, period, nil), coll, due)}, nil
+		Units: Statuses(p, check, coll, due), Record: coll}, nil
 }
 
 // RemindersOptions say which reminders to write, and whether to send them.

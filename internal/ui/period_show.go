@@ -72,10 +72,11 @@ func (s *Server) periodShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) periodPage(p plan.Period) (*periodData, error) {
-	st, coll, err := s.status.status(s.ws, p)
+	st, err := s.status.status(s.ws, p)
 	if err != nil {
 		return nil, err
 	}
+	coll := st.Record
 	d := &periodData{Period: p, Name: p.Chinese(), Status: st, Count: workspace.Count(st.Units), Files: len(coll.Submissions),
 		Demo: demo.Is(st.Plan), Limits: s.limits, Mail: s.mailOf(p)}
 	d.Accepted = d.Count[workbook.OnTime] + d.Count[workbook.Late]

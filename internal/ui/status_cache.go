@@ -11,46 +11,54 @@ import (
 	"planreport/workspace"
 )
 
-// statusCache keeps each period's state as workspace.Status and Collection read it, until a
-// file they read changes: the ledger, the period's record or its settings. Reading them again
-// for every page costs a fifth of a second at 1,000 units (expanding the plan's groups into
-// every unit's tasks); the page is shown far more often than collect writes.
+// statusCache keeps each period's state as workspace.Status reads it, until a file it reads
+// changes: the ledger, the period's record or its settings. The page is shown far more often
+// than collect writes. The plan and its checking context (the plan's groups expanded into
+// every unit's tasks: two thirds of a reading at 1,000 units) are kept apart, until the
+// ledger changes, so that a page shown right after collect reads only the record again.
 type statusCache struct {
 	mu sync.Mutex
 	m  map[plan.Period]cachedStatus
 }
 
 type cachedStatus struct {
-	key  string
-	st   *workspace.StatusResult
-	coll *workbook.Collection
+	ledger string // the ledger's filesKey when plan and check were read
+	plan   *plan.Plan
+	check  *workbook.Context
+	key    string // the filesKey of everything the state was read from
+	st     *workspace.StatusResult
 }
 
-// status is a period's state and record, read again only when their files changed.
-func (c *statusCache) status(w *workspace.Workspace, p plan.Period) (*workspace.StatusResult, *workbook.Collection, error) {
-	key := filesKey(w.Ledger(), w.RecordPath(p), filepath.Join(w.PeriodDir(p), workspace.SettingsName))
+// status is a period's state, read again only when its files changed.
+func (c *statusCache) status(w *workspace.Workspace, p plan.Period) (*workspace.StatusResult, error) {
+	ledger := filesKey(w.Ledger())
+	key := ledger + filesKey(w.RecordPath(p), filepath.Join(w.PeriodDir(p), workspace.SettingsName))
 	c.mu.Lock()
-	got, ok := c.m[p]
+	got := c.m[p]
 	c.mu.Unlock()
-	if ok && got.key == key {
-		return got.st, got.coll, nil
+	if got.st != nil && got.key == key {
+		return got.st, nil
 	}
-	st, err := w.Status(p)
-	if err != nil {
-		return nil, nil, err
+	if got.plan == nil || got.ledger != ledger {
+		pl, err := w.ReadPlan()
+		if err != nil {
+			return nil, err
+		}
+		got.ledger, got.plan, got.check = ledger, pl, workbook.NewContext(pl, p, nil)
 	}
-	coll, err := w.Collection(p)
+	st, err := w.StatusOf(got.plan, got.check, p)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Keyed by the files as they were before reading: a change while reading shows next time.
+	got.key, got.st = key, st
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[plan.Period]cachedStatus{}
 	}
-	c.m[p] = cachedStatus{key: key, st: st, coll: coll}
+	c.m[p] = got
 	c.mu.Unlock()
-	return st, coll, nil
+	return st, nil
 }
 
 // filesKey names the state of some files: each one's size and modification time (or absence).
