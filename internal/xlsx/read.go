@@ -725,13 +725,15 @@ func (x *File) value(typ, v []byte, inline string, hasInline bool) string {
 }
 
 // parseIndex reads a shared string index, spaces around it allowed.
-func parseIndex(v []byte) (int, bool) {
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 || len(v) > 9 {
+func parseIndex(v []byte) (int, bool) { return digits(bytes.TrimSpace(v), 9) }
+
+// digits reads a decimal number of one to most digits, nothing else.
+func digits(b []byte, most int) (int, bool) {
+	if len(b) == 0 || len(b) > most {
 		return 0, false
 	}
 	n := 0
-	for _, c := range v {
+	for _, c := range b {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
@@ -859,17 +861,8 @@ func isHex4(s string) bool {
 
 // parseRowNumber reads a row's r attribute: 1-based.
 func parseRowNumber(b []byte) (int, bool) {
-	if len(b) == 0 || len(b) > 8 {
-		return 0, false
-	}
-	n := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, n >= 1
+	n, ok := digits(b, 8)
+	return n, ok && n >= 1
 }
 
 // parseColumn reads the column of a cell reference (A1, $B$2): 0-based.
