@@ -10,10 +10,20 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 )
 
+// memoryLimit is the heap size above which the garbage collector works harder instead of
+// letting the heap double: an office computer's memory is shared with Excel and the rest. A
+// report of 10,000 units peaked at 1,058 MB of RSS without it and 746 MB with 700 MiB, in the
+// same time (25.5-26.7 s against 26.9 s). Below it nothing changes; GOMEMLIMIT overrides it.
+const memoryLimit = 768 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	if path := os.Getenv("PLANREPORT_CPUPROFILE"); path != "" { // for developers: where the time goes
 		if f, err := os.Create(path); err == nil {

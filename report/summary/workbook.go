@@ -88,7 +88,7 @@ func Write(r *report.Report, path string) error {
 	}
 	// The zip goes straight into the file: excelize would build all of it in memory first.
 	return atomicfile.Write(path, func(out *os.File) error {
-		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newWbSortedZip(out) })
+		f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSortedZip(out) })
 		buf, err := f.WriteToBuffer()
 		if err == nil && buf.Len() > 0 {
 			err = errors.New("excelize wrote past the zip writer")
@@ -1006,14 +1006,16 @@ type part struct {
 	plain     int64
 }
 
-func newWbSortedZip(w io.Writer) *sortedZip { return &sortedZip{w: w} }
+func newSortedZip(w io.Writer) *sortedZip { return &sortedZip{w: w} }
 
 func (z *sortedZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
 	}
 	if z.compressor == nil {
-		// Level 5 is what archive/zip compresses with.
+		// Level 5 is what archive/zip compresses with. The fastest level (xlsx.NewZip's) was
+		// tried: at 10,000 units it saved 1 to 3 of the report's 24 seconds and made the
+		// workbook 116 MB instead of 82.
 		z.compressor, z.err = flate.NewWriter(&z.spool, 5)
 		if z.err != nil {
 			return nil, z.err
