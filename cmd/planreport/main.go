@@ -16,8 +16,9 @@ import (
 
 // memoryLimit is the heap size above which the garbage collector works harder instead of
 // letting the heap double: an office computer's memory is shared with Excel and the rest. A
-// report of 10,000 units peaked at 1,058 MB of RSS without it and 746 MB with 700 MiB, in the
-// same time (25.5-26.7 s against 26.9 s). Below it nothing changes; GOMEMLIMIT overrides it.
+// report of 10,000 units peaked at 1,043-1,058 MB of RSS without it and 797 MB with it, in
+// about the same time (25.7 s against 26.0 s, scripts/bench.sh). Below it nothing changes;
+// GOMEMLIMIT overrides it.
 const memoryLimit = 768 << 20
 
 func main() {
