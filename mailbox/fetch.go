@@ -327,22 +327,26 @@ func fetchStructures(c *client.Client, uids []uint32) ([]*imap.Message, error) {
 	go func() {
 		done <- c.UidFetch(seq, []imap.FetchItem{imap.FetchUid, imap.FetchEnvelope, imap.FetchBodyStructure, imap.FetchRFC822Size}, ch)
 	}()
-	asked := make(map[uint32]bool, len(uids))
+	// Only the messages asked for (a server may add unsolicited updates of others), the
+	// response with a structure where a message has several. One whose structure never
+	// came is kept: relevantParts then downloads it whole rather than passing it over.
+	byUID := make(map[uint32]*imap.Message, len(uids))
 	for _, u := range uids {
-		asked[u] = true
+		byUID[u] = nil
 	}
-	var out []*imap.Message
 	for m := range ch {
-		// Only the messages asked for (a server may add unsolicited updates of others); one
-		// whose structure did not come is kept, and relevantParts then downloads it whole
-		// rather than passing it over for good.
-		if asked[m.Uid] {
-			delete(asked, m.Uid)
-			out = append(out, m)
+		if old, asked := byUID[m.Uid]; asked && (old == nil || old.BodyStructure == nil) {
+			byUID[m.Uid] = m
 		}
 	}
 	if err := <-done; err != nil {
 		return nil, err
+	}
+	var out []*imap.Message
+	for _, m := range byUID {
+		if m != nil { // nil: gone from the folder since the search
+			out = append(out, m)
+		}
 	}
 	slices.SortFunc(out, func(a, b *imap.Message) int { return int(a.Uid) - int(b.Uid) })
 	return out, nil
