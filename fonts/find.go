@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf16"
 )
 
@@ -296,7 +298,7 @@ func preferChinese(fams []string) string {
 
 // loadFile reads a TrueType font and its Unicode map.
 func loadFile(path, name string, st Style) (*Font, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFont(path)
 	if err != nil {
 		return nil, err
 	}
@@ -305,6 +307,41 @@ func loadFile(path, name string, st Style) (*Font, error) {
 		return nil, errors.New("字体文件无法读取")
 	}
 	return &Font{Name: name, Path: path, Family: pdfTags[st] + "+" + psName(path), data: data, cover: cover}, nil
+}
+
+// maxFontSize is the largest font file read: the largest CJK fonts are about 60 MB.
+const maxFontSize = 256 << 20
+
+// mapped are the font files read so far, by path, as they were then: a program that prints
+// many reports (the workbench) reads each once, and again only once it changes.
+var mapped = struct {
+	sync.Mutex
+	files map[string]mappedFile
+}{files: map[string]mappedFile{}}
+
+type mappedFile struct {
+	size    int64
+	modTime time.Time
+	data    []byte
+}
+
+// readFont returns a font file's bytes, shared: not to be changed.
+func readFont(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	mapped.Lock()
+	defer mapped.Unlock()
+	if m, ok := mapped.files[path]; ok && m.size == st.Size() && m.modTime.Equal(st.ModTime()) {
+		return m.data, nil
+	}
+	data, err := mapFile(path)
+	if err != nil {
+		return nil, err
+	}
+	mapped.files[path] = mappedFile{st.Size(), st.ModTime(), data}
+	return data, nil
 }
 
 // psName makes a PDF-safe font name from the file's name: ASCII letters, digits and hyphens.

@@ -84,7 +84,6 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 	if err := w.needIssued(o.Period); err != nil {
 		return nil, err
 	}
-	go fonts.Preload() // while the report is consolidated
 	l, err := w.Lock(o.Program, "出具"+o.Period.Chinese()+"的报告")
 	if err != nil {
 		return nil, err
@@ -95,9 +94,27 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		return nil, err
 	}
 	o.Progress.report(Progress{Stage: "汇总", Total: 3})
+	// The fonts on disk are looked for while the period is consolidated.
+	type found struct {
+		set *fonts.Set
+		err error
+	}
+	fontsFound := make(chan found, 1)
+	go func() {
+		dirs := o.FontDirs
+		if len(dirs) == 0 {
+			dirs = fonts.SystemDirs()
+		}
+		set, err := fonts.Find(dirs...)
+		fontsFound <- found{set, err}
+	}()
 	r, err := report.Consolidate(p, inputs, o.Date)
+	f := <-fontsFound
 	if err != nil {
 		return nil, err
+	}
+	if f.err != nil {
+		return nil, f.err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -108,38 +125,33 @@ func (w *Workspace) Report(ctx context.Context, o ReportOptions) (*ReportResult,
 		return nil, fmt.Errorf("创建报告文件夹：%w", err)
 	}
 	res := &ReportResult{Report: r, NoReturns: len(inputs[len(inputs)-1].Collection.Submissions) == 0,
-		PDF: w.ReportPDF(o.Period), Workbook: w.ReportWorkbook(o.Period)}
+		PDF: w.ReportPDF(o.Period), Workbook: w.ReportWorkbook(o.Period), DOCX: w.ReportDOCX(o.Period)}
 	crashPoint("consolidated")
 	o.Progress.report(Progress{Stage: "生成 PDF 报告", Done: 1, Total: 3})
 	res.NotesPath = w.NotesPath(o.Period)
 	if res.Notes, err = readNotes(res.NotesPath); err != nil {
 		return nil, err
 	}
-	dirs := o.FontDirs
-	if len(dirs) == 0 {
-		dirs = fonts.SystemDirs()
-	}
-	set, err := fonts.Find(dirs...)
-	if err != nil {
-		return nil, err
-	}
-	res.Skipped = set.Skipped
-	// The staff's workbook is written beside the brief (the PDF, then the Word version, which
-	// takes the PDF's page numbers for its contents).
-	var wbErr error
+	res.Skipped = f.set.Skipped
+	// The staff's workbook is written beside the brief; the Word version, which takes the
+	// PDF's page numbers for its contents, once the PDF is laid out, while it is written.
+	var wbErr, docxErr error
 	var wg sync.WaitGroup
 	wg.Go(func() { wbErr = summary.Write(r, res.Workbook) })
 	rel, _ := filepath.Rel(w.dir, res.NotesPath)
 	b := brief.Build(r, brief.OfficeText{Path: rel, Text: res.Notes})
-	printed, pdfErr := rpdf.Write(b, set, res.PDF)
+	printed, pdfErr := rpdf.Layout(b, f.set)
 	var pages map[string]int
 	if pdfErr == nil {
-		crashPoint("pdf")
 		res.Unprintable, res.Fonts, res.MainPages, pages = printed.Unprintable, printed.Fonts, printed.MainPages, printed.Contents
 	}
-	res.DOCX = w.ReportDOCX(o.Period)
+	wg.Go(func() { docxErr = docx.Write(b, docx.Options{Faces: docx.FacesOf(f.set), Pages: pages}, res.DOCX) })
+	if pdfErr == nil {
+		if pdfErr = printed.Write(res.PDF); pdfErr == nil {
+			crashPoint("pdf")
+		}
+	}
 	o.Progress.report(Progress{Stage: "生成 Word 版和汇总表", Done: 2, Total: 3})
-	docxErr := docx.Write(b, docx.Options{Faces: docx.FacesOf(set), Pages: pages}, res.DOCX)
 	wg.Wait()
 	o.Progress.report(Progress{Stage: "完成", Done: 3, Total: 3})
 	return res, busyOrErr(" planreport report", pdfErr, docxErr, wbErr)

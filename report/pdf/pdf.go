@@ -38,21 +38,32 @@ type FontUse struct {
 	Chars int
 }
 
-// Write prints the brief to path, atomically, in the fonts of set. The PDF goes straight
-// into the file, not through a copy in memory.
-func Write(b *brief.Brief, set *fonts.Set, path string) (*Result, error) {
+// Document is a brief laid out on pages: what it printed is known (Result), before the PDF is
+// written.
+type Document struct {
+	Result
+	d *doc
+}
+
+// Layout lays the brief out in the fonts of set.
+func Layout(b *brief.Brief, set *fonts.Set) (*Document, error) {
 	d, res, err := layout(b, set)
 	if err != nil {
 		return nil, err
 	}
-	err = atomicfile.Write(path, func(f *os.File) error {
+	return &Document{Result: *res, d: d}, nil
+}
+
+// Write writes the PDF to path, atomically: straight into the file, not through a copy in
+// memory.
+func (doc *Document) Write(path string) error {
+	return atomicfile.Write(path, func(f *os.File) error {
 		w := bufio.NewWriterSize(f, 1<<20)
-		if _, err := d.pdf.WriteTo(w); err != nil {
+		if _, err := doc.d.pdf.WriteTo(w); err != nil {
 			return fmt.Errorf("生成 PDF：%w", err)
 		}
 		return w.Flush()
 	})
-	return res, err
 }
 
 // Bytes prints the brief. The same brief and fonts give the same bytes.
