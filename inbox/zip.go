@@ -24,7 +24,7 @@ func (r *reader) openZip(name, label string, data []byte, w where) {
 		r.problem(name, label, w, nil, label, trouble{format: "压缩包 %s 中的文件超过 %d 个，未读取", args: []any{r.lim.MaxZipEntries}, hint: "请只压缩需要报送的表格，或直接发送表格文件"})
 		return
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		r.problem(name, label, w, nil, label, trouble{format: "压缩包 %s 已损坏或不是 zip 格式（%s），无法读取", args: []any{zipErrText(err)}, hint: "请重新压缩后发送，或直接发送表格文件"})
 		return
@@ -159,7 +159,7 @@ func (r *reader) sniffZip(data []byte) kind {
 	if bytes.Count(data, sigCentral) > r.lim.MaxZipEntries {
 		return kindZip // openZip says why it will not read it
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return kindSheet // a broken workbook: the workbook reader says what is wrong
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"planreport/internal/xlsx"
+
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 )
@@ -141,7 +143,7 @@ var errDocumentTooLarge = errors.New("word/document.xml too large")
 
 // docxText extracts the paragraphs of a .docx file held in data.
 func docxText(name string, data []byte) (string, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		return "", fmt.Errorf("%s：是 zip/.docx 格式但文件已损坏，无法打开（%w）。请在 Word/WPS 中重新另存为 .docx 后重试", name, err)
 	}

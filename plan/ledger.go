@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -371,7 +369,7 @@ func openLedger(path string, names ...string) (sheets LedgerSheets, done func(),
 	if err != nil {
 		return nil, nil, LedgerOpenError(path, err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil {
 		return nil, nil, LedgerOpenError(path, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"planreport/internal/xlsx"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -265,7 +267,7 @@ func isWorkbook(data []byte) bool {
 	if !bytes.HasPrefix(data, zipMagic) {
 		return false
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil && !(errors.Is(err, zip.ErrInsecurePath) && zr != nil) {
 		return false
 	}

@@ -180,7 +180,7 @@ const (
 // excelize uses, refuses the entities they declare). When it cannot, why says so for the
 // unit, or is "" when the file is not a workbook at all (its findings say that).
 func annotatable(data []byte) (ok bool, why string) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil {
 		return false, ""
 	}

@@ -220,7 +220,7 @@ func (c *Context) open(r *Report, data []byte) *xlsx.File {
 		r.add(RuleNotXLSX, "", "", "", "这不是 Excel 工作簿（.xlsx）", hint)
 		return nil
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := xlsx.OpenZip(data)
 	if err != nil {
 		r.add(RuleCorrupt, "", "", "", "文件已损坏或不完整（无法解压）", "可能是发送时被截断。请在 Excel 或 WPS 中打开确认，重新保存为 .xlsx 后发送")
 		return nil

@@ -1426,7 +1426,7 @@ func (p *arith) operand() (float64, bool) {
 
 // OpenBytes opens a workbook from its bytes (see Open).
 func OpenBytes(data []byte, maxUnzipped int64) (*File, error) {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	zr, err := OpenZip(data)
 	if err != nil {
 		return nil, err
 	}

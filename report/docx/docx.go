@@ -14,11 +14,13 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path"
 	"strings"
 	"time"
 
 	"planreport/fonts"
 	"planreport/internal/atomicfile"
+	"planreport/internal/xlsx"
 	"planreport/report"
 	"planreport/report/brief"
 )
@@ -82,12 +84,16 @@ func Bytes(b *brief.Brief, o Options) ([]byte, error) {
 		date = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	var out bytes.Buffer
-	z := zip.NewWriter(&out)
+	z := xlsx.NewZip(&out) // a Word file is a zip of XML like a workbook: the same fast deflate
 	add := func(name string, data []byte) {
 		if w.err != nil {
 			return
 		}
-		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: date})
+		method := zip.Deflate
+		if path.Ext(name) == ".png" {
+			method = zip.Store // compressed already
+		}
+		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: method, Modified: date})
 		if err == nil {
 			_, err = f.Write(data)
 		}

@@ -92,7 +92,10 @@ func (p *painter) png(c *brief.Chart, width float64) ([]byte, brief.Drawing, err
 		}
 	}
 	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
+	// The fastest compression: a chart is mostly white, and the default level took a tenth of
+	// an 80-unit report's CPU for pictures a few KB smaller.
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&b, img); err != nil {
 		return nil, d, err
 	}
 	return b.Bytes(), d, nil
