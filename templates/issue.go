@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
+	"planreport/internal/atomicfile"
 	"planreport/internal/xlsx"
 	"planreport/mailbox"
 	"planreport/plan"
@@ -115,38 +116,69 @@ func Issue(dir string, ts []Template, o Options, eml bool) (*Result, error) {
 		}
 	}
 	// Every template is tried: one that cannot be written (open in Excel) does not keep the
-	// others from being written, and the error names each that failed.
+	// others from being written, and the error names each that failed. They are written
+	// aside and put in place together, once all are on disk (atomicfile.Batch); then the
+	// drafts of those put in place, likewise.
 	errs := make([]error, len(ts)+1)
 	mail := make([]*mailbox.Message, len(ts))
+	var written atomicfile.Batch
+	defer written.Discard()
 	var g errgroup.Group
-	g.SetLimit(2 * runtime.GOMAXPROCS(0)) // twice the cores: a template waits for the disk while it is synced
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i := range ts {
 		g.Go(func() error {
 			t, path := &ts[i], res.Templates[i].Path
-			if errs[i] = skeletons[t.hasPrevious()].write(path, t); errs[i] != nil {
-				return nil
+			data, err := skeletons[t.hasPrevious()].bytes(t)
+			if err == nil {
+				err = written.WriteBytes(path, data)
 			}
-			if !eml {
-				return nil
-			}
-			data, err := os.ReadFile(path)
 			if err != nil {
-				errs[i] = fmt.Errorf("读取模板 %s：%w", path, err)
+				errs[i] = fmt.Errorf("生成 %s 的模板：%w", t.Unit.Name, err)
 				return nil
 			}
-			m := Mail(t, path, data, o)
-			if m.To != "" {
-				draft := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(path), ".xlsx")+".eml")
-				if errs[i] = mailbox.WriteDraft(draft, m); errs[i] != nil {
-					return nil // a message goes only as its draft says
-				}
-				res.Templates[i].EML = draft
+			if eml {
+				m := Mail(t, path, data, o)
+				mail[i] = &m
 			}
-			mail[i] = &m
 			return nil
 		})
 	}
 	g.Wait()
+	failed := written.Commit()
+	for i := range ts {
+		if err := failed[res.Templates[i].Path]; err != nil {
+			errs[i] = fmt.Errorf("生成 %s 的模板：%w", ts[i].Unit.Name, err)
+			mail[i] = nil
+		}
+	}
+	if eml {
+		var drafts atomicfile.Batch
+		defer drafts.Discard()
+		paths := map[string]int{}
+		for i, m := range mail {
+			if m == nil || m.To == "" {
+				continue
+			}
+			draft := filepath.Join(mailDir, strings.TrimSuffix(filepath.Base(res.Templates[i].Path), ".xlsx")+".eml")
+			data, err := mailbox.Draft(*m)
+			if err == nil {
+				err = drafts.WriteBytes(draft, data)
+			}
+			if err != nil {
+				errs[i], mail[i] = err, nil // a message goes only as its draft says
+				continue
+			}
+			paths[draft] = i
+		}
+		failed := drafts.Commit()
+		for draft, i := range paths {
+			if err := failed[draft]; err != nil {
+				errs[i], mail[i] = err, nil
+				continue
+			}
+			res.Templates[i].EML = draft
+		}
+	}
 	for _, m := range mail {
 		if m != nil {
 			res.Mail = append(res.Mail, *m)

@@ -2,17 +2,15 @@ package templates
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
 
-	"planreport/internal/atomicfile"
 	"planreport/internal/xlsx"
 )
 
@@ -32,9 +30,62 @@ type skeleton struct {
 // part is one file of the skeleton's zip.
 type part struct {
 	header zip.FileHeader
-	raw    []byte // a shared part, compressed as it is written
-	text   string // a part with stand-ins or rows to put in: its XML
-	sheet  string // the sheet whose rows it holds: SheetTasks, SheetID or ""
+	raw    []byte  // a shared part, compressed as it is written
+	pieces []piece // a part with stand-ins or rows to put in: its XML, cut where they go
+	sheet  string  // the sheet whose rows it holds: SheetTasks, SheetID or ""
+}
+
+// piece is a stretch of a part's XML followed by what a template puts after it.
+type piece struct {
+	text string
+	slot slot
+}
+
+// slot is what goes between two pieces of a part's XML.
+type slot int
+
+const (
+	slotEnd        slot = iota // nothing: the part's last piece
+	slotUnit                   // the unit's name (in a sheet's page header, as a header holds it)
+	slotUnitLine               // the guide's 填报单位: the unit and those it reports for
+	slotCount                  // the guide's 任务数量
+	slotReportsFor             // the units it reports for
+	slotRows                   // the sheet's rows
+	slotAfterRows              // what follows the rows: the task sheet's merged cells and validations
+)
+
+// slots are the stand-ins of the skeleton's parts; standInRowsAt and standInAfterRows mark
+// where newSkeleton puts a sheet's rows and what follows them.
+var slots = map[string]slot{
+	standInUnit: slotUnit, standInUnitLine: slotUnitLine, standInRows: slotCount, standInReportsFor: slotReportsFor,
+	standInRowsAt: slotRows, standInAfterRows: slotAfterRows,
+}
+
+const (
+	standInRowsAt    = "\ue000行\ue000"
+	standInAfterRows = "\ue000行后\ue000"
+)
+
+// cut cuts a part's XML at its stand-ins; an unknown one is an error.
+func cut(name, text string) ([]piece, error) {
+	var out []piece
+	for {
+		i := strings.Index(text, standInMark)
+		if i < 0 {
+			return append(out, piece{text: text}), nil
+		}
+		j := strings.Index(text[i+len(standInMark):], standInMark)
+		if j < 0 {
+			return nil, fmt.Errorf("生成报送模板：%s 中的占位符不完整", name)
+		}
+		stand := text[i : i+2*len(standInMark)+j]
+		sl, ok := slots[stand]
+		if !ok {
+			return nil, fmt.Errorf("生成报送模板：%s 中有未知的占位符 %q", name, stand)
+		}
+		out = append(out, piece{text: text[:i], slot: sl})
+		text = text[i+len(stand):]
+	}
 }
 
 // newSkeleton builds the skeleton of a period's templates, with last period's columns when
@@ -58,7 +109,7 @@ func newSkeleton(o Options, previous bool) (*skeleton, error) {
 	if _, err := f.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("生成报送模板：%w", err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	zr, err := xlsx.OpenZip(b.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("生成报送模板：%w", err)
 	}
@@ -67,7 +118,8 @@ func newSkeleton(o Options, previous bool) (*skeleton, error) {
 	}
 	s := &skeleton{styles: styles, cols: columnsFor(previous), o: o}
 	for _, zf := range zr.File {
-		p := part{header: zf.FileHeader, sheet: paths[zf.Name]}
+		sheet := paths[zf.Name]
+		p := part{header: zf.FileHeader, sheet: sheet}
 		rc, err := zf.Open()
 		if err != nil {
 			return nil, fmt.Errorf("生成报送模板：%w", err)
@@ -77,10 +129,19 @@ func newSkeleton(o Options, previous bool) (*skeleton, error) {
 		if err != nil {
 			return nil, fmt.Errorf("生成报送模板：%w", err)
 		}
-		if p.sheet != "" || bytes.Contains(data, []byte(standInMark)) {
-			p.text = string(data)
-			if p.sheet != "" && !strings.Contains(p.text, "<pageMargins") && !strings.Contains(p.text, "</worksheet>") {
-				return nil, fmt.Errorf("生成报送模板：工作表 %s 的结构与预期不同", p.sheet)
+		if sheet != "" || bytes.Contains(data, []byte(standInMark)) {
+			text := string(data)
+			switch sheet {
+			case SheetTasks:
+				text = putRows(text, standInRowsAt, standInAfterRows)
+			case SheetID:
+				text = putRows(text, standInRowsAt, "")
+			}
+			if sheet != "" && !strings.Contains(text, standInRowsAt) {
+				return nil, fmt.Errorf("生成报送模板：工作表 %s 的结构与预期不同", sheet)
+			}
+			if p.pieces, err = cut(zf.Name, text); err != nil {
+				return nil, err
 			}
 		} else {
 			raw, err := zf.OpenRaw()
@@ -100,75 +161,79 @@ func newSkeleton(o Options, previous bool) (*skeleton, error) {
 	return s, nil
 }
 
-// write writes t's template to path, atomically.
-func (s *skeleton) write(path string, t *Template) error {
+// bytes returns t's template.
+func (s *skeleton) bytes(t *Template) ([]byte, error) {
 	if t.hasPrevious() != (len(s.cols) > len(columnsFor(false))) {
-		return fmt.Errorf("生成 %s 的模板：与骨架的列不同", t.Unit.Name) // a caller's mistake
+		return nil, fmt.Errorf("与骨架的列不同") // a caller's mistake
 	}
-	err := atomicfile.Write(path, func(f *os.File) error {
-		zw := xlsx.NewZip(f)
-		for _, p := range s.parts {
-			h := p.header
-			if p.raw != nil {
-				w, err := zw.CreateRaw(&h)
-				if err != nil {
-					return err
-				}
-				if _, err := w.Write(p.raw); err != nil {
-					return err
-				}
-				continue
-			}
-			text, err := s.fill(p, t)
+	var out bytes.Buffer
+	zw := xlsx.NewZip(&out)
+	for _, p := range s.parts {
+		h := p.header
+		if p.raw != nil {
+			w, err := zw.CreateRaw(&h)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			h.CRC32, h.CompressedSize64, h.UncompressedSize64 = 0, 0, 0
-			h.Method = zip.Deflate
-			w, err := zw.CreateHeader(&h)
-			if err != nil {
-				return err
+			if _, err := w.Write(p.raw); err != nil {
+				return nil, err
 			}
-			if _, err := io.WriteString(w, text); err != nil {
-				return err
-			}
+			continue
 		}
-		return zw.Close()
-	})
-	if err != nil {
-		return fmt.Errorf("生成 %s 的模板：%w", t.Unit.Name, err)
+		h.CRC32, h.CompressedSize64, h.UncompressedSize64 = 0, 0, 0
+		h.Method = zip.Deflate
+		w, err := zw.CreateHeader(&h)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.fill(w, p, t); err != nil {
+			return nil, err
+		}
 	}
-	return nil
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
-// fill returns a part's XML for t: its rows written in, its stand-ins replaced.
-func (s *skeleton) fill(p part, t *Template) (string, error) {
-	text := p.text
-	switch p.sheet {
-	case SheetTasks:
-		rows, merges, validations := s.taskRows(t)
-		text = putRows(text, rows, merges+validations)
-	case SheetID:
-		text = putRows(text, s.idRows(t), "")
-	}
-	unitLine := t.Unit.Name
-	if len(t.ReportsFor) > 0 {
-		unitLine += "（同时代" + strings.Join(t.ReportsFor, "、") + "填报）"
-	}
+// fill writes a part's XML for t: its rows written in, its stand-ins replaced.
+func (s *skeleton) fill(out io.Writer, p part, t *Template) error {
+	w := bufio.NewWriterSize(out, 32<<10) // rows are written a few bytes at a time
 	unit := t.Unit.Name
 	if strings.HasPrefix(p.header.Name, "xl/worksheets/") {
 		unit = xlsx.HeaderText(unit) // a sheet holds the unit's name in its page header
 	}
-	text = strings.NewReplacer(
-		standInUnitLine, escape(unitLine),
-		standInRows, fmt.Sprintf("%d 项", len(t.Rows)),
-		standInReportsFor, escape(strings.Join(t.ReportsFor, "、")),
-		standInUnit, escape(unit),
-	).Replace(text)
-	if strings.Contains(text, standInMark) {
-		return "", fmt.Errorf("%s 中留有未替换的占位符", p.header.Name)
+	var after string
+	for _, pc := range p.pieces {
+		w.WriteString(pc.text)
+		var v string
+		switch pc.slot {
+		case slotUnit:
+			v = xlsx.Escape(unit)
+		case slotUnitLine:
+			line := t.Unit.Name
+			if len(t.ReportsFor) > 0 {
+				line += "（同时代" + strings.Join(t.ReportsFor, "、") + "填报）"
+			}
+			v = xlsx.Escape(line)
+		case slotCount:
+			v = strconv.Itoa(len(t.Rows)) + " 项"
+		case slotReportsFor:
+			v = xlsx.Escape(strings.Join(t.ReportsFor, "、"))
+		case slotRows:
+			switch p.sheet {
+			case SheetTasks:
+				merges, validations := s.taskRows(w, t)
+				after = merges + validations
+			case SheetID:
+				s.idRows(w, t)
+			}
+		case slotAfterRows:
+			v = after
+		}
+		w.WriteString(v)
 	}
-	return text, nil
+	return w.Flush() // a bufio.Writer keeps its first error
 }
 
 // putRows puts a sheet's rows in place of the skeleton's empty sheetData, and after it,
@@ -193,18 +258,18 @@ func putRows(text, rows, after string) string {
 // taskRows writes the task sheet's rows: the header, a row per task, and the filler row
 // (who filled it, who checked it); then its merged cells and its validations (the status
 // drop-downs, the progress range, the date's prompt).
-func (s *skeleton) taskRows(t *Template) (rows, merges, validations string) {
-	var b rowWriter
+func (s *skeleton) taskRows(w *bufio.Writer, t *Template) (merges, validations string) {
+	b := xlsx.NewRowWriter(w)
 	cols := s.cols
 	headLines := 1
 	for _, c := range cols {
 		headLines = max(headLines, xlsx.WrappedLines(c.header, c.width))
 	}
-	b.startRow(1, xlsx.RowHeight(headLines)+4)
+	b.StartRow(1, xlsx.RowHeight(headLines)+4)
 	for i, c := range cols {
-		b.cell(i+1, 1, s.styles.Header, c.header)
+		b.Text(i+1, 1, s.styles.Header, c.header)
 	}
-	b.endRow()
+	b.EndRow()
 	firstFill := len(cols) - len(FillColumns) + 1
 	previous := t.hasPrevious()
 	for i, r := range t.Rows {
@@ -219,14 +284,14 @@ func (s *skeleton) taskRows(t *Template) (rows, merges, validations string) {
 		for i, v := range values {
 			lines = max(lines, xlsx.WrappedLines(v, cols[i].width))
 		}
-		b.startRow(row, xlsx.RowHeight(lines))
+		b.StartRow(row, xlsx.RowHeight(lines))
 		for i, v := range values {
-			b.cell(i+1, row, s.styles.Locked, v)
+			b.Text(i+1, row, s.styles.Locked, cellText(v))
 		}
 		for c := firstFill; c <= len(cols); c++ {
-			b.cell(c, row, s.styles.Input, "")
+			b.Text(c, row, s.styles.Input, "")
 		}
-		b.endRow()
+		b.EndRow()
 	}
 
 	// The filler row: each label over the columns up to its value.
@@ -280,13 +345,13 @@ func (s *skeleton) taskRows(t *Template) (rows, merges, validations string) {
 			validation(&dv, validationRule{sqref: cell, title: "填报日期", prompt: "例如 2024-01-05"})
 		}
 	}
-	b.startRow(row, xlsx.RowHeight(max(lines, 2)))
+	b.StartRow(row, xlsx.RowHeight(max(lines, 2)))
 	for c := 1; c <= len(cols); c++ {
 		if f, ok := cells[c]; ok {
-			b.cell(c, row, f.style, f.value)
+			b.Text(c, row, f.style, cellText(f.value))
 		}
 	}
-	b.endRow()
+	b.EndRow()
 	if len(merged) > 0 {
 		merges = `<mergeCells count="` + strconv.Itoa(len(merged)) + `">`
 		for _, m := range merged {
@@ -297,19 +362,19 @@ func (s *skeleton) taskRows(t *Template) (rows, merges, validations string) {
 	if dv.Len() > 0 {
 		validations = `<dataValidations count="` + strconv.Itoa(strings.Count(dv.String(), "<dataValidation ")) + `">` + dv.String() + "</dataValidations>"
 	}
-	return b.String(), merges, validations
+	return merges, validations
 }
 
 // idRows writes the identification sheet's rows: the facts, the row count, and each task
 // row's id and the checksum of its locked cells.
-func (s *skeleton) idRows(t *Template) string {
-	var b rowWriter
+func (s *skeleton) idRows(w *bufio.Writer, t *Template) {
+	b := xlsx.NewRowWriter(w)
 	n := 1
 	line := func(k, v string) {
-		b.startRow(n, 0)
-		b.cell(1, n, s.styles.Locked, k)
-		b.cell(2, n, s.styles.Locked, v)
-		b.endRow()
+		b.StartRow(n, 0)
+		b.Text(1, n, s.styles.Locked, cellText(k))
+		b.Text(2, n, s.styles.Locked, cellText(v))
+		b.EndRow()
 		n++
 	}
 	for _, kv := range identityFacts(s.o, t.Unit.Name, strings.Join(t.ReportsFor, "、")) {
@@ -320,41 +385,6 @@ func (s *skeleton) idRows(t *Template) string {
 		line(r.TaskID, RowChecksum(r.Locked()))
 	}
 	line("", "") // the styled row after the last, as the sheet always had
-	return b.String()
-}
-
-// rowWriter writes a sheet's rows as SpreadsheetML, strings inline (each template's strings
-// are its own: a shared-string table would only repeat them).
-type rowWriter struct{ strings.Builder }
-
-// startRow starts row r, height points high (0: the client's default).
-func (b *rowWriter) startRow(r int, height float64) {
-	b.WriteString(`<row r="`)
-	b.WriteString(strconv.Itoa(r))
-	if height > 0 {
-		b.WriteString(`" ht="`)
-		b.WriteString(strconv.FormatFloat(height, 'f', -1, 64))
-		b.WriteString(`" customHeight="1`)
-	}
-	b.WriteString(`">`)
-}
-
-func (b *rowWriter) endRow() { b.WriteString("</row>") }
-
-// cell writes the cell at column c of row r in a style, with a text value ("": none).
-func (b *rowWriter) cell(c, r, style int, value string) {
-	name, _ := excelize.CoordinatesToCellName(c, r)
-	b.WriteString(`<c r="`)
-	b.WriteString(name)
-	b.WriteString(`" s="`)
-	b.WriteString(strconv.Itoa(style))
-	if value == "" {
-		b.WriteString(`"/>`)
-		return
-	}
-	b.WriteString(`" t="inlineStr"><is><t xml:space="preserve">`)
-	b.WriteString(escape(cellText(value)))
-	b.WriteString(`</t></is></c>`)
 }
 
 // maxCellChars is the most characters a cell holds in Excel.
@@ -378,14 +408,6 @@ func cellText(s string) string {
 	return s
 }
 
-// escape escapes text for XML: element text and attribute values alike. Characters XML
-// cannot hold become U+FFFD.
-func escape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
-}
-
 var formulaEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // validationRule is one data validation of the task sheet: a drop-down list, a whole-number
@@ -399,7 +421,7 @@ func validation(b *strings.Builder, v validationRule) {
 	b.WriteString(`<dataValidation allowBlank="1"`)
 	attr := func(name, value string) {
 		if value != "" {
-			b.WriteString(" " + name + `="` + escape(value) + `"`)
+			b.WriteString(" " + name + `="` + xlsx.Escape(value) + `"`)
 		}
 	}
 	if v.err != "" {

@@ -652,7 +652,11 @@ func TestUnitNamesInSkeleton(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.write(path, tpl); err != nil {
+	data, err := s.bytes(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(path)

@@ -223,53 +223,20 @@ func (c *Collection) markUnsynced(path string) {
 	c.mu.Unlock()
 }
 
-// syncArchives syncs the archived copies written since the last Save to disk: all at once
-// where the system can (syncAll), else several at a time: the disk takes them together, where
-// one after another each waits its turn. (Syncing each as it is written, or each batch in the
-// background while the next is checked, measured slower: creating files waits on the syncs.)
+// syncArchives syncs the archived copies written since the last Save to disk, all together
+// (atomicfile.Sync). (Syncing each as it is written, or each batch in the background while
+// the next is checked, measured slower: creating files waits on the syncs.)
 func (c *Collection) syncArchives() error {
 	c.mu.Lock()
 	paths := c.unsynced
 	c.mu.Unlock()
-	if done, err := syncAll(paths); done || err != nil {
-		if err == nil {
-			c.mu.Lock()
-			c.unsynced = nil
-			c.mu.Unlock()
-		}
-		return err
-	}
-	errs := make([]error, len(paths))
-	var g errgroup.Group
-	g.SetLimit(16)
-	for i, path := range paths {
-		g.Go(func() error {
-			if err := syncFile(path); err != nil {
-				errs[i] = fmt.Errorf("写入归档文件 %s：%w", path, err)
-			}
-			return nil
-		})
-	}
-	g.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
+	if err := atomicfile.Sync(paths); err != nil {
+		return fmt.Errorf("写入归档文件：%w", err)
 	}
 	c.mu.Lock()
-	c.unsynced = nil
+	c.unsynced = c.unsynced[len(paths):]
 	c.mu.Unlock()
 	return nil
-}
-
-func syncFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0) // Windows flushes only files open for writing
-	if err != nil {
-		return err
-	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // ReadArchived returns an archived submission's bytes.

@@ -35,11 +35,21 @@ func WriteBytes(path string, data []byte) error {
 	})
 }
 
-func writeAside(path string, write func(*os.File) error, sync bool) (err error) {
+func writeAside(path string, write func(*os.File) error, sync bool) error {
+	tmp, err := writeTemp(path, write, sync)
+	if err != nil {
+		return err
+	}
+	return rename(tmp, path)
+}
+
+// writeTemp writes a file's new content beside path under a temporary name, and returns that
+// name; on an error it leaves nothing behind.
+func writeTemp(path string, write func(*os.File) error, sync bool) (name string, err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("无法在 %s 中写入文件：%w", dir, err)
+		return "", fmt.Errorf("无法在 %s 中写入文件：%w", dir, err)
 	}
 	defer func() {
 		if err != nil {
@@ -48,21 +58,27 @@ func writeAside(path string, write func(*os.File) error, sync bool) (err error) 
 		}
 	}()
 	if err = write(tmp); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
+		return "", fmt.Errorf("写入 %s：%w", path, err)
 	}
 	// CreateTemp makes the file private (0600); outputs are for the office's staff to open.
 	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
+		return "", fmt.Errorf("写入 %s：%w", path, err)
 	}
 	if sync {
 		if err = tmp.Sync(); err != nil {
-			return fmt.Errorf("写入 %s：%w", path, err)
+			return "", fmt.Errorf("写入 %s：%w", path, err)
 		}
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("写入 %s：%w", path, err)
+		return "", fmt.Errorf("写入 %s：%w", path, err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	return tmp.Name(), nil
+}
+
+// rename puts a written temporary file in place of path; on an error it removes it.
+func rename(tmp, path string) error {
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
 		if busy(err) {
 			return &BusyError{Path: path, Err: err}
 		}

@@ -80,3 +80,55 @@ func TestRemoveLeftovers(t *testing.T) {
 		t.Errorf("RemoveLeftovers left %s, want %s", got, want)
 	}
 }
+
+// TestBatch: nothing replaces a destination before Commit; Commit puts every file in place
+// and names each destination it could not replace; Discard leaves nothing behind.
+func TestBatch(t *testing.T) {
+	dir := t.TempDir()
+	a, b, blocked := filepath.Join(dir, "a.xlsx"), filepath.Join(dir, "b.xlsx"), filepath.Join(dir, "c.xlsx")
+	if err := WriteBytes(a, []byte("old a")); err != nil {
+		t.Fatal(err)
+	}
+	// A folder with something in it cannot be replaced by a file.
+	if err := os.MkdirAll(filepath.Join(blocked, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var batch Batch
+	for _, p := range []string{a, b, blocked} {
+		if err := batch.WriteBytes(p, []byte("new "+filepath.Base(p))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := os.ReadFile(a); string(got) != "old a" {
+		t.Errorf("before Commit a holds %q", got)
+	}
+	if _, err := os.Stat(b); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("before Commit b exists: %v", err)
+	}
+	failed := batch.Commit()
+	if len(failed) != 1 || failed[blocked] == nil || !strings.Contains(failed[blocked].Error(), blocked) {
+		t.Errorf("Commit failed %v, want only %s", failed, blocked)
+	}
+	for _, p := range []string{a, b} {
+		if got, _ := os.ReadFile(p); string(got) != "new "+filepath.Base(p) {
+			t.Errorf("after Commit %s holds %q", p, got)
+		}
+	}
+	if m := tempFiles(t, dir); len(m) > 0 {
+		t.Errorf("temporary files left behind: %q", m)
+	}
+	var discarded Batch
+	if err := discarded.WriteBytes(a, []byte("never")); err != nil {
+		t.Fatal(err)
+	}
+	discarded.Discard()
+	if got, _ := os.ReadFile(a); string(got) != "new a.xlsx" {
+		t.Errorf("after Discard a holds %q", got)
+	}
+	if m := tempFiles(t, dir); len(m) > 0 {
+		t.Errorf("temporary files left behind by Discard: %q", m)
+	}
+	if failed := discarded.Commit(); len(failed) != 0 {
+		t.Errorf("Commit after Discard: %v", failed)
+	}
+}

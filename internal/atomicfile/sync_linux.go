@@ -1,6 +1,6 @@
 //go:build linux
 
-package workbook
+package atomicfile
 
 import (
 	"errors"
@@ -12,8 +12,8 @@ import (
 )
 
 // syncAll flushes files to disk with one syncfs(2) for each file system that holds them
-// (their folders' devices): a run's archived copies all at once, which the disk takes faster
-// than one fsync each (73 ms against 80 for collect at 80 units). It also writes whatever
+// (their folders' devices): a run's archived copies or templates all at once, which the disk
+// takes faster than one fsync each (73 ms against 80 for collect at 80 units). It also writes whatever
 // else is waiting to be written to that file system. done is false when syncfs is not there
 // to be used; the caller then syncs file by file. A write error it reports is err (Linux
 // reports them through syncfs since 5.8).
@@ -43,7 +43,7 @@ func syncAll(paths []string) (done bool, err error) {
 		case errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EINVAL), errors.Is(err, unix.EPERM):
 			return false, nil
 		case err != nil:
-			return false, fmt.Errorf("写入归档文件（%s）：%w", dir, err)
+			return false, fmt.Errorf("%s：%w", dir, err)
 		}
 	}
 	return true, nil

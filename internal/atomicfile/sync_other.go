@@ -1,6 +1,6 @@
 //go:build !linux
 
-package workbook
+package atomicfile
 
 // syncAll is syncfs(2) where there is one (sync_linux.go); elsewhere files are synced one by
 // one.

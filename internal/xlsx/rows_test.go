@@ -1,0 +1,50 @@
+package xlsx
+
+import (
+	"math"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// TestRowWriterAsExcelize: cell references, numbers and times come out as excelize writes them.
+func TestRowWriterAsExcelize(t *testing.T) {
+	for c := 1; c <= excelize.MaxColumns; c += 1 + c/50 {
+		want, _ := excelize.CoordinatesToCellName(c, 7)
+		if got := string(appendCellRef(nil, c, 7)); got != want {
+			t.Fatalf("column %d: %s, want %s", c, got, want)
+		}
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	beijing := time.FixedZone("CST", 8*3600)
+	times := []time.Time{
+		time.Date(2024, 1, 5, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 1, 5, 10, 0, 0, 0, beijing),
+		time.Date(2023, 12, 31, 23, 59, 59, 0, beijing),
+		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2099, 7, 1, 8, 30, 15, 500_000_000, time.Local),
+	}
+	for i, tm := range times {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetCellValue("Sheet1", cell, tm); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := f.GetCellValue("Sheet1", cell, excelize.Options{RawCellValue: true})
+		if got := strconv.FormatFloat(Serial(tm), 'f', -1, 64); got != want {
+			t.Errorf("%v: serial %s, excelize %s", tm, got, want)
+		}
+	}
+	for i, v := range []float64{0, 1, -2.5, 100, 1.0 / 3, 2.0 / 3 * 1e6, 123456789012345678, 1e-7, math.Pi * 1e10} {
+		cell, _ := excelize.CoordinatesToCellName(2, i+1)
+		if err := f.SetCellFloat("Sheet1", cell, v, -1, 64); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := f.GetCellValue("Sheet1", cell, excelize.Options{RawCellValue: true})
+		if got := formatFloat(v); got != want {
+			t.Errorf("%v: %s, excelize %s", v, got, want)
+		}
+	}
+}
