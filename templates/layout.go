@@ -7,7 +7,8 @@ package templates
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Version is the template layout's version, recorded in every template: "2" has who filled it
@@ -123,10 +124,27 @@ const (
 // template whose locked cells no longer match was edited.
 func RowChecksum(locked []string) string {
 	h := sha256.New()
+	var buf []byte
 	for _, s := range locked {
-		// White space is left out: spreadsheet clients may change line ends or trim cells.
-		h.Write([]byte(strings.Join(strings.Fields(s), "")))
-		h.Write([]byte{0})
+		// White space (as unicode.IsSpace has it) is left out: spreadsheet clients may change
+		// line ends or trim cells. Byte by byte, without strings.Fields' copies: collect
+		// checks every row of every return.
+		buf = buf[:0]
+		for i := 0; i < len(s); {
+			if c := s[i]; c < utf8.RuneSelf {
+				if c != ' ' && (c < '\t' || c > '\r') {
+					buf = append(buf, c)
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsSpace(r) {
+				buf = append(buf, s[i:i+n]...)
+			}
+			i += n
+		}
+		h.Write(append(buf, 0))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }

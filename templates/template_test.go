@@ -2,7 +2,9 @@ package templates
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -681,5 +683,32 @@ func TestUnitNamesInSkeleton(t *testing.T) {
 	}
 	if dp, err := f.GetDocProps(); err != nil || dp.Title != name+" 2023年第四季度任务进展报送表" {
 		t.Errorf("title %+v %v", dp, err)
+	}
+}
+
+// TestRowChecksumIgnoresSpace: the checksum leaves out white space as strings.Fields finds it
+// (the definition it had), and nothing else.
+func TestRowChecksumIgnoresSpace(t *testing.T) {
+	fields := func(locked []string) string {
+		h := sha256.New()
+		for _, s := range locked {
+			h.Write([]byte(strings.Join(strings.Fields(s), "")))
+			h.Write([]byte{0})
+		}
+		return hex.EncodeToString(h.Sum(nil))[:16]
+	}
+	cases := [][]string{
+		{"1.1", "（一）总体", "任务\n内容 有空格", "牵头"},
+		{"\t\v\f\r\n x", "\u00a0NBSP\u0085NEL\u3000全角空格\u2028", "bad\xffutf8\xc3", ""},
+		{"", "", ""},
+		{"a\x00b", "\x1fc\x0bd\u200be"},
+	}
+	for _, c := range cases {
+		if got, want := RowChecksum(c), fields(c); got != want {
+			t.Errorf("%q: %s, want %s", c, got, want)
+		}
+	}
+	if RowChecksum([]string{"ab", "c"}) == RowChecksum([]string{"a", "bc"}) {
+		t.Error("the cells' boundaries do not count")
 	}
 }
