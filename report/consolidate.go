@@ -6,6 +6,7 @@ package report
 import (
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -144,23 +145,28 @@ type Input struct {
 // give the trend. date is the report's date.
 func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 	cur := periods[len(periods)-1]
-	// The earlier periods first, each dropped once it has given its point, so that no two
-	// periods' reports are held at once (with 10,000 units each is hundreds of megabytes).
-	// An error of the current period still comes before theirs.
+	// The earlier periods one after another, beside the current one: each is dropped once it
+	// has given its point, so that no more than two periods' reports are held at once (with
+	// 10,000 units each is hundreds of megabytes). An error of the current period still comes
+	// before theirs.
 	trend := make([]Point, len(periods))
 	var earlier error
-	for i, in := range periods {
-		if in.Period == cur.Period {
-			continue
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i, in := range periods {
+			if in.Period == cur.Period {
+				continue
+			}
+			pr, err := consolidateOne(p, in, date)
+			if err != nil {
+				earlier = err
+				return
+			}
+			trend[i] = pr.Point()
 		}
-		pr, err := consolidateOne(p, in, date)
-		if err != nil {
-			earlier = err
-			break
-		}
-		trend[i] = pr.Point()
-	}
+	})
 	r, err := consolidateOne(p, cur, date)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}

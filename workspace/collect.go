@@ -16,6 +16,7 @@ import (
 	"planreport/inbox"
 	"planreport/mailbox"
 	"planreport/plan"
+	"planreport/templates"
 	"planreport/workbook"
 )
 
@@ -160,16 +161,26 @@ func (w *Workspace) prepareCollect(o CollectOptions) (*collectRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	previous, err := workbook.Previous(w.PeriodDir(o.Period.Previous()), p, o.Period.Previous())
-	if err != nil {
-		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", o.Period.Previous().Chinese(), err)
+	// Last period's reports, this period's record and the templates to check against are
+	// read side by side (at 1,000 units each takes about a tenth of a second).
+	var previous map[string]templates.Previous
+	var coll *workbook.Collection
+	var prevErr, collErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		previous, prevErr = workbook.Previous(w.PeriodDir(o.Period.Previous()), p, o.Period.Previous())
+	})
+	wg.Go(func() { coll, collErr = w.Collection(o.Period) })
+	check := workbook.NewContext(p, o.Period, nil)
+	wg.Wait()
+	if prevErr != nil {
+		return nil, fmt.Errorf("读取上一周期（%s）的收件记录：%w", o.Period.Previous().Chinese(), prevErr)
 	}
-	check := workbook.NewContext(p, o.Period, previous)
+	if collErr != nil {
+		return nil, collErr
+	}
+	check.SetPrevious(previous)
 	check.Password = o.Password
-	coll, err := w.Collection(o.Period)
-	if err != nil {
-		return nil, err
-	}
 	run := &collectRun{res: &CollectResult{Period: o.Period, Plan: p, Collection: coll},
 		check: check, seen: map[string]bool{}, bar: o.Progress}
 	for _, s := range coll.Submissions {

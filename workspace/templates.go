@@ -60,14 +60,17 @@ func (w *Workspace) IssueTemplates(ctx context.Context, o TemplatesOptions) (*Te
 		return nil, err
 	}
 	defer l.Unlock()
-	findings := p.Check()
+	// The plan is checked (to count its errors) while last period's reports are read.
+	checked := make(chan []plan.Finding, 1)
+	go func() { checked <- p.Check() }()
+	previous, err := workbook.Previous(w.PeriodDir(o.Period.Previous()), p, o.Period.Previous())
+	findings := <-checked
+	if err != nil {
+		return nil, fmt.Errorf("读取上一周期（%s）的报送：%w", o.Period.Previous().Chinese(), err)
+	}
 	res := &TemplatesResult{PlanErrors: plan.CountErrors(findings), Inbox: w.InboxDir(o.Period)}
 	for _, f := range findings {
 		res.NoOffice = res.NoOffice || f.Rule == plan.RuleOfficeMissing
-	}
-	previous, err := workbook.Previous(w.PeriodDir(o.Period.Previous()), p, o.Period.Previous())
-	if err != nil {
-		return nil, fmt.Errorf("读取上一周期（%s）的报送：%w", o.Period.Previous().Chinese(), err)
 	}
 	ts := templates.Build(p, o.Period, previous)
 	if len(ts) == 0 {
