@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -257,7 +256,7 @@ func looksLikeEmail(s string) bool {
 }
 
 // reRenumbered is an id that import made unique with a #2, #3… suffix.
-var reRenumbered = regexp.MustCompile(`^(.+)#([0-9]+)$`)
+var reRenumbered = lazyRegexp(`^(.+)#([0-9]+)$`)
 
 // reportsCycle follows a unit's reports-through chain and describes it if it loops.
 func reportsCycle(r *resolver, u Unit) string {

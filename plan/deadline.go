@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -61,16 +60,16 @@ type Deadline struct {
 }
 
 var (
-	reYearRange = regexp.MustCompile(`(\d{4})\s*年?\s*[-—–~～至到]\s*(\d{4})\s*年`)
-	reYMD       = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
-	reYM        = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月`)
-	reYHalf     = regexp.MustCompile(`(\d{4})\s*年\s*(上半年|下半年|年中|年底|年末)`)
-	reYQuarter  = regexp.MustCompile(`(\d{4})\s*年\s*(?:第)?\s*([一二三四1-4])\s*季度`)
-	reYear      = regexp.MustCompile(`(\d{4})\s*年`)
-	reISODate   = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`)
-	reRecurring = regexp.MustCompile(`每年|每季度|每月|每半年|定期|每学期`)
-	reFrom      = regexp.MustCompile(`\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*(?:起|开始|以来|以后)`)
-	reOngoing   = regexp.MustCompile(`长期坚持|持续推进|长期|持续|常态化|逐年推进`)
+	reYearRange = lazyRegexp(`(\d{4})\s*年?\s*[-—–~～至到]\s*(\d{4})\s*年`)
+	reYMD       = lazyRegexp(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
+	reYM        = lazyRegexp(`(\d{4})\s*年\s*(\d{1,2})\s*月`)
+	reYHalf     = lazyRegexp(`(\d{4})\s*年\s*(上半年|下半年|年中|年底|年末)`)
+	reYQuarter  = lazyRegexp(`(\d{4})\s*年\s*(?:第)?\s*([一二三四1-4])\s*季度`)
+	reYear      = lazyRegexp(`(\d{4})\s*年`)
+	reISODate   = lazyRegexp(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`)
+	reRecurring = lazyRegexp(`每年|每季度|每月|每半年|定期|每学期`)
+	reFrom      = lazyRegexp(`\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?\s*(?:起|开始|以来|以后)`)
+	reOngoing   = lazyRegexp(`长期坚持|持续推进|长期|持续|常态化|逐年推进`)
 )
 
 // ParseDeadline reads a deadline text. Full-width digits and stray spaces are accepted. When the

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -47,7 +46,7 @@ var categoryGroups = map[string][]string{
 	"各街道办事处":   {CatStreet},
 }
 
-var reGroupPhrase = regexp.MustCompile(`有关|相关|承办单位|下放部门|成员单位|(部门|单位|处室|机构)$`)
+var reGroupPhrase = lazyRegexp(`有关|相关|承办单位|下放部门|成员单位|(部门|单位|处室|机构)$`)
 
 // IsGroupPhrase reports whether a name as the plan writes it stands for several units
 // (各单位, 区政府有关部门, 联席会各相关单位, 原职权下放部门, 决策承办单位…) rather than naming one.

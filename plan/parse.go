@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,14 +163,14 @@ func cleanLine(s string) string {
 }
 
 var (
-	rePart       = regexp.MustCompile(`^([一二三四五六七八九十]+)[、.．﹒]\s*`)
-	reSection    = regexp.MustCompile(`^[（(]([一二三四五六七八九十]+)[）)]\s*`)
-	reTaskID     = regexp.MustCompile(`^(\d{1,3}(?:[.．﹒]\d{1,3})+)(?:[.．、﹒](?:\s|$)|[.．、﹒]?\s*)`)
-	reGroupID    = regexp.MustCompile(`^(\d{1,3})[.．、﹒]\s*`)
-	reSubItem    = regexp.MustCompile(`^[（(](\d{1,3})[）)]\s*`)
-	reHeadingEnd = regexp.MustCompile(`[。；;]`)
+	rePart       = lazyRegexp(`^([一二三四五六七八九十]+)[、.．﹒]\s*`)
+	reSection    = lazyRegexp(`^[（(]([一二三四五六七八九十]+)[）)]\s*`)
+	reTaskID     = lazyRegexp(`^(\d{1,3}(?:[.．﹒]\d{1,3})+)(?:[.．、﹒](?:\s|$)|[.．、﹒]?\s*)`)
+	reGroupID    = lazyRegexp(`^(\d{1,3})[.．、﹒]\s*`)
+	reSubItem    = lazyRegexp(`^[（(](\d{1,3})[）)]\s*`)
+	reHeadingEnd = lazyRegexp(`[。；;]`)
 	// reMetaLine is a numbered line of a web page's metadata ("1. [索引号]…"), not an item.
-	reMetaLine = regexp.MustCompile(`^\d{1,2}[.．、]\s*[\[【][^\]】]{2,10}[\]】]`)
+	reMetaLine = lazyRegexp(`^\d{1,2}[.．、]\s*[\[【][^\]】]{2,10}[\]】]`)
 )
 
 // itemKind is what kind of numbered item a rawTask is.
@@ -484,7 +483,7 @@ func hasUnits(bs []unitBracket) bool {
 }
 
 // reUnitish is a parenthesis that looks like a unit bracket: it says who is in charge.
-var reUnitish = regexp.MustCompile(`[（(〔【\[][^）)〕】\]]*(负责|牵头|单位|部门|配合|落实|会同|协办|责任)[^）)〕】\]]*[）)〕】\]]`)
+var reUnitish = lazyRegexp(`[（(〔【\[][^）)〕】\]]*(负责|牵头|单位|部门|配合|落实|会同|协办|责任)[^）)〕】\]]*[）)〕】\]]`)
 
 // skip records a numbered item that is not a task, with why.
 func (ps *parser) skip(rt *rawTask, reason SkipReason) {
@@ -820,7 +819,7 @@ func mergeDeadlines(texts []string, year string) Deadline {
 }
 
 // reNoYear is a deadline that names no year: 6月底前, 9月30日前, 年底前, 上半年, 第三季度.
-var reNoYear = regexp.MustCompile(`^\s*(\d{1,2}\s*月|[０-９]{1,2}\s*月|年底|年末|年中|年内|上半年|下半年|第?[一二三四1-4]季度)`)
+var reNoYear = lazyRegexp(`^\s*(\d{1,2}\s*月|[０-９]{1,2}\s*月|年底|年末|年中|年内|上半年|下半年|第?[一二三四1-4]季度)`)
 
 // deadlineIn reads a deadline of a plan for one year (2024年工作要点): a deadline that names
 // no year (6月底前) is in that year. The text stays as written.
@@ -834,7 +833,7 @@ func deadlineIn(text, year string) Deadline {
 	return d
 }
 
-var reYearInTitle = regexp.MustCompile(`(\d{4})\s*年`)
+var reYearInTitle = lazyRegexp(`(\d{4})\s*年`)
 
 // planYear returns the year of a plan for one year, from its title (2024年优化营商环境工作要点),
 // or "" when the title names no year or several (2024—2025年).
@@ -979,9 +978,9 @@ type bracketRules struct {
 }
 
 // reRuleText is a clause that states a rule about the units, not a unit.
-var reRuleText = regexp.MustCompile(`第一位|第一个|首位|列第一|排第一|为牵头|为主办|下同|以下同|不再.{0,4}分工|汇总单位`)
+var reRuleText = lazyRegexp(`第一位|第一个|首位|列第一|排第一|为牵头|为主办|下同|以下同|不再.{0,4}分工|汇总单位`)
 
-var reFirstLeads = regexp.MustCompile(`第一|首位|为牵头|为主办|汇总单位`)
+var reFirstLeads = lazyRegexp(`第一|首位|为牵头|为主办|汇总单位`)
 
 // rule reads a rule clause into the bracket's rules and reports whether it was one.
 func (r *bracketRules) rule(c string) bool {
@@ -1054,7 +1053,7 @@ const (
 
 var supportPrefixes = []string{"配合", "协办", "协同", "协助", "协作", "参与", "参加"}
 
-var reLeadRespLabel = regexp.MustCompile(`^牵头(单位|部门)?[、和及与/]责任`)
+var reLeadRespLabel = lazyRegexp(`^牵头(单位|部门)?[、和及与/]责任`)
 
 // classifyLabel says what a bracket label or table column header stands for.
 func classifyLabel(label string) labelRole {
@@ -1182,7 +1181,7 @@ func cutRuleParens(s string) (string, []string) {
 	}
 }
 
-var reRuleParen = regexp.MustCompile(`[（(]([^（()）]*(?:第一位|第一个|首位|列第一|排第一|为牵头|下同|不再.{0,4}分工)[^（()）]*)[）)]`)
+var reRuleParen = lazyRegexp(`[（(]([^（()）]*(?:第一位|第一个|首位|列第一|排第一|为牵头|下同|不再.{0,4}分工)[^（()）]*)[）)]`)
 
 // bracket delimiters: （）, (), 〔〕, 【】 and [].
 const (
@@ -1249,11 +1248,11 @@ func hasOpenUnitBracket(line string) bool {
 const knownLabels = `牵头单位[、和及与/]责任单位|牵头及责任单位|牵头责任单位|协同责任单位|主要责任单位|责任主体|牵头单位|牵头部门|主责单位|主办单位|责任单位|责任部门|负责单位|负责部门|配合单位|配合部门|协办单位|协办部门|协同单位|协同部门|参与单位|完成时限|完成时间|完成期限|时间节点|时间要求|时限`
 
 var (
-	reKnownLabel  = regexp.MustCompile(`(` + knownLabels + `)\s*[:：]`)
-	reClauseLabel = regexp.MustCompile(`^\s*(` + knownLabels + `|[\p{Han}]{2,8})\s*[:：]\s*(.*)$`)
+	reKnownLabel  = lazyRegexp(`(` + knownLabels + `)\s*[:：]`)
+	reClauseLabel = lazyRegexp(`^\s*(` + knownLabels + `|[\p{Han}]{2,8})\s*[:：]\s*(.*)$`)
 	// reLabelLine is a line of its own that labels a task's units, leader or deadline.
-	reLabelLine    = regexp.MustCompile(`^(` + knownLabels + `|牵头(?:负责)?领导|分管(?:市|区|县|省)?领导|责任领导)\s*[:：]`)
-	reMinistryTail = regexp.MustCompile(`(按职责分工负责|按职责分工落实|按职责负责|分别负责|共同负责|负责落实|牵头负责|分别牵头|共同牵头|分别落实|负责|牵头|配合|参与|落实)$`)
+	reLabelLine    = lazyRegexp(`^(` + knownLabels + `|牵头(?:负责)?领导|分管(?:市|区|县|省)?领导|责任领导)\s*[:：]`)
+	reMinistryTail = lazyRegexp(`(按职责分工负责|按职责分工落实|按职责负责|分别负责|共同负责|负责落实|牵头负责|分别牵头|共同牵头|分别落实|负责|牵头|配合|参与|落实)$`)
 )
 
 // parseUnitBracket reads a parenthetical's content. It is a unit bracket when it has a known
@@ -1367,7 +1366,7 @@ func parseLabelled(s string) unitBracket {
 }
 
 // reAnyLabel is a clause label after a comma or space inside a bracket (，适用范围：).
-var reAnyLabel = regexp.MustCompile(`[，,\s]\s*[\p{Han}]{2,8}\s*[:：]`)
+var reAnyLabel = lazyRegexp(`[，,\s]\s*[\p{Han}]{2,8}\s*[:：]`)
 
 // separateLabels puts a semicolon before every label that does not start a clause, so
 // that 牵头单位：区司法局，责任单位：各单位 and 牵头单位：区司法局 责任单位：各单位 read like
@@ -1424,16 +1423,16 @@ func splitTopLevel(s, seps string) []string {
 }
 
 var (
-	reTitleLine = regexp.MustCompile(`^[“"「]?[\p{Han}“”"「」（）()《》〈〉0-9—\-]{4,60}(计划|方案|规划|要点|意见|措施|清单|分工|分解)([（(][^（()）]{1,20}[）)])?$`)
-	reQuoted    = regexp.MustCompile(`《([^《》]{4,80})》`)
-	reDocNumber = regexp.MustCompile(`([\p{Han}]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号`)
-	reIssuedTag = regexp.MustCompile(`(?:发布日期|成文日期|印发日期|发文日期)\]?\s*[:：]?\s*(\d{4})-(\d{1,2})-(\d{1,2})`)
-	reDateLine  = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$`)
+	reTitleLine = lazyRegexp(`^[“"「]?[\p{Han}“”"「」（）()《》〈〉0-9—\-]{4,60}(计划|方案|规划|要点|意见|措施|清单|分工|分解)([（(][^（()）]{1,20}[）)])?$`)
+	reQuoted    = lazyRegexp(`《([^《》]{4,80})》`)
+	reDocNumber = lazyRegexp(`([\p{Han}]{1,12})\s*[〔\[［【(（]\s*(\d{4})\s*[〕\]］】)）]\s*(\d{1,4})\s*号`)
+	reIssuedTag = lazyRegexp(`(?:发布日期|成文日期|印发日期|发文日期)\]?\s*[:：]?\s*(\d{4})-(\d{1,2})-(\d{1,2})`)
+	reDateLine  = lazyRegexp(`^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$`)
 )
 
 // reProvenance is a line of a web page or a document's header that is not the title:
 // 来源：…, 发布时间：…, 索引号, 当前位置.
-var reProvenance = regexp.MustCompile(`^>>|>>|返回首页|^[\[【]?(来源|信息来源|文章来源|发布时间|发布日期|发布机构|成文日期|时间|日期|作者|浏览|点击|字号|索引号|分享|当前位置|您的位置|首页|打印|关闭)|来源[:：]|发布时间|浏览次数|点击量`)
+var reProvenance = lazyRegexp(`^>>|>>|返回首页|^[\[【]?(来源|信息来源|文章来源|发布时间|发布日期|发布机构|成文日期|时间|日期|作者|浏览|点击|字号|索引号|分享|当前位置|您的位置|首页|打印|关闭)|来源[:：]|发布时间|浏览次数|点击量`)
 
 // findTitle returns the plan's title: a line of its own that names a plan (…行动计划), joined
 // with the line before it when the title is set on two lines; else the first 《…》; else the
@@ -1484,11 +1483,11 @@ func findTitle(lines []string) string {
 }
 
 // reIssuing is the line of a notice that issues the plan: 关于印发X的通知.
-var reIssuing = regexp.MustCompile(`关于印发(.{4,80})的通知$`)
+var reIssuing = lazyRegexp(`关于印发(.{4,80})的通知$`)
 
 // reTitleFragment is a line that may be the first line of a title set on two lines: short,
 // with no sentence punctuation.
-var reTitleFragment = regexp.MustCompile(`^[\p{Han}“”"「」（）()0-9—\-]{4,40}$`)
+var reTitleFragment = lazyRegexp(`^[\p{Han}“”"「」（）()0-9—\-]{4,40}$`)
 
 // findDocNumber returns the plan's document number (京怀发〔2021〕25号): the first one on a
 // short line of its own, as a document's header or a web page's metadata gives it. Numbers of

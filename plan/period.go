@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +27,7 @@ type Period struct {
 	N    int // month 1–12, quarter 1–4 or half 1–2; 0 for a year
 }
 
-var rePeriod = regexp.MustCompile(`^(\d{4})(?:[Qq]([1-4])|[Hh]([12])|-(\d{1,2}))?$`)
+var rePeriod = lazyRegexp(`^(\d{4})(?:[Qq]([1-4])|[Hh]([12])|-(\d{1,2}))?$`)
 
 // ParsePeriod reads a period code: 2024Q1, 2024H2, 2024, 2024-03. Chinese names as
 // Period.Chinese prints them (2024年第一季度) are accepted too.
@@ -69,7 +68,7 @@ func ParsePeriod(s string) (Period, error) {
 var chineseOrdinals = []string{"", "一", "二", "三", "四"}
 
 // reSeparated matches a year and a period code with a separator between: 2023-Q4, 2023 H1.
-var reSeparated = regexp.MustCompile(`^(\d{4})\s*[-/_.\s]\s*([QqHh][1-4])$`)
+var reSeparated = lazyRegexp(`^(\d{4})\s*[-/_.\s]\s*([QqHh][1-4])$`)
 
 func parseChinesePeriod(s string) (Period, bool) {
 	s = strings.Replace(s, "上半年", "年上半年", 1)

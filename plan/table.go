@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -37,7 +36,7 @@ type tableLayout struct {
 var (
 	tableIDHeaders  = []string{"序号", "编号", "序", "任务编号", "任务序号", "项目编号"}
 	categoryHeaders = []string{"类别", "领域", "重点领域", "任务类别", "工作类别", "项目类别", "板块", "方面", "专项", "类型", "重点任务类别"}
-	reTextHeader    = regexp.MustCompile(`任务|措施|举措|事项|内容|工作要点|目标|重点工作|工作$|项目$`)
+	reTextHeader    = lazyRegexp(`任务|措施|举措|事项|内容|工作要点|目标|重点工作|工作$|项目$`)
 )
 
 // tableCells splits a table row into its cells, each cleaned.

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,7 +93,7 @@ var centralPrefixes = []string{"国务院", "国家", "中央", "全国", "中�
 
 // reCentralSuffix ends the name of a ministry or national administration written without a
 // place (财政部, 税务总局, 海关总署, 人民银行).
-var reCentralSuffix = regexp.MustCompile(`(部|总局|总署|署|人民银行|银保监会|证监会|金融监管总局)$`)
+var reCentralSuffix = lazyRegexp(`(部|总局|总署|署|人民银行|银保监会|证监会|金融监管总局)$`)
 
 // placeWords mark a local body: a name holding one is not a ministry.
 const placeWords = "区县市省镇乡街州盟旗"
@@ -129,7 +128,7 @@ func isMunicipalBody(name string) bool {
 // congressPrefixes start the names of people's congresses and CPPCC bodies.
 var congressPrefixes = []string{"区人大", "区政协", "市人大", "市政协", "县人大", "县政协"}
 
-var reGovSuffix = regexp.MustCompile(`(局|委|办|办公室|分局|中心|管委会|委员会|厅|署|院)$`)
+var reGovSuffix = lazyRegexp(`(局|委|办|办公室|分局|中心|管委会|委员会|厅|署|院)$`)
 
 func isCoordinationBody(name string) bool {
 	return strings.HasSuffix(name, "小组") || strings.HasSuffix(name, "工作组") ||
@@ -156,7 +155,7 @@ func NormalizeUnitName(s string) string {
 	return s
 }
 
-var reUnitTail = regexp.MustCompile(`(按职责分工负责|按职责分工落实|按职责分工|分别负责|负责落实|共同负责|分别牵头|共同牵头|牵头负责|负责|牵头|配合|分别|等有关部门|等相关部门|等相关单位|等有关单位|等部门|等单位|等)$`)
+var reUnitTail = lazyRegexp(`(按职责分工负责|按职责分工落实|按职责分工|分别负责|负责落实|共同负责|分别牵头|共同牵头|牵头负责|负责|牵头|配合|分别|等有关部门|等相关部门|等相关单位|等有关单位|等部门|等单位|等)$`)
 
 // SplitUnits splits a list of unit names on 、，, (not inside parentheses: 各县（市、区） is
 // one name) and normalises each one. Names that share a distributive 各 (各镇、街道 means 各镇 and
@@ -186,7 +185,7 @@ func SplitUnits(list string) []string {
 }
 
 // rePlaceName is a bare place name: 黄埔区, 南沙区, 顺义区 (no body named).
-var rePlaceName = regexp.MustCompile(`^\p{Han}{1,6}(区|县|市|镇|乡|街道|新区)$`)
+var rePlaceName = lazyRegexp(`^\p{Han}{1,6}(区|县|市|镇|乡|街道|新区)$`)
 
 // completeSharedSuffix gives bare place names the body word of the list's next name that has
 // one: 黄埔区、南沙区政府 means 黄埔区政府 and 南沙区政府, not a unit named 黄埔区. (A
@@ -209,7 +208,7 @@ func completeSharedSuffix(names []string) []string {
 
 // reClauseWords are words of a sentence, not of a body's name: a list item that holds one is
 // a clause (具体任务均涉及相关市州人民政府, 不再做分工, 适用范围：…), never a unit.
-var reClauseWords = regexp.MustCompile(`[：:。]|涉及|不再|均由|适用|范围|下同|以下同|为牵头|第一位|首位|列第一|按照|根据|其中|具体任务|分工如下|除标注|视情|另行|汇总单位`)
+var reClauseWords = lazyRegexp(`[：:。]|涉及|不再|均由|适用|范围|下同|以下同|为牵头|第一位|首位|列第一|按照|根据|其中|具体任务|分工如下|除标注|视情|另行|汇总单位`)
 
 // looksLikeUnit reports whether a list item can be a unit name or group phrase: not empty, at
 // most 40 characters, and not a clause.
