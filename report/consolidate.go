@@ -145,14 +145,14 @@ type Input struct {
 // give the trend. date is the report's date.
 func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 	cur := periods[len(periods)-1]
-	// The earlier periods one after another, beside the current one: each is dropped once it
-	// has given its point, so that no more than two periods' reports are held at once (with
-	// 10,000 units each is hundreds of megabytes). An error of the current period still comes
-	// before theirs.
+	// The earlier periods one after another, each dropped once it has given its point; beside
+	// the current one when the plan has at most sideBySide units. With 10,000 units each
+	// period's report is hundreds of megabytes, and two at once took the report past 1 GB.
+	// An error of the current period still comes before theirs.
 	trend := make([]Point, len(periods))
 	var earlier error
 	var wg sync.WaitGroup
-	wg.Go(func() {
+	earlierPeriods := func() {
 		for i, in := range periods {
 			if in.Period == cur.Period {
 				continue
@@ -164,7 +164,12 @@ func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 			}
 			trend[i] = pr.Point()
 		}
-	})
+	}
+	if len(p.Units) <= sideBySide {
+		wg.Go(earlierPeriods)
+	} else {
+		earlierPeriods()
+	}
 	r, err := consolidateOne(p, cur, date)
 	wg.Wait()
 	if err != nil {
@@ -188,6 +193,10 @@ func Consolidate(p *plan.Plan, periods []Input, date string) (*Report, error) {
 	}
 	return r, nil
 }
+
+// sideBySide is the most units a plan may have for Consolidate to consolidate two periods at
+// once (1,000 units: 200 MB; 10,000: over 1 GB).
+const sideBySide = 2000
 
 func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	r := &Report{Plan: p, Period: in.Period, Due: in.Due, Date: date, Counts: map[string]int{}, Lights: map[Light]int{}, Reasons: map[Reason]int{}}
