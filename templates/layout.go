@@ -130,20 +130,25 @@ func RowChecksum(locked []string) string {
 		// line ends or trim cells. Byte by byte, without strings.Fields' copies: collect
 		// checks every row of every return.
 		buf = buf[:0]
+		run := 0 // where the bytes not yet appended start
 		for i := 0; i < len(s); {
-			if c := s[i]; c < utf8.RuneSelf {
-				if c != ' ' && (c < '\t' || c > '\r') {
-					buf = append(buf, c)
-				}
-				i++
-				continue
+			c, n := s[i], 1
+			space := false
+			switch {
+			case c < utf8.RuneSelf:
+				space = c == ' ' || c >= '\t' && c <= '\r'
+			case c == 0xC2 || c >= 0xE1 && c <= 0xE3: // the lead bytes of U+0085 to U+3000
+				var r rune
+				r, n = utf8.DecodeRuneInString(s[i:])
+				space = unicode.IsSpace(r)
 			}
-			r, n := utf8.DecodeRuneInString(s[i:])
-			if !unicode.IsSpace(r) {
-				buf = append(buf, s[i:i+n]...)
+			if space {
+				buf = append(buf, s[run:i]...)
+				run = i + n
 			}
 			i += n
 		}
+		buf = append(buf, s[run:]...)
 		h.Write(append(buf, 0))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]

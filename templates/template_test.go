@@ -699,7 +699,7 @@ func TestRowChecksumIgnoresSpace(t *testing.T) {
 	}
 	cases := [][]string{
 		{"1.1", "（一）总体", "任务\n内容 有空格", "牵头"},
-		{"\t\v\f\r\n x", "\u00a0NBSP\u0085NEL\u3000全角空格\u2028", "bad\xffutf8\xc3", ""},
+		{"\t\v\f\r\n x", "\u00a0NBSP\u0085NEL\u3000全角空格\u2028\u1680\u205f\u202f、。", "bad\xffutf8\xc3\xe2\x80", ""},
 		{"", "", ""},
 		{"a\x00b", "\x1fc\x0bd\u200be"},
 	}

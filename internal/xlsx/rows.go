@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // RowWriter writes a sheet's rows as SpreadsheetML straight into the sheet's XML, strings
@@ -152,12 +153,20 @@ func appendCellRef(dst []byte, c, r int) []byte {
 // Escape escapes text for XML: element text and attribute values alike. Characters XML
 // cannot hold become U+FFFD.
 func Escape(s string) string {
-	plain := true // most text: nothing to escape, nothing to replace
-	for _, r := range s {
-		if r < 0x20 || r == '"' || r == '\'' || r == '&' || r == '<' || r == '>' || r > 0xD7FF && r < 0xE000 || r >= 0xFFFD && r < 0x10000 {
+	// Most text has nothing to escape or replace: bytes first, and only then, when there are
+	// any beyond ASCII, whether they are well-formed UTF-8 of characters XML holds.
+	wide := false
+	plain := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>':
 			plain = false
-			break
+		case c >= 0x80:
+			wide = true
 		}
+	}
+	if plain && wide {
+		plain = utf8.ValidString(s) && !strings.ContainsAny(s, "\uFFFD\uFFFE\uFFFF")
 	}
 	if plain {
 		return s

@@ -1,8 +1,10 @@
 package xlsx
 
 import (
+	"encoding/xml"
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,4 +49,29 @@ func TestRowWriterAsExcelize(t *testing.T) {
 			t.Errorf("%v: %s, excelize %s", v, got, want)
 		}
 	}
+}
+
+// TestEscape: as encoding/xml escapes text, whatever the text.
+func TestEscape(t *testing.T) {
+	for _, s := range []string{"", "plain", "任务内容，要求。", "a&b", "<>\"'", "tab\there", "行\n行", "\x01", "\x7f",
+		"bad\xff", "\xe4\xb8", "\uFFFD", "\uFFFE", "\uFFFF", "\U0001F600", "\u2028", "ok\u00a0"} {
+		var b strings.Builder
+		xml.EscapeText(&b, []byte(s))
+		if got := Escape(s); got != b.String() {
+			t.Errorf("Escape(%q) = %q, want %q", s, got, b.String())
+		}
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"任务", "a&b", "\xff", "\uFFFE", "\x01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		xml.EscapeText(&b, []byte(s))
+		if got := Escape(s); got != b.String() {
+			t.Errorf("Escape(%q) = %q, want %q", s, got, b.String())
+		}
+	})
 }
