@@ -58,7 +58,7 @@ func Layout(b *brief.Brief, set *fonts.Set) (*Document, error) {
 // memory.
 func (doc *Document) Write(path string) error {
 	return atomicfile.Write(path, func(f *os.File) error {
-		w := bufio.NewWriterSize(f, 1<<20)
+		w := bufio.NewWriterSize(f, 64<<10)
 		if _, err := doc.d.pdf.WriteTo(w); err != nil {
 			return fmt.Errorf("生成 PDF：%w", err)
 		}
