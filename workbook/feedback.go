@@ -2,7 +2,6 @@ package workbook
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -217,34 +216,35 @@ func annotatable(data []byte) (ok bool, why string) {
 	return true, ""
 }
 
-// countTags streams through an XML part of a zip: it counts the rows and cells of a worksheet
-// (when sheet) and tells whether the part declares a document type.
+// countTags reads an XML part of a zip: it counts the rows and cells of a worksheet (when
+// sheet) and tells whether the part declares a document type. The part is read whole (the
+// package's size is bounded before) and scanned in memory: through a bufio.Reader, tag by
+// tag, it took 15% of a feedback workbook's time.
 func countTags(zf *zip.File, sheet bool) (rows, cells int, doctype bool, err error) {
 	rc, err := zf.Open()
 	if err != nil {
 		return 0, 0, false, err
 	}
-	defer rc.Close()
-	br := bufio.NewReaderSize(rc, 64<<10)
-	for {
-		if _, err := br.ReadSlice('<'); err != nil {
-			if err == bufio.ErrBufferFull {
-				continue
-			}
-			if err == io.EOF {
-				return rows, cells, doctype, nil
-			}
-			return rows, cells, doctype, err
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		return 0, 0, false, err
+	}
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			return rows, cells, doctype, nil
 		}
-		next, _ := br.Peek(16)
+		i += j + 1
+		next := data[i:min(i+16, len(data))]
 		if bytes.HasPrefix(next, []byte("!DOCTYPE")) || bytes.HasPrefix(next, []byte("!ENTITY")) {
 			doctype = true
 		}
 		if !sheet {
 			continue
 		}
-		if i := bytes.IndexByte(next, ':'); i >= 0 && !bytes.ContainsAny(next[:i], " />") {
-			next = next[i+1:] // a namespace prefix
+		if k := bytes.IndexByte(next, ':'); k >= 0 && !bytes.ContainsAny(next[:k], " />") {
+			next = next[k+1:] // a namespace prefix
 		}
 		switch {
 		case tagIs(next, "row"):
