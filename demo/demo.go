@@ -5,6 +5,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"hash/fnv"
 	"os"
@@ -345,4 +346,25 @@ func fillOne(in, out, unit string, period plan.Period, p *plan.Plan, mistakes bo
 		_, err := f.WriteTo(w)
 		return err
 	})
+}
+
+// Collected makes the demo's workspace in w with units reporting units, and one period
+// through: templates issued (due 2024-01-08 for 2023Q4), filled and sent as the demo's units
+// would, and collected. It is the set-up of the benchmarks that need a period at scale.
+func Collected(ctx context.Context, w *workspace.Workspace, units int, period plan.Period, due string) (*plan.Plan, *workspace.CollectResult, error) {
+	if err := os.MkdirAll(w.Dir(), 0o755); err != nil {
+		return nil, nil, err
+	}
+	p, err := Create(w, units, "demo")
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := w.IssueTemplates(ctx, workspace.TemplatesOptions{Period: period, Due: due, Program: "demo"}); err != nil {
+		return nil, nil, err
+	}
+	if _, err := Fill(p, period, w.Due(period), w.IssuedTemplates(p, period), w.InboxDir(period), false); err != nil {
+		return nil, nil, err
+	}
+	res, err := w.Collect(ctx, workspace.CollectOptions{Period: period, Program: "demo"})
+	return p, res, err
 }

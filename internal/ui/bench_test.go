@@ -21,19 +21,7 @@ import (
 // collect) takes about a minute and is not timed.
 func BenchmarkPeriodPage(b *testing.B) {
 	w := workspace.Open(filepath.Join(b.TempDir(), "ws"))
-	os.MkdirAll(w.Dir(), 0o755)
-	p, err := demo.Create(w, 1000, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, err := w.IssueTemplates(ctx, workspace.TemplatesOptions{Period: q4, Due: "2024-01-08", Program: "bench"}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.Fill(p, q4, w.Due(q4), w.IssuedTemplates(p, q4), w.InboxDir(q4), false); err != nil {
-		b.Fatal(err)
-	}
-	res, err := w.Collect(ctx, workspace.CollectOptions{Period: q4, Program: "bench"})
+	_, res, err := demo.Collected(context.Background(), w, 1000, q4, "2024-01-08")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package pdf_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,20 +18,9 @@ import (
 // faces and in the fonts this machine has (setting up the workspace is not timed).
 func BenchmarkDemo(b *testing.B) {
 	w := workspace.Open(filepath.Join(b.TempDir(), "ws"))
-	os.MkdirAll(w.Dir(), 0o755)
-	p, err := demo.Create(w, 80, "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
 	q4 := plan.Period{Kind: plan.Quarterly, Year: 2023, N: 4}
-	ctx := context.Background()
-	if _, err := w.IssueTemplates(ctx, workspace.TemplatesOptions{Period: q4, Due: "2024-01-08", Program: "bench"}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.Fill(p, q4, w.Due(q4), w.IssuedTemplates(p, q4), w.InboxDir(q4), false); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := w.Collect(ctx, workspace.CollectOptions{Period: q4, Program: "bench"}); err != nil {
+	p, _, err := demo.Collected(context.Background(), w, 80, q4, "2024-01-08")
+	if err != nil {
 		b.Fatal(err)
 	}
 	inputs, err := w.Inputs(q4)
