@@ -302,6 +302,9 @@ func consolidateOne(p *plan.Plan, in Input, date string) (*Report, error) {
 	var order []string
 	for _, pt := range p.Tasks {
 		t := Task{Task: pt, Status: NotReported}
+		if n := len(byTask[pt.ID]); n > 1 {
+			t.Responsible = make([]UnitReport, 0, n-1) // sized once: a report is 300 bytes, a task for every town 1,000 of them
+		}
 		worst := -1
 		for _, a := range byTask[pt.ID] {
 			ur, ok := reportOf(a.Unit, pt.ID, a.Role)
