@@ -98,11 +98,11 @@ func newSkeleton(o Options, previous bool) (*skeleton, error) {
 	defer f.Close()
 	paths := map[string]string{} // zip path → sheet, for the sheets with rows of their own
 	for _, sheet := range []string{SheetTasks, SheetID} {
-		idx, err := f.GetSheetIndex(sheet)
-		if err != nil || idx < 0 {
+		part, ok := xlsx.SheetPart(f, sheet)
+		if !ok {
 			return nil, fmt.Errorf("生成报送模板：缺少工作表 %s", sheet)
 		}
-		paths["xl/worksheets/sheet"+strconv.Itoa(idx+1)+".xml"] = sheet
+		paths[part] = sheet
 	}
 	var b bytes.Buffer
 	f.SetZipWriter(xlsx.FastZip)

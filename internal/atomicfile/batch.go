@@ -44,7 +44,7 @@ func (b *Batch) WriteBytes(path string, data []byte) error {
 
 // Commit syncs every file written to disk and renames each into place. It returns each
 // destination that could not be replaced (a BusyError when a program holds it open) with its
-// error; when the sync itself fails, nothing is replaced and every destination has that error.
+// error; when the sync fails, nothing is replaced, and each destination says why.
 func (b *Batch) Commit() map[string]error {
 	b.mu.Lock()
 	ps := b.pending
@@ -55,10 +55,18 @@ func (b *Batch) Commit() map[string]error {
 		tmps[i] = p.tmp
 	}
 	failed := map[string]error{}
-	if err := Sync(tmps); err != nil {
+	errs := syncEach(tmps)
+	for i, p := range ps {
+		if errs[i] != nil {
+			failed[p.path] = fmt.Errorf("写入 %s：%w", p.path, errs[i])
+		}
+	}
+	if len(failed) > 0 { // nothing is put in place that might not be on disk
 		for _, p := range ps {
 			os.Remove(p.tmp)
-			failed[p.path] = fmt.Errorf("写入 %s：%w", p.path, err)
+			if failed[p.path] == nil {
+				failed[p.path] = fmt.Errorf("未写入 %s：同批的其他文件无法写入磁盘", p.path)
+			}
 		}
 		return failed
 	}
@@ -84,22 +92,34 @@ func (b *Batch) Discard() {
 // else several files at a time (the disk takes them together, where one after another each
 // waits its turn).
 func Sync(paths []string) error {
-	if done, err := syncAll(paths); done || err != nil {
-		return err
+	errs := syncEach(paths)
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = fmt.Errorf("%s：%w", paths[i], err)
+		}
 	}
+	return errors.Join(errs...)
+}
+
+// syncEach is Sync with each path's error in its place (a failed syncfs is every path's).
+func syncEach(paths []string) []error {
 	errs := make([]error, len(paths))
+	if done, err := syncAll(paths); done || err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
 	var g errgroup.Group
 	g.SetLimit(16)
 	for i, path := range paths {
 		g.Go(func() error {
-			if err := syncFile(path); err != nil {
-				errs[i] = fmt.Errorf("%s：%w", path, err)
-			}
+			errs[i] = syncFile(path)
 			return nil
 		})
 	}
 	g.Wait()
-	return errors.Join(errs...)
+	return errs
 }
 
 func syncFile(path string) error {

@@ -84,27 +84,49 @@ func (b *RowWriter) Float(c, r, style int, v float64) {
 	b.WriteString(`</v></c>`)
 }
 
-// Time writes a cell holding a date and time, as its serial number in full (as excelize
-// writes one): the style gives it a date format.
+// Time writes a cell holding a date and time, as excelize writes one: its serial number in
+// full (the style gives it a date format), or, before the 1900 date system begins, its text.
 func (b *RowWriter) Time(c, r, style int, t time.Time) {
+	serial, ok := Serial(t)
+	if !ok {
+		_, offset := t.Zone()
+		b.Text(c, r, style, t.Add(time.Duration(offset)*time.Second).Format(time.RFC3339Nano))
+		return
+	}
 	b.start(c, r, style)
 	b.WriteString(`"><v>`)
-	b.WriteString(strconv.FormatFloat(Serial(t), 'f', -1, 64))
+	b.WriteString(strconv.FormatFloat(serial, 'f', -1, 64))
 	b.WriteString(`</v></c>`)
 }
 
-// excelEpoch is day 0 of the 1900 date system as it counts from 1 March 1900 on (Excel takes
-// 1900 for a leap year).
-var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
+// The 1900 date system: day 1 is 1 January 1900, and Excel counts a 29 February 1900 that
+// never was, so that from 1 March 1900 on each day is one more.
+var (
+	excelDayZero = time.Date(1899, time.December, 31, 0, 0, 0, 0, time.UTC)
+	excelLeapBug = time.Date(1900, time.March, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+)
 
-// Serial is a time's serial number in the 1900 date system: days since its epoch, the time of
-// day a fraction, read from the time's wall clock (a time in Beijing is written as the clock
-// there showed it). Times before 1 March 1900 are not written by this tool.
-func Serial(t time.Time) float64 {
+// Serial is a time's serial number in the 1900 date system, read from its wall clock (a time
+// in Beijing is written as the clock there showed it), as excelize computes it; false for a
+// time on or before 31 December 1899, which the system cannot hold.
+func Serial(t time.Time) (float64, bool) {
 	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-	d := wall.Sub(excelEpoch)
+	if wall.Before(excelDayZero) {
+		return 0, false
+	}
 	const day = 24 * time.Hour
-	return float64(d/day) + float64(d%day)/float64(day)
+	const step = 290 * 364 * day // a time.Duration holds 292 years: further dates in steps
+	serial := 0.0
+	for wall.Sub(excelDayZero) >= step {
+		serial += float64(step / day)
+		wall = wall.Add(-step)
+	}
+	d := wall.Sub(excelDayZero)
+	serial += float64(d/day) + float64(d%day)/float64(day)
+	if time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC).After(excelLeapBug) {
+		serial++
+	}
+	return serial, serial > 0
 }
 
 // formatFloat writes a number as excelize does: the shortest form, cut to 15 significant

@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/xml"
 	"math"
 	"strconv"
@@ -28,6 +30,15 @@ func TestRowWriterAsExcelize(t *testing.T) {
 		time.Date(2023, 12, 31, 23, 59, 59, 0, beijing),
 		time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
 		time.Date(2099, 7, 1, 8, 30, 15, 500_000_000, time.Local),
+		// The start of the 1900 system, Excel's 29 February 1900, and what it cannot hold.
+		time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1900, 1, 5, 12, 0, 0, 0, time.UTC),
+		time.Date(1900, 2, 28, 0, 0, 0, 0, time.UTC),
+		time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(1899, 6, 1, 0, 0, 0, 0, beijing),
+		// Beyond what a time.Duration holds from 1900.
+		time.Date(2250, 1, 1, 6, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
 	}
 	for i, tm := range times {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
@@ -35,8 +46,20 @@ func TestRowWriterAsExcelize(t *testing.T) {
 			t.Fatal(err)
 		}
 		want, _ := f.GetCellValue("Sheet1", cell, excelize.Options{RawCellValue: true})
-		if got := strconv.FormatFloat(Serial(tm), 'f', -1, 64); got != want {
-			t.Errorf("%v: serial %s, excelize %s", tm, got, want)
+		var out bytes.Buffer
+		bw := bufio.NewWriter(&out)
+		NewRowWriter(bw).Time(1, 1, 0, tm)
+		bw.Flush()
+		got := out.String()
+		if serial, ok := Serial(tm); ok {
+			got = strconv.FormatFloat(serial, 'f', -1, 64)
+		} else if !strings.Contains(got, "inlineStr") {
+			t.Errorf("%v: not written as text: %s", tm, got)
+		} else {
+			got = got[strings.Index(got, "<t>")+3 : strings.Index(got, "</t>")]
+		}
+		if got != want {
+			t.Errorf("%v: written %s, excelize %s", tm, got, want)
 		}
 	}
 	for i, v := range []float64{0, 1, -2.5, 100, 1.0 / 3, 2.0 / 3 * 1e6, 123456789012345678, 1e-7, math.Pi * 1e10} {

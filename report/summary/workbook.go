@@ -14,7 +14,6 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -239,8 +238,8 @@ func (w *writer) table(t table) int {
 		return n
 	}
 
-	idx, err := f.GetSheetIndex(t.sheet)
-	if err != nil || idx < 0 {
+	part, ok := xlsx.SheetPart(f, t.sheet)
+	if !ok {
 		w.check(fmt.Errorf("「%s」表不在工作簿中", t.sheet))
 		return n
 	}
@@ -250,7 +249,7 @@ func (w *writer) table(t table) int {
 	}
 	// The rows are written when the workbook is saved, into the sheet's XML as it goes into
 	// the zip (sortedZip.fill): excelize, cell by cell, took most of the report's time.
-	w.rows["xl/worksheets/sheet"+strconv.Itoa(idx+1)+".xml"] = func(b *xlsx.RowWriter) error {
+	w.rows[part] = func(b *xlsx.RowWriter) error {
 		b.StartRow(1, xlsx.HeaderHeight(headerLines(t.cols)))
 		for i, c := range t.cols {
 			b.Text(i+1, 1, w.s.Header, c.head)
