@@ -88,7 +88,7 @@ func Embedded(face Face) (*Font, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Font{Name: face.Name(), Family: face.Family(), Face: face, data: l.data, cover: l.cover}, nil
+	return &Font{Name: face.Name(), Family: face.Family(), Face: face, data: files[face], cover: l.cover}, nil
 }
 
 // Name is the embedded face's family name.

@@ -71,9 +71,9 @@ var (
 	sansTTF []byte
 )
 
+// loaded is an embedded face once its Unicode map is read.
 type loaded struct {
 	once  sync.Once
-	data  []byte
 	cover *coverage
 	err   error
 }
@@ -98,11 +98,10 @@ func Faces() []Face { return append([]Face(nil), faces...) }
 // The returned slice is the embedded file itself, so the caller must not
 // modify it. TTF and Missing are safe for concurrent use.
 func TTF(f Face) ([]byte, error) {
-	l, err := load(f)
-	if err != nil {
+	if _, err := load(f); err != nil {
 		return nil, err
 	}
-	return l.data, nil
+	return files[f], nil
 }
 
 // Missing returns the runes of s that f has no glyph for, each once, in the
@@ -141,9 +140,7 @@ func load(f Face) (*loaded, error) {
 	l.once.Do(func() {
 		if l.cover, l.err = parseCmap(files[f]); l.err != nil {
 			l.err = fmt.Errorf("fonts: %s: %w", f, l.err)
-			return
 		}
-		l.data = files[f]
 	})
 	return l, l.err
 }

@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// lazyRE is a regular expression compiled when first used. The plan reader's fifty
+// lazyRE is a regular expression compiled when first used. The plan reader's 45
 // expressions, compiled as the program starts, cost every command 3 to 7 ms though most only
 // read a ledger (what go's own internal/lazyregexp is for). Tests use every one, so a mistyped
 // expression still fails them.

@@ -239,11 +239,8 @@ func (s *skeleton) fill(out io.Writer, p part, t *Template) error {
 // putRows puts a sheet's rows in place of the skeleton's empty sheetData, and after it,
 // before the page margins as the schema orders them, the merged cells and validations.
 func putRows(text, rows, after string) string {
-	for _, empty := range []string{"<sheetData></sheetData>", "<sheetData/>"} {
-		if i := strings.Index(text, empty); i >= 0 {
-			text = text[:i] + "<sheetData>" + rows + "</sheetData>" + text[i+len(empty):]
-			break
-		}
+	if start, end, ok := xlsx.EmptySheetData(text); ok {
+		text = text[:start] + "<sheetData>" + rows + "</sheetData>" + text[end:]
 	}
 	if after != "" {
 		i := strings.Index(text, "<pageMargins")

@@ -197,3 +197,15 @@ func Escape(s string) string {
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
+
+// EmptySheetData finds, in the XML of a sheet excelize wrote without rows, its empty
+// sheetData element (<sheetData/> or <sheetData></sheetData>): where it starts and ends, for
+// a RowWriter's rows to go in its place; false when there is none.
+func EmptySheetData(sheetXML string) (start, end int, ok bool) {
+	for _, empty := range []string{"<sheetData></sheetData>", "<sheetData/>"} {
+		if i := strings.Index(sheetXML, empty); i >= 0 {
+			return i, i + len(empty), true
+		}
+	}
+	return 0, 0, false
+}

@@ -1091,28 +1091,22 @@ func (z *sortedZip) finish() error {
 
 // fill writes the held sheet's XML with its rows in place of its empty sheetData.
 func (z *sortedZip) fill() error {
-	text := z.held.Bytes()
+	text := z.held.String()
 	z.held = nil
 	write := z.rows[z.cur.name]
 	delete(z.rows, z.cur.name)
-	var at, end int
-	for _, empty := range []string{"<sheetData></sheetData>", "<sheetData/>"} {
-		if i := bytes.Index(text, []byte(empty)); i >= 0 {
-			at, end = i, i+len(empty)
-			break
-		}
-	}
-	if end == 0 {
+	start, end, ok := xlsx.EmptySheetData(text)
+	if !ok {
 		return fmt.Errorf("%s：工作表的结构与预期不同（没有空的 sheetData）", z.cur.name)
 	}
 	bw := bufio.NewWriterSize(writerFunc(z.add), 64<<10)
-	bw.Write(text[:at])
+	bw.WriteString(text[:start])
 	bw.WriteString("<sheetData>")
 	if err := write(xlsx.NewRowWriter(bw)); err != nil {
 		return err
 	}
 	bw.WriteString("</sheetData>")
-	bw.Write(text[end:])
+	bw.WriteString(text[end:])
 	return bw.Flush()
 }
 
