@@ -3,6 +3,7 @@ package workbook
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -148,7 +150,7 @@ func feedbackBytes(s Submission, data []byte, resubmit string) (out []byte, anno
 	template := RemedyOf(s.Findings) == RemedyTemplate
 	if open && !template {
 		if out, err = feedbackWorkbook(s, data, "", resubmit); err != nil {
-			why = "原表无法在原格式上标注（" + errorText(err) + "）"
+			why = whyNotAnnotated(err)
 		}
 	}
 	if !open || template || err != nil {
@@ -165,19 +167,44 @@ func feedbackBytes(s Submission, data []byte, resubmit string) (out []byte, anno
 	return out, true, nil
 }
 
-// Bounds of a returned workbook that WriteFeedback annotates. excelize holds every row and cell
-// of a sheet it touches in memory, at a few hundred bytes each: a template styled over a
-// million empty rows would cost 400 MB and seconds. A template is a few hundred rows.
+// Bounds of a returned workbook that WriteFeedback annotates: a template is a few hundred
+// rows; a sheet styled over a million empty rows is not annotated (it would cost seconds and
+// hundreds of MB).
 const (
 	maxAnnotatedBytes = 32 << 20 // the package, uncompressed
-	maxAnnotatedRows  = 20000    // rows in all worksheets
-	maxAnnotatedCells = 1 << 20  // cells in all worksheets
+	maxAnnotatedRows  = 20000    // rows in the sheets with findings
+	maxAnnotatedCells = 1 << 20  // cells in the sheets with findings
 )
 
-// annotatable tells whether WriteFeedback can annotate a returned workbook in place: it is a
-// zip package within the bounds above, with no XML entity declarations (encoding/xml, which
-// excelize uses, refuses the entities they declare). When it cannot, why says so for the
-// unit, or is "" when the file is not a workbook at all (its findings say that).
+// tooLarge is a workbook with more rows or cells than WriteFeedback annotates.
+type tooLarge struct{ rows int }
+
+func (e tooLarge) Error() string { return fmt.Sprintf("%d rows", e.rows) }
+
+// whyNotAnnotated says, for the unit, why its workbook could not be annotated.
+func whyNotAnnotated(err error) string {
+	var large tooLarge
+	switch {
+	case errors.As(err, &large):
+		return fmt.Sprintf("原表过大，无法在原表上标注（工作表有 %d 行以上）", large.rows)
+	case errors.Is(err, xlsx.ErrTooBig):
+		return "原表过大，无法在原表上标注"
+	case errors.Is(err, xlsx.ErrDoctype):
+		return doctypeNote
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, io.ErrUnexpectedEOF):
+		return "原表已损坏，无法在原表上标注"
+	}
+	return "原表无法在原格式上标注（" + errorText(err) + "）"
+}
+
+const doctypeNote = "原表含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的文件，未在原表上标注"
+
+// annotatable tells whether WriteFeedback can try to annotate a returned workbook in place:
+// a zip package (not .ods) within the size bound, no XML part of it declaring a document type
+// (where entities are declared: Excel, WPS and LibreOffice never write one, and a feedback
+// workbook does not send one back). When it cannot, why says so for the unit, or is "" when
+// the file is not a workbook at all (its findings say that). Only the start of each part is
+// read: the rows are counted in the sheets that are annotated.
 func annotatable(data []byte) (ok bool, why string) {
 	zr, err := xlsx.OpenZip(data)
 	if err != nil {
@@ -190,59 +217,40 @@ func annotatable(data []byte) (ok bool, why string) {
 	for _, zf := range zr.File {
 		total += zf.UncompressedSize64
 	}
-	tooLarge := "原表过大，无法在原表上标注"
 	if total > maxAnnotatedBytes || len(zr.File) > DefaultLimits.MaxEntries {
-		return false, fmt.Sprintf("%s（解压后 %d MB）", tooLarge, total>>20)
+		return false, fmt.Sprintf("原表过大，无法在原表上标注（解压后 %d MB）", total>>20)
 	}
-	rows, cells := 0, 0
+	var head [1024]byte
 	for _, zf := range zr.File {
-		name := strings.ToLower(strings.ReplaceAll(zf.Name, `\`, "/"))
-		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") {
+		name := strings.ToLower(zf.Name)
+		if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") && !strings.HasSuffix(name, ".vml") {
 			continue
 		}
-		sheet := strings.HasPrefix(name, "xl/worksheets/")
-		r, c, doctype, err := countTags(zf, sheet)
+		rc, err := zf.Open()
 		if err != nil {
 			return false, "原表已损坏，无法在原表上标注"
 		}
-		if doctype {
-			return false, "原表含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的文件，未在原表上标注"
+		n, err := io.ReadFull(rc, head[:])
+		rc.Close()
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return false, "原表已损坏，无法在原表上标注"
 		}
-		rows, cells = rows+r, cells+c
-		if rows > maxAnnotatedRows || cells > maxAnnotatedCells {
-			return false, fmt.Sprintf("%s（工作表有 %d 行以上）", tooLarge, rows)
+		if bytes.Contains(head[:n], []byte("<!DOCTYPE")) || bytes.Contains(head[:n], []byte("<!ENTITY")) {
+			return false, doctypeNote
 		}
 	}
 	return true, ""
 }
 
-// countTags reads an XML part of a zip: it counts the rows and cells of a worksheet (when
-// sheet) and tells whether the part declares a document type. The part is read whole (the
-// package's size is bounded before) and scanned in memory: through a bufio.Reader, tag by
-// tag, it took 15% of a feedback workbook's time.
-func countTags(zf *zip.File, sheet bool) (rows, cells int, doctype bool, err error) {
-	rc, err := zf.Open()
-	if err != nil {
-		return 0, 0, false, err
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		return 0, 0, false, err
-	}
+// countTags counts the rows and cells of a worksheet's XML.
+func countTags(data []byte) (rows, cells int) {
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '<')
 		if j < 0 {
-			return rows, cells, doctype, nil
+			return rows, cells
 		}
 		i += j + 1
 		next := data[i:min(i+16, len(data))]
-		if bytes.HasPrefix(next, []byte("!DOCTYPE")) || bytes.HasPrefix(next, []byte("!ENTITY")) {
-			doctype = true
-		}
-		if !sheet {
-			continue
-		}
 		if k := bytes.IndexByte(next, ':'); k >= 0 && !bytes.ContainsAny(next[:k], " />") {
 			next = next[k+1:] // a namespace prefix
 		}
@@ -276,98 +284,318 @@ func errorText(err error) string {
 }
 
 // feedbackWorkbook makes the feedback workbook: data, the unit's workbook, annotated, with the
-// list in front; or, when data is nil, the list alone, with note saying why. A panic in
-// excelize on a strange workbook is an error.
+// list in front (annotated); or, when data is nil, the list alone, with note saying why.
 func feedbackWorkbook(s Submission, data []byte, note, resubmit string) (out []byte, err error) {
+	if data != nil {
+		return annotate(s, data, resubmit)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", FeedbackSheet); err != nil {
+		return nil, err
+	}
+	if err := writeList(f, s, note, resubmit, nil); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	f.SetZipWriter(xlsx.FastZip)
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// commentAuthor is who the comments on a unit's cells are from.
+const commentAuthor = "报送办公室" // the office, as units know it
+
+// annotate is the unit's own workbook with its cells marked and the list in front. Only the
+// parts that change are rewritten (the sheets with findings and their comments, the styles,
+// the workbook's list of sheets); the rest are copied as the unit's program wrote them, still
+// compressed. The marked cells' styles and the list are made by excelize in a workbook of
+// their own that holds the unit's styles (carrier), so that their ids are the unit's; the
+// unit's sheets are edited as XML (xlsx.SheetEdit), never parsed whole by excelize, which
+// took twice as long. A panic in excelize on a strange workbook is an error.
+func annotate(s Submission, data []byte, resubmit string) (out []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, fmt.Errorf("%v", v)
 		}
 	}()
-	var f *excelize.File
-	fresh := data == nil
-	if fresh {
-		f = excelize.NewFile()
-	} else if f, err = excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxAnnotatedBytes, UnzipXMLSizeLimit: maxAnnotatedBytes}); err != nil {
+	p, err := xlsx.OpenPackage(data, maxAnnotatedBytes)
+	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	names, parts, err := p.Sheets()
+	if err != nil {
+		return nil, err
+	}
+	part := map[string]string{} // the sheets there are, by name
+	for i, n := range names {
+		if parts[i] != "" && p.Has(parts[i]) && n != FeedbackSheet {
+			part[n] = parts[i]
+		}
+	}
 
-	// Mark the cells: one comment per cell, with all of its findings.
+	// The cells to mark: one comment per cell, with all of its findings.
 	type key struct{ sheet, cell string }
 	notes := map[key][]plan.Finding{}
-	var keys []key
+	bySheet := map[string][]key{}
 	for _, fd := range s.Findings {
-		if fd.Sheet == "" || fd.Cell == "" {
+		if fd.Sheet == "" || fd.Cell == "" || part[fd.Sheet] == "" {
 			continue
 		}
-		if fresh {
-			continue
-		}
-		if idx, err := f.GetSheetIndex(fd.Sheet); err != nil || idx < 0 {
+		if _, _, err := excelize.CellNameToCoordinates(fd.Cell); err != nil {
 			continue
 		}
 		k := key{fd.Sheet, fd.Cell}
 		if _, ok := notes[k]; !ok {
-			keys = append(keys, k)
+			bySheet[k.sheet] = append(bySheet[k.sheet], k)
 		}
 		notes[k] = append(notes[k], fd)
 	}
-	marks := map[string]map[int][]string{} // sheet → row → the mark of each cell with a finding
-	for _, k := range keys {
-		worst := plan.Warning
-		var text []string
-		for _, fd := range notes[k] {
-			if fd.Severity == plan.Error {
-				worst = plan.Error
-			}
-			text = append(text, fd.Message+"。"+fd.Hint)
-		}
-		if err := highlight(f, k.sheet, k.cell, worst); err != nil {
-			return nil, fmt.Errorf("标注 %s %s：%w", k.sheet, k.cell, err)
-		}
-		if col, row, err := excelize.CellNameToCoordinates(k.cell); err == nil {
-			if marks[k.sheet] == nil {
-				marks[k.sheet] = map[int][]string{}
-			}
-			marks[k.sheet][row] = append(marks[k.sheet][row], markOf(f, k.sheet, col, worst))
-		}
-		_ = f.DeleteComment(k.sheet, k.cell)
-		if err := f.AddComment(k.sheet, excelize.Comment{Cell: k.cell, Author: "报送办公室", Width: 300, Height: 120,
-			Paragraph: []excelize.RichTextRun{{Text: strings.Join(text, "\n")}}}); err != nil {
-			return nil, fmt.Errorf("批注 %s %s：%w", k.sheet, k.cell, err)
-		}
-	}
 
-	if len(marks) > 0 {
-		// The sheets' rows as the unit left them, read by the reader collect checks with:
-		// excelize's GetRows writes a sheet back to XML and reads it again (a third of the
-		// time of a feedback workbook).
+	f, err := carrier(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := xlsx.NewStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	if len(bySheet) > 0 {
+		// The sheets' rows as the unit left them, read by the reader collect checks with.
 		zr, err := xlsx.OpenZip(data)
 		if err != nil {
 			return nil, err
 		}
-		x, err := xlsx.OpenSheets(zr, data, maxAnnotatedBytes, func(sheet string) bool { return marks[sheet] != nil })
+		x, err := xlsx.OpenSheets(zr, data, maxAnnotatedBytes, func(sheet string) bool { return bySheet[sheet] != nil })
 		if err != nil {
 			return nil, err
 		}
 		defer x.Close()
-		for sheet, rows := range marks {
-			if err := markColumn(f, x, sheet, rows); err != nil {
+		type was struct {
+			style int
+			sev   plan.Severity
+		}
+		styles := map[was]int{} // a cell's style and severity → its marked style
+		nrows, ncells := 0, 0   // in the sheets read so far
+		for _, sheet := range slices.Sorted(maps.Keys(bySheet)) {
+			b, err := p.Read(part[sheet])
+			if err != nil {
+				return nil, err
+			}
+			r, c := countTags(b)
+			if nrows, ncells = nrows+r, ncells+c; nrows > maxAnnotatedRows || ncells > maxAnnotatedCells {
+				return nil, tooLarge{nrows}
+			}
+			e, err := xlsx.EditSheet(b)
+			if err != nil {
+				return nil, fmt.Errorf("%s：%w", sheet, err)
+			}
+			rows, err := x.Rows(sheet)
+			if err != nil {
+				return nil, err
+			}
+			marks := map[int][]string{} // row → the mark of each cell with a finding
+			var comments []xlsx.Note
+			for _, k := range bySheet[sheet] {
+				worst := plan.Warning
+				var text []string
+				for _, fd := range notes[k] {
+					if fd.Severity == plan.Error {
+						worst = plan.Error
+					}
+					text = append(text, fd.Message+"。"+fd.Hint)
+				}
+				col, row, _ := excelize.CellNameToCoordinates(k.cell)
+				w := was{e.Style(col, row), worst}
+				marked, ok := styles[w]
+				if !ok {
+					if marked, err = highlight(f, w.style, worst); err != nil {
+						return nil, fmt.Errorf("标注 %s %s：%w", k.sheet, k.cell, err)
+					}
+					styles[w] = marked
+				}
+				e.SetStyle(col, row, marked)
+				marks[row] = append(marks[row], markOf(rows, col, worst))
+				comments = append(comments, xlsx.Note{Col: col, Row: row, Text: strings.Join(text, "\n")})
+			}
+			columns := markColumn(e, rows, marks, st)
+			rid, err := p.SetComments(part[sheet], e.LegacyDrawing(), commentAuthor, comments)
+			if err != nil {
+				return nil, fmt.Errorf("批注 %s：%w", sheet, err)
+			}
+			b, err = e.Bytes(rid, columns, true)
+			if err != nil {
 				return nil, fmt.Errorf("标注 %s：%w", sheet, err)
 			}
+			p.Set(part[sheet], b)
 		}
 	}
 
-	// The list, in front.
-	if idx, _ := f.GetSheetIndex(FeedbackSheet); idx >= 0 {
-		if err := f.DeleteSheet(FeedbackSheet); err != nil {
+	// The list, in front, and the carrier's styles in place of the unit's.
+	if err := writeList(f, s, "", resubmit, func(sheet string) bool { return part[sheet] != "" }); err != nil {
+		return nil, err
+	}
+	made, err := carried(f)
+	if err != nil {
+		return nil, err
+	}
+	stylesPart, _, ok := p.Related(p.WorkbookPart(), "styles")
+	if !ok || !p.Has(stylesPart) || made[carrierStyles] == nil || made[carrierSheet] == nil {
+		return nil, xlsx.ErrUnusualXML
+	}
+	p.Set(stylesPart, made[carrierStyles])
+	list := made[carrierSheet]
+	if sst := made[carrierStrings]; sst != nil {
+		if list, err = xlsx.InlineStrings(list, sst); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := f.NewSheet(FeedbackSheet); err != nil {
+	if err := p.PutSheetFirst(FeedbackSheet, list, 2); err != nil {
 		return nil, err
 	}
+	var b bytes.Buffer
+	if _, err := p.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// The carrier's parts: the list sheet, the styles, the list's strings, the unit's theme.
+const (
+	carrierSheet   = "xl/worksheets/sheet1.xml"
+	carrierStyles  = "xl/styles.xml"
+	carrierStrings = "xl/sharedStrings.xml"
+	carrierTheme   = "xl/theme/theme1.xml"
+)
+
+// carrier is a workbook of one empty sheet, the list's, with the unit's styles and theme:
+// excelize adds the marked cells' styles and writes the list there, with style ids that are
+// the unit's, without reading the unit's sheets. The list's strings go in the carrier's own
+// shared strings, and into the list as inline strings (InlineStrings): the unit's table is
+// left as it is.
+func carrier(p *xlsx.Package) (*excelize.File, error) {
+	read := func(typ string) ([]byte, error) {
+		part, _, ok := p.Related(p.WorkbookPart(), typ)
+		if !ok || !p.Has(part) {
+			return nil, nil
+		}
+		return p.Read(part)
+	}
+	styles, err := read("styles")
+	if err != nil {
+		return nil, err
+	}
+	theme, err := read("theme")
+	if err != nil {
+		return nil, err
+	}
+	if theme == nil {
+		// excelize reads no colour of a style (GetStyle gives "" for every one, and NewStyle
+		// then writes rgb="FF") without a theme: LibreOffice saves none.
+		if theme, err = defaultTheme(); err != nil {
+			return nil, err
+		}
+	}
+	const ns = "http://schemas.openxmlformats.org/"
+	parts := []struct {
+		name string
+		data []byte
+	}{
+		{"[Content_Types].xml", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+			`<Types xmlns="` + ns + `package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+			`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+			`<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>` +
+			`<Override PartName="/xl/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/></Types>`)},
+		{"_rels/.rels", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+			`<Relationships xmlns="` + ns + `package/2006/relationships"><Relationship Id="rId1" Type="` + ns + `officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)},
+		{"xl/workbook.xml", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+			`<workbook xmlns="` + ns + `spreadsheetml/2006/main" xmlns:r="` + ns + `officeDocument/2006/relationships"><sheets><sheet name="` + FeedbackSheet + `" sheetId="1" r:id="rId1"/></sheets></workbook>`)},
+		{"xl/_rels/workbook.xml.rels", []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+			`<Relationships xmlns="` + ns + `package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="` + ns + `officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="` + ns + `officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+			`<Relationship Id="rId3" Type="` + ns + `officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` +
+			`<Relationship Id="rId4" Type="` + ns + `officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>`)},
+		{carrierSheet, []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+			`<worksheet xmlns="` + ns + `spreadsheetml/2006/main" xmlns:r="` + ns + `officeDocument/2006/relationships"><sheetData/></worksheet>`)},
+		{carrierStyles, styles},
+		{carrierTheme, theme},
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, part := range parts {
+		if part.data == nil {
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: part.name, Method: zip.Store})
+		if err != nil {
+			return nil, err
+		}
+		w.Write(part.data)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return excelize.OpenReader(&b, excelize.Options{UnzipSizeLimit: maxAnnotatedBytes, UnzipXMLSizeLimit: maxAnnotatedBytes})
+}
+
+// defaultTheme is the theme of a new excelize workbook.
+var defaultTheme = sync.OnceValues(func() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	made, err := carried(f)
+	return made[carrierTheme], err
+})
+
+// carried are the carrier's parts as excelize writes them.
+func carried(f *excelize.File) (map[string][]byte, error) {
+	var b bytes.Buffer
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return storedZip{zip.NewWriter(w)} })
+	if _, err := f.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/worksheets/_rels/") {
+			return nil, fmt.Errorf("the list sheet has relationships (%s)", zf.Name)
+		}
+		if zf.Name != carrierSheet && zf.Name != carrierStyles && zf.Name != carrierStrings && zf.Name != carrierTheme {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, err
+		}
+		out[zf.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// storedZip writes a carrier's parts uncompressed: they are read back at once.
+type storedZip struct{ *zip.Writer }
+
+func (z storedZip) Create(name string) (io.Writer, error) {
+	return z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+}
+
+// writeList writes the list of what to fix into the sheet FeedbackSheet of f: a title saying
+// what to do and by when (with note saying why the unit's workbook is not annotated, when it
+// is not), then a row per finding, each cell's place linked to the cell when links says its
+// sheet is there.
+func writeList(f *excelize.File, s Submission, note, resubmit string, links func(sheet string) bool) error {
 	list := append([]plan.Finding(nil), s.Findings...)
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity == plan.Error && list[j].Severity != plan.Error })
 	errs := plan.CountErrors(list)
@@ -393,24 +621,26 @@ func feedbackWorkbook(s Submission, data []byte, note, resubmit string) (out []b
 			s.Name, errs, again, alsoWarnings(len(list)-errs), MarkHeader)
 	}
 	if err := f.SetCellValue(FeedbackSheet, "A1", title); err != nil {
-		return nil, err
+		return err
 	}
 	f.MergeCell(FeedbackSheet, "A1", "G1")
 	f.SetRowHeight(FeedbackSheet, 1, xlsx.RowHeight(xlsx.WrappedLines(title, 150)))
 	headers := []any{"序号", "严重程度", "工作表", "单元格", "任务编号", "问题", "修改方法"}
 	if err := f.SetSheetRow(FeedbackSheet, "A2", &headers); err != nil {
-		return nil, err
+		return err
 	}
 	const problemWidth, hintWidth = 55, 50
+	linked := false
 	for i, fd := range list {
 		row := []any{i + 1, severityText(fd.Severity), fd.Sheet, fd.Cell, fd.Task, fd.Message, fd.Hint}
 		if err := f.SetSheetRow(FeedbackSheet, fmt.Sprintf("A%d", i+3), &row); err != nil {
-			return nil, err
+			return err
 		}
 		// The cell's place links to the cell.
-		if idx, err := f.GetSheetIndex(fd.Sheet); err == nil && idx >= 0 && fd.Cell != "" && !fresh {
+		if links != nil && links(fd.Sheet) && fd.Cell != "" {
 			f.SetCellHyperLink(FeedbackSheet, fmt.Sprintf("D%d", i+3), "'"+strings.ReplaceAll(fd.Sheet, "'", "''")+"'!"+fd.Cell, "Location",
 				excelize.HyperlinkOpts{Tooltip: ptr("转到" + fd.Sheet + " " + fd.Cell)})
+			linked = true
 		}
 		// Excel, WPS and LibreOffice do not grow a row to its wrapped text on their own.
 		lines := max(xlsx.WrappedLines(fd.Message, problemWidth), xlsx.WrappedLines(fd.Hint, hintWidth))
@@ -422,41 +652,20 @@ func feedbackWorkbook(s Submission, data []byte, note, resubmit string) (out []b
 	f.SetPanes(FeedbackSheet, &excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
 	st, err := xlsx.NewStyles(f)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	f.SetCellStyle(FeedbackSheet, "A1", fmt.Sprintf("G%d", len(list)+2), st.Text)
 	f.SetCellStyle(FeedbackSheet, "A2", "G2", st.Header)
-	if !fresh && len(list) > 0 {
+	if linked {
 		link, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: xlsx.BodyFont, Size: xlsx.BodySize, Color: "1F4E9F", Underline: "single"},
 			Alignment: &excelize.Alignment{Vertical: "top"}, Border: xlsx.Border})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		f.SetCellStyle(FeedbackSheet, "D3", fmt.Sprintf("D%d", len(list)+2), link)
 	}
-	if err := xlsx.SetPage(f, FeedbackSheet, xlsx.Page{Landscape: true, TitleRows: 2, Width: 6 + 13 + 10 + 8 + 8 + problemWidth + hintWidth,
-		HeaderLeft: s.Unit + " 需修改事项"}); err != nil {
-		return nil, err
-	}
-	if fresh {
-		f.DeleteSheet("Sheet1") // the empty sheet of a new workbook
-	}
-	// In front: the unit's sheets move one place on, and their print titles with them.
-	if first := f.GetSheetList()[0]; first != FeedbackSheet {
-		if err := xlsx.MoveSheet(f, FeedbackSheet, first); err != nil {
-			return nil, err
-		}
-	}
-	if err := xlsx.CheckSheetNames(f); err != nil {
-		return nil, err
-	}
-	f.SetActiveSheet(0) // a unit opens the list first
-	var b bytes.Buffer
-	f.SetZipWriter(xlsx.FastZip)
-	if _, err := f.WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return xlsx.SetPage(f, FeedbackSheet, xlsx.Page{Landscape: true, TitleRows: 2, Width: 6 + 13 + 10 + 8 + 8 + problemWidth + hintWidth,
+		HeaderLeft: s.Unit + " 需修改事项"})
 }
 
 // MarkHeader heads the column a feedback workbook adds to the right of a sheet with findings:
@@ -469,15 +678,18 @@ const (
 	warningMark = "▲"
 )
 
-// markOf is a finding's mark in the 检查标记 column: ✖ or ▲ and the column's header.
-func markOf(f *excelize.File, sheet string, col int, sev plan.Severity) string {
+// markOf is a finding's mark in the 检查标记 column: ✖ or ▲ and the header of its column
+// (1-based col) in the sheet's rows.
+func markOf(rows [][]string, col int, sev plan.Severity) string {
 	mark := warningMark
 	if sev == plan.Error {
 		mark = errorMark
 	}
-	name, _ := excelize.CoordinatesToCellName(col, 1)
-	head, _ := f.GetCellValue(sheet, name)
-	if head = strings.TrimSpace(head); head == "" || head == MarkHeader {
+	head := ""
+	if len(rows) > 0 && col-1 < len(rows[0]) {
+		head = strings.TrimSpace(rows[0][col-1])
+	}
+	if head == "" || head == MarkHeader {
 		head, _ = excelize.ColumnNumberToName(col)
 		head += "列"
 	}
@@ -485,13 +697,9 @@ func markOf(f *excelize.File, sheet string, col int, sev plan.Severity) string {
 }
 
 // markColumn writes the marks of a sheet's rows in the 检查标记 column: the one a feedback
-// workbook wrote before, else a new one to the right of the sheet's last column (as x, the
-// unit's workbook, has them).
-func markColumn(f *excelize.File, x *xlsx.File, sheet string, marks map[int][]string) error {
-	rows, err := x.Rows(sheet)
-	if err != nil {
-		return err
-	}
+// workbook wrote before, else a new one to the right of the sheet's last column (as rows, the
+// unit's workbook, has them). It returns how many columns the sheet now prints.
+func markColumn(e *xlsx.SheetEdit, rows [][]string, marks map[int][]string, st xlsx.Styles) int {
 	col, width := 0, 0 // the mark column's index; how many columns the sheet has
 	for _, r := range rows {
 		width = max(width, len(r))
@@ -504,36 +712,13 @@ func markColumn(f *excelize.File, x *xlsx.File, sheet string, marks map[int][]st
 			}
 		}
 	}
-	name, err := excelize.ColumnNumberToName(col + 1)
-	if err != nil {
-		return err
-	}
-	st, err := xlsx.NewStyles(f)
-	if err != nil {
-		return err
-	}
-	if err := f.SetCellValue(sheet, name+"1", MarkHeader); err != nil {
-		return err
-	}
-	f.SetCellStyle(sheet, name+"1", name+"1", st.Header)
-	f.SetColWidth(sheet, name, name, 9)
-	// In row order: the shared strings, and so the workbook's bytes, are the same from one run
-	// to the next (a reply already sent is then not a changed message).
-	for _, row := range slices.Sorted(maps.Keys(marks)) {
-		list := marks[row]
+	e.SetText(col+1, 1, MarkHeader, st.Header)
+	e.SetColWidth(col+1, 9)
+	for row, list := range marks {
 		sort.Strings(list)
-		cell := fmt.Sprintf("%s%d", name, row)
-		if err := f.SetCellValue(sheet, cell, strings.Join(list, "\n")); err != nil {
-			return err
-		}
-		f.SetCellStyle(sheet, cell, cell, st.Text)
+		e.SetText(col+1, row, strings.Join(list, "\n"), st.Text)
 	}
-	// The sheet is a column wider: it prints readable still.
-	landscape := false
-	if l, err := f.GetPageLayout(sheet); err == nil && l.Orientation != nil {
-		landscape = *l.Orientation == "landscape"
-	}
-	return xlsx.Refit(f, sheet, max(width, col+1), landscape)
+	return max(width, col+1)
 }
 
 // The marks' fills: an error red, a warning orange (the cells a unit fills are light yellow).
@@ -542,13 +727,10 @@ const (
 	warningFill = "F8CBAD"
 )
 
-// highlight marks a cell: red and framed in a thick black border for an error, orange for a
-// warning, keeping the rest of its style, including whether it is locked.
-func highlight(f *excelize.File, sheet, cell string, sev plan.Severity) error {
-	id, err := f.GetCellStyle(sheet, cell)
-	if err != nil {
-		return err
-	}
+// highlight is the style of a cell of style id marked: red and framed in a thick black border
+// for an error, orange for a warning, keeping the rest of its style, including whether it is
+// locked.
+func highlight(f *excelize.File, id int, sev plan.Severity) (int, error) {
 	st, err := f.GetStyle(id)
 	if err != nil || st == nil {
 		st = &excelize.Style{}
@@ -561,11 +743,7 @@ func highlight(f *excelize.File, sheet, cell string, sev plan.Severity) error {
 			{Type: "top", Color: "000000", Style: 5}, {Type: "bottom", Color: "000000", Style: 5}}
 	}
 	st.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
-	nid, err := f.NewStyle(st)
-	if err != nil {
-		return err
-	}
-	return f.SetCellStyle(sheet, cell, cell, nid)
+	return f.NewStyle(st)
 }
 
 func ptr[T any](v T) *T { return &v }

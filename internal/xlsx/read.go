@@ -1,5 +1,7 @@
 // Package xlsx is a minimal, fast reader of .xlsx workbooks (and of .ods spreadsheets, into the
-// same File: ods.go): sheet names, cell values, custom document properties, the title. Checking a returned workbook needs only these, and reading them with excelize
+// same File: ods.go): sheet names, cell values, custom document properties, the title. It also
+// edits a workbook part by part without parsing it whole (package.go, edit.go, comments.go),
+// and holds the zips, row writer and Excel styles every workbook writer shares. Checking a returned workbook needs only these, and reading them with excelize
 // (encoding/xml, the whole package parsed on open, the sheet parsed again per formula lookup)
 // cost about 9 ms a workbook (BenchmarkCheck); this reader scans the XML bytes directly and
 // checks one in under 1 ms.
@@ -962,8 +964,9 @@ const (
 // CDATA sections and the document type declaration. Names are local names (the prefix
 // dropped). It never fails: a document cut short simply ends.
 type scanner struct {
-	b []byte
-	i int
+	b   []byte
+	i   int
+	tag int // where the tag next returned last starts
 }
 
 // next returns the next tag: its kind, local name and the raw text of its attributes.
@@ -996,7 +999,7 @@ func (s *scanner) next() (kind int, name, attrs []byte) {
 				s.i = len(s.b)
 				return tagNone, nil, nil
 			}
-			s.i = p + 2 + k + 1
+			s.i, s.tag = p+2+k+1, p
 			return tagEnd, localName(bytes.TrimRight(s.b[p+2:p+2+k], " \t\r\n")), nil
 		}
 		// A start tag: its name, then attributes up to a '>' outside quotes.
@@ -1024,7 +1027,7 @@ func (s *scanner) next() (kind int, name, attrs []byte) {
 			s.i = len(s.b)
 			return tagNone, nil, nil
 		}
-		s.i = k + 1
+		s.i, s.tag = k+1, p
 		attrs = s.b[n:k]
 		kind = tagStart
 		if k > n && s.b[k-1] == '/' {

@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -180,27 +179,6 @@ func SetPage(f *excelize.File, sheet string, p Page) error {
 	return nil
 }
 
-// Refit sets a sheet whose columns changed (a feedback workbook adds one) to fit its page's
-// width again by SetPage's rule: fitted while its text stays at 90% or more, else at 90%.
-// columns is how many columns the sheet prints, from A: the caller knows (finding it out
-// would read the whole sheet again).
-func Refit(f *excelize.File, sheet string, columns int, landscape bool) error {
-	width := 0.0
-	for i := range columns {
-		name, _ := excelize.ColumnNumberToName(i + 1)
-		w, err := f.GetColWidth(sheet, name)
-		if err != nil {
-			return err
-		}
-		width += w
-	}
-	layout, fit := Page{Landscape: landscape, Width: width}.fit()
-	if err := f.SetPageLayout(sheet, layout); err != nil {
-		return err
-	}
-	return f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit})
-}
-
 // MoveSheet moves sheet before target. excelize's MoveSheet (and a sheet added in front)
 // reorders the sheets but leaves sheet-scoped defined names (print titles and areas, each
 // autofilter's _xlnm._FilterDatabase) with their old sheet positions, so that they would name
@@ -225,22 +203,6 @@ func MoveSheet(f *excelize.File, sheet, target string) error {
 		}
 		id := after[before[*dn.LocalSheetID]]
 		dn.LocalSheetID = &id
-	}
-	return nil
-}
-
-// CheckSheetNames checks that every sheet-scoped print title and print area names the sheet it
-// belongs to: after a sheet is inserted or moved, excelize keeps the names' old positions.
-func CheckSheetNames(f *excelize.File) error {
-	sheets := f.GetSheetList()
-	for _, dn := range f.GetDefinedName() {
-		if !strings.HasPrefix(dn.Name, "_xlnm.Print_") || dn.Scope == "" || dn.Scope == "Workbook" {
-			continue
-		}
-		quoted := "'" + strings.ReplaceAll(dn.Scope, "'", "''") + "'!"
-		if !strings.HasPrefix(dn.RefersTo, quoted) && !strings.HasPrefix(dn.RefersTo, dn.Scope+"!") {
-			return fmt.Errorf("「%s」的打印设置 %s 指向了 %s（工作表 %v）", dn.Scope, dn.Name, dn.RefersTo, sheets)
-		}
 	}
 	return nil
 }

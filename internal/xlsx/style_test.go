@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -26,7 +28,7 @@ func TestScale(t *testing.T) {
 }
 
 // TestMoveSheet: a sheet put in front of others leaves each sheet's print titles on that
-// sheet (excelize's own MoveSheet does not, and CheckSheetNames says so).
+// sheet (excelize's own MoveSheet does not, and checkSheetNames says so).
 func TestMoveSheet(t *testing.T) {
 	build := func() *excelize.File {
 		f := excelize.NewFile()
@@ -44,7 +46,7 @@ func TestMoveSheet(t *testing.T) {
 	if err := MoveSheet(f, "需修改事项", "任务进展"); err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckSheetNames(f); err != nil {
+	if err := checkSheetNames(f); err != nil {
 		t.Error(err)
 	}
 	if got := f.GetSheetList()[0]; got != "需修改事项" {
@@ -54,7 +56,22 @@ func TestMoveSheet(t *testing.T) {
 	if err := f.MoveSheet("需修改事项", "任务进展"); err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckSheetNames(f); err == nil {
-		t.Error("CheckSheetNames does not see print titles left on the wrong sheets")
+	if err := checkSheetNames(f); err == nil {
+		t.Error("checkSheetNames does not see print titles left on the wrong sheets")
 	}
+}
+
+// checkSheetNames checks that every sheet-scoped print title and print area names the sheet it
+// belongs to.
+func checkSheetNames(f *excelize.File) error {
+	for _, dn := range f.GetDefinedName() {
+		if !strings.HasPrefix(dn.Name, "_xlnm.Print_") || dn.Scope == "" || dn.Scope == "Workbook" {
+			continue
+		}
+		quoted := "'" + strings.ReplaceAll(dn.Scope, "'", "''") + "'!"
+		if !strings.HasPrefix(dn.RefersTo, quoted) && !strings.HasPrefix(dn.RefersTo, dn.Scope+"!") {
+			return fmt.Errorf("「%s」的打印设置 %s 指向了 %s（工作表 %v）", dn.Scope, dn.Name, dn.RefersTo, f.GetSheetList())
+		}
+	}
+	return nil
 }
