@@ -43,15 +43,7 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 		}
 	}
 	if hasComments {
-		b, err := p.Read(comments)
-		if err != nil {
-			return "", err
-		}
-		r, err := root(b, "comments")
-		if err != nil {
-			return "", err
-		}
-		top, err := children(b, r.startEnd, r.inner)
+		b, _, top, err := p.elements(comments, "comments")
 		if err != nil {
 			return "", err
 		}

@@ -248,18 +248,22 @@ func (p *Package) relate(from, typ, to string) (string, error) {
 	return id, nil
 }
 
+// elements reads a part whose root element is named root: its bytes, root and children.
+func (p *Package) elements(part, name string) (b []byte, r element, kids []element, err error) {
+	if b, err = p.Read(part); err != nil {
+		return nil, r, nil, err
+	}
+	if r, err = root(b, name); err != nil {
+		return nil, r, nil, err
+	}
+	kids, err = children(b, r.startEnd, r.inner)
+	return b, r, kids, err
+}
+
 // unrelate removes a relationship of a part.
 func (p *Package) unrelate(from, id string) error {
 	name := relsPart(from)
-	rels, err := p.Read(name)
-	if err != nil {
-		return err
-	}
-	r, err := root(rels, "Relationships")
-	if err != nil {
-		return err
-	}
-	kids, err := children(rels, r.startEnd, r.inner)
+	rels, _, kids, err := p.elements(name, "Relationships")
 	if err != nil {
 		return err
 	}
@@ -293,15 +297,7 @@ func concat(a []byte, mid string, b []byte) []byte {
 // declare gives a part its content type (an Override); a part deleted loses its own when
 // typ is "". A Default for an extension is added with ext.
 func (p *Package) declare(part, typ string) error {
-	ct, err := p.Read(contentTypes)
-	if err != nil {
-		return err
-	}
-	r, err := root(ct, "Types")
-	if err != nil {
-		return err
-	}
-	kids, err := children(ct, r.startEnd, r.inner)
+	ct, r, kids, err := p.elements(contentTypes, "Types")
 	if err != nil {
 		return err
 	}
@@ -324,15 +320,7 @@ func (p *Package) declare(part, typ string) error {
 
 // declareDefault gives an extension a default content type, unless it has one.
 func (p *Package) declareDefault(ext, typ string) error {
-	ct, err := p.Read(contentTypes)
-	if err != nil {
-		return err
-	}
-	r, err := root(ct, "Types")
-	if err != nil {
-		return err
-	}
-	kids, err := children(ct, r.startEnd, r.inner)
+	ct, r, kids, err := p.elements(contentTypes, "Types")
 	if err != nil {
 		return err
 	}
