@@ -21,7 +21,8 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(80 1000)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"; git worktree remove --force "$tmp/old-src" 2>/dev/null; git worktree remove --force "$tmp/new-src" 2>/dev/null; true' EXIT
+# (each step of the clean-up may fail without failing the script: set -e holds in a trap too)
+trap 'git worktree remove --force "$tmp/old-src" 2>/dev/null || true; git worktree remove --force "$tmp/new-src" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 declare -A bins
 bins[new]="$tmp/planreport-new"
 if [ -n "${NEW:-}" ]; then
