@@ -7,6 +7,8 @@
 #
 #   scripts/bench.sh                  sizes 80 and 1000
 #   scripts/bench.sh 80 1000 10000
+#   scripts/bench.sh 80 1000 10000:1 a size's own number of runs after a colon (here one at
+#                                     10,000, where a run of every stage takes minutes)
 #   OLD=921eb24 scripts/bench.sh      also the planreport of that commit, side by side: the
 #                                     two binaries run in turn, each on its own copy of the
 #                                     same workspace (their caches' formats may differ)
@@ -97,11 +99,15 @@ stage() {
   done
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); go $(go env GOVERSION); $runs runs, medians"
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m); go $(go env GOVERSION); sizes ${sizes[*]} (size:runs, else $runs runs), medians"
 printf '| %6s | %-34s | %8s | %7s |\n' units stage "wall s" "RSS MB"
 printf '|%s|%s|%s|%s|\n' "--------" "------------------------------------" "----------" "---------"
 notes=()
-for units in "${sizes[@]}"; do
+default_runs=$runs
+for spec in "${sizes[@]}"; do
+  units=${spec%%:*}
+  runs=$default_runs
+  [ "$spec" != "$units" ] && runs=${spec#*:}
   ws="$tmp/ws$units-new"
   "${bins[new]}" demo --units "$units" "$ws" >/dev/null
   [ ${#names[@]} -eq 2 ] && cp -a "$ws" "$tmp/ws$units-old"

@@ -52,14 +52,13 @@ func (e edits) apply(b []byte) ([]byte, error) {
 
 // element is one element of a part: its start tag's place and attributes, and where it ends.
 type element struct {
-	name       string
-	start      int // the '<' of its start tag
-	startEnd   int // after the start tag's '>'
-	end        int // after its end tag (startEnd for an empty element)
-	inner      int // where its end tag starts (startEnd for an empty element)
-	attrs      []byte
-	empty      bool
-	attrsStart int
+	name     string
+	start    int // the '<' of its start tag
+	startEnd int // after the start tag's '>'
+	end      int // after its end tag (startEnd for an empty element)
+	inner    int // where its end tag starts (startEnd for an empty element)
+	attrs    []byte
+	empty    bool
 }
 
 // withAttr is the element's start tag with an attribute set (added when absent), or removed.
@@ -134,6 +133,11 @@ func children(b []byte, from, to int) ([]element, error) {
 	for {
 		kind, name, attrs := s.next()
 		if kind == tagNone {
+			for _, el := range out {
+				if el.end == 0 {
+					return nil, ErrUnusualXML // not closed
+				}
+			}
 			return out, nil
 		}
 		raw := b[s.tag+1:]
@@ -153,8 +157,7 @@ func children(b []byte, from, to int) ([]element, error) {
 				if prefixed && string(name) != "AlternateContent" {
 					return nil, ErrUnusualXML
 				}
-				el := element{name: string(name), start: s.tag, startEnd: s.i, attrs: attrs, empty: kind == tagEmpty,
-					attrsStart: s.i - len(attrs) - 1}
+				el := element{name: string(name), start: s.tag, startEnd: s.i, attrs: attrs, empty: kind == tagEmpty}
 				if el.empty {
 					el.inner, el.end = s.i, s.i
 				}
