@@ -421,7 +421,10 @@ func annotate(s Submission, data []byte, resubmit string) (out []byte, err error
 				marks[row] = append(marks[row], markOf(rows, col, worst))
 				comments = append(comments, xlsx.Note{Col: col, Row: row, Text: strings.Join(text, "\n")})
 			}
-			columns := markColumn(e, rows, marks, st)
+			columns, err := markColumn(e, rows, marks, st)
+			if err != nil {
+				return nil, err
+			}
 			rid, err := p.SetComments(part[sheet], e.LegacyDrawing(), commentAuthor, comments)
 			if err != nil {
 				return nil, fmt.Errorf("批注 %s：%w", sheet, err)
@@ -492,13 +495,25 @@ func carrier(p *xlsx.Package) (*excelize.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if theme == nil {
-		// excelize reads no colour of a style (GetStyle gives "" for every one, and NewStyle
-		// then writes rgb="FF") without a theme: LibreOffice saves none.
-		if theme, err = defaultTheme(); err != nil {
-			return nil, err
+	if theme != nil {
+		f, err := openCarrier(styles, theme)
+		if err != nil || f.Theme != nil {
+			return f, err
 		}
+		f.Close()
 	}
+	// excelize reads no colour of a style without a theme it can read (GetStyle gives "" for
+	// every one, and NewStyle then writes rgb="FF", which openpyxl refuses): LibreOffice saves
+	// none, and excelize does not read openpyxl's. The default theme then resolves the
+	// marked cells' theme colours.
+	if theme, err = defaultTheme(); err != nil {
+		return nil, err
+	}
+	return openCarrier(styles, theme)
+}
+
+// openCarrier opens a carrier of those styles and theme.
+func openCarrier(styles, theme []byte) (*excelize.File, error) {
 	const ns = "http://schemas.openxmlformats.org/"
 	parts := []struct {
 		name string
@@ -698,8 +713,9 @@ func markOf(rows [][]string, col int, sev plan.Severity) string {
 
 // markColumn writes the marks of a sheet's rows in the 检查标记 column: the one a feedback
 // workbook wrote before, else a new one to the right of the sheet's last column (as rows, the
-// unit's workbook, has them). It returns how many columns the sheet now prints.
-func markColumn(e *xlsx.SheetEdit, rows [][]string, marks map[int][]string, st xlsx.Styles) int {
+// unit's workbook, has them). It returns how many columns the sheet now prints; an error when
+// the sheet's last column is Excel's last (XFD).
+func markColumn(e *xlsx.SheetEdit, rows [][]string, marks map[int][]string, st xlsx.Styles) (int, error) {
 	col, width := 0, 0 // the mark column's index; how many columns the sheet has
 	for _, r := range rows {
 		width = max(width, len(r))
@@ -712,13 +728,16 @@ func markColumn(e *xlsx.SheetEdit, rows [][]string, marks map[int][]string, st x
 			}
 		}
 	}
+	if col+1 > xlsx.MaxCols {
+		return 0, fmt.Errorf("工作表已用到最后一列（XFD），没有位置加“%s”列", MarkHeader)
+	}
 	e.SetText(col+1, 1, MarkHeader, st.Header)
 	e.SetColWidth(col+1, 9)
 	for row, list := range marks {
 		sort.Strings(list)
 		e.SetText(col+1, row, strings.Join(list, "\n"), st.Text)
 	}
-	return max(width, col+1)
+	return max(width, col+1), nil
 }
 
 // The marks' fills: an error red, a warning orange (the cells a unit fills are light yellow).
@@ -734,6 +753,20 @@ func highlight(f *excelize.File, id int, sev plan.Severity) (int, error) {
 	st, err := f.GetStyle(id)
 	if err != nil || st == nil {
 		st = &excelize.Style{}
+	}
+	// GetStyle gives an aRGB colour as written (openpyxl writes 00000000) and NewStyle puts
+	// FF in front of what it is given: an RGB it must be.
+	rgb := func(c string) string {
+		if len(c) == 8 {
+			return c[2:]
+		}
+		return c
+	}
+	if st.Font != nil {
+		st.Font.Color = rgb(st.Font.Color)
+	}
+	for i := range st.Border {
+		st.Border[i].Color = rgb(st.Border[i].Color)
 	}
 	color := errorFill
 	if sev == plan.Warning {

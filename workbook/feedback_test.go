@@ -1,6 +1,7 @@
 package workbook
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"planreport/internal/clienttest"
+	"planreport/internal/xlsx"
 	"planreport/plan"
 	"planreport/templates"
 )
@@ -145,4 +147,107 @@ func cells(findings []plan.Finding) []string {
 		out = append(out, fd.Cell)
 	}
 	return out
+}
+
+// TestFeedbackOnOddShapes annotates returns in shapes the common case does not show: as
+// Microsoft 365 saves a workbook (xr:revisionPtr among the workbook's elements), with comments
+// as Excel 2016 and later write them (xr:uid, its namespace on the part's root), re-saved by
+// openpyxl (the relationships prefix declared on each sheet), and with a value in Excel's
+// last column, where no 检查标记 column fits (the list alone, saying why).
+func TestFeedbackOnOddShapes(t *testing.T) {
+	fx := newFixture(t)
+	filled := fx.filled(t, "宝山镇", set(map[string]any{"H3": "大部分"}))
+	findings := []plan.Finding{{Severity: plan.Error, Rule: RuleStatusSynonym, Sheet: templates.SheetTasks, Cell: "H3", Task: "1.2", Message: "进度错", Hint: "请修改"}}
+	edit := func(t *testing.T, data []byte, part string, change func(string) string) []byte {
+		t.Helper()
+		p, err := xlsx.OpenPackage(data, 64<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := p.Read(part)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Set(part, []byte(change(string(b))))
+		var out bytes.Buffer
+		if _, err := p.WriteTo(&out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}
+	const xr = `xmlns:xr="http://schemas.microsoft.com/office/spreadsheetml/2014/revision"`
+	excel365 := edit(t, filled, "xl/workbook.xml", func(s string) string {
+		s = strings.Replace(s, "<workbook ", "<workbook "+xr+" ", 1)
+		return strings.Replace(s, "<bookViews>", `<xr:revisionPtr revIDLastSave="0" documentId="8_{0E0A}" xr6:coauthVersionLast="47" xmlns:xr6="http://schemas.microsoft.com/office/spreadsheetml/2016/revision6"/><bookViews>`, 1)
+	})
+	// Excel 2016's comments: a return that carries one on G2 (from an earlier feedback
+	// workbook, say), with its uid.
+	commented, _, err := feedbackBytes(Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: []plan.Finding{{Severity: plan.Warning, Rule: RuleStatusSynonym,
+		Sheet: templates.SheetTasks, Cell: "G2", Message: "早先的批注", Hint: "无"}}}, filled, "2024-01-12")
+	if err != nil {
+		t.Fatal(err)
+	}
+	commented = edit(t, commented, "xl/comments1.xml", func(s string) string {
+		s = strings.Replace(s, "<comments ", `<comments xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="xr" `+xr+" ", 1)
+		return strings.Replace(s, `authorId="0">`, `authorId="0" shapeId="0" xr:uid="{1F2E3D4C-0000-4000-8000-000000000001}">`, 1)
+	})
+	xfd := fx.filled(t, "宝山镇", set(map[string]any{"H3": "大部分", "XFD2": "x"}))
+
+	dir := t.TempDir()
+	py := clienttest.Openpyxl(t)
+	openpyxlSaved := filepath.Join(dir, "openpyxl.xlsx")
+	os.WriteFile(filepath.Join(dir, "in.xlsx"), filled, 0o644)
+	if out, err := exec.Command(py, "-c", "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])", filepath.Join(dir, "in.xlsx"), openpyxlSaved).CombinedOutput(); err != nil {
+		t.Fatalf("openpyxl: %v\n%s", err, out)
+	}
+	resaved, err := os.ReadFile(openpyxlSaved)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name      string
+		data      []byte
+		annotated bool
+		comments  []string // cells with comments after
+	}{
+		{"excel365", excel365, true, []string{"H3"}},
+		{"excel2016-comments", commented, true, []string{"G2", "H3"}},
+		{"openpyxl", resaved, true, []string{"H3"}},
+		{"xfd", xfd, false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, annotated, err := feedbackBytes(Submission{Name: "宝山镇.xlsx", Unit: "宝山镇", Findings: findings}, tc.data, "2024-01-12")
+			if err != nil || annotated != tc.annotated {
+				t.Fatalf("annotated %v (want %v), %v", annotated, tc.annotated, err)
+			}
+			path := filepath.Join(dir, tc.name+".xlsx")
+			if err := os.WriteFile(path, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := exec.Command(py, "-c", `import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print("|".join(wb.sheetnames))
+print(wb[wb.sheetnames[0]]["A1"].value)
+if len(wb.sheetnames) > 1:
+    ws = wb["`+templates.SheetTasks+`"]
+    print(sorted(c.coordinate for row in ws.iter_rows() for c in row if c.comment))`, path).CombinedOutput()
+			if err != nil {
+				t.Fatalf("openpyxl: %v\n%s", err, got)
+			}
+			lines := strings.Split(string(got), "\n")
+			if !strings.HasPrefix(lines[0], FeedbackSheet) {
+				t.Errorf("sheets %s", lines[0])
+			}
+			if !tc.annotated {
+				if !strings.Contains(lines[1], "最后一列") {
+					t.Errorf("the list does not say why the workbook is not annotated: %s", lines[1])
+				}
+				return
+			}
+			if want := "['" + strings.Join(tc.comments, "', '") + "']"; strings.TrimSpace(lines[2]) != want {
+				t.Errorf("comments on %s, want %s", lines[2], want)
+			}
+		})
+	}
 }

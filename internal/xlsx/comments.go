@@ -27,6 +27,14 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 	}
 	var authors []string
 	var old []kept
+	// The comments part's start (its root with the namespaces its comments use, xr:uid) and
+	// what follows the comment list (extLst), kept.
+	head := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`
+	var tail []byte
+	if _, _, threaded := p.Related(sheet, "threadedComment"); threaded {
+		return "", ErrUnusualXML // Excel's threaded comments, tied to the legacy ones by id
+	}
 	comments, _, hasComments := p.Related(sheet, "comments")
 	vml := ""
 	if legacy != "" {
@@ -43,16 +51,21 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 		}
 	}
 	if hasComments {
-		b, _, top, err := p.elements(comments, "comments")
+		b, r, top, err := p.elements(comments, "comments")
 		if err != nil {
 			return "", err
 		}
+		head = string(b[:r.startEnd])
 		on := map[string]bool{}
 		for _, n := range notes {
 			ref, _ := excelize.CoordinatesToCellName(n.Col, n.Row)
 			on[ref] = true
 		}
 		for _, t := range top {
+			if t.name != "authors" && t.name != "commentList" {
+				tail = append(tail, b[t.start:t.end]...)
+				continue
+			}
 			if t.empty {
 				continue
 			}
@@ -70,6 +83,8 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 					if ref := attrValue(k.attrs, "ref"); !on[ref] {
 						old = append(old, kept{ref, b[k.start:k.end]})
 					}
+				default:
+					return "", ErrUnusualXML
 				}
 			}
 		}
@@ -87,8 +102,7 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 	}
 
 	var c strings.Builder
-	c.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
-		`<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors>`)
+	c.WriteString(head + "<authors>")
 	for _, a := range authors {
 		c.WriteString("<author>" + Escape(a) + "</author>")
 	}
@@ -111,7 +125,12 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 			ref, id, Escape(n.Text))
 		cells = append(cells, [2]int{n.Col, n.Row})
 	}
-	c.WriteString("</commentList></comments>")
+	c.WriteString("</commentList>")
+	c.Write(tail)
+	c.WriteString("</comments>")
+	if len(cells) > 1023 {
+		return "", ErrUnusualXML // more than a drawing's block of shape ids
+	}
 	p.Set(comments, []byte(c.String()))
 
 	if !hasComments {
@@ -136,14 +155,49 @@ func (p *Package) SetComments(sheet, legacy, author string, notes []Note) (strin
 	return legacy, nil
 }
 
-// drawingBlock is the block of shape ids (1,024 each) of a legacy drawing: its number.
+// drawingBlock is the block of shape ids (1,024 each, o:idmap) of a legacy drawing: the one it
+// has, unless another drawing of the package has it too, else the first no drawing has.
 func (p *Package) drawingBlock(vml string) int {
-	name := strings.TrimSuffix(vml[strings.LastIndexByte(vml, '/')+1:], ".vml")
-	n, err := strconv.Atoi(strings.TrimLeft(name, "vmlDrawing"))
-	if err != nil || n < 1 || n > 1000 {
-		return 1
+	used := map[int]bool{}
+	own := 0
+	for _, name := range p.order {
+		if !strings.HasSuffix(strings.ToLower(name), ".vml") || !p.Has(name) {
+			continue
+		}
+		b, err := p.Read(name)
+		if err != nil {
+			continue
+		}
+		i := bytes.Index(b, []byte("idmap"))
+		if i < 0 {
+			continue
+		}
+		start := bytes.LastIndexByte(b[:i], '<')
+		if start < 0 {
+			continue
+		}
+		s := scanner{b: b, i: start}
+		_, _, attrs := s.next()
+		for _, v := range strings.Split(attrValue(attrs, "data"), ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 {
+				continue
+			}
+			if name == vml && own == 0 {
+				own = n
+			} else {
+				used[n] = true
+			}
+		}
 	}
-	return n
+	if own > 0 && !used[own] {
+		return own
+	}
+	for n := 1; ; n++ {
+		if !used[n] {
+			return n
+		}
+	}
 }
 
 // noteDrawing is the legacy (VML) drawing of comments on cells, hidden until the pointer is

@@ -13,7 +13,8 @@ import (
 )
 
 // ErrUnusualXML is a part this package does not edit: prefixed SpreadsheetML elements (the
-// strict form, or a writer's own prefix), or rows and cells without their references. Excel,
+// strict form, or a writer's own prefix), rows and cells without their references, parts
+// that are not closed. Excel,
 // WPS and LibreOffice write neither.
 var ErrUnusualXML = errors.New("XML 结构少见，未在原表上修改")
 
@@ -125,7 +126,8 @@ func findAttr(tag, name string) (i, j int, ok bool) {
 }
 
 // children lists the children of the element whose content runs from `from` to `to`, each
-// with its end, and checks that they are unprefixed.
+// with its end. A prefixed child (xr:revisionPtr, mc:AlternateContent) is named with its
+// prefix: SpreadsheetML's own elements are unprefixed in what Excel, WPS and LibreOffice write.
 func children(b []byte, from, to int) ([]element, error) {
 	s := scanner{b: b[:to], i: from}
 	var out []element
@@ -154,10 +156,11 @@ func children(b []byte, from, to int) ([]element, error) {
 			}
 		case tagStart, tagEmpty:
 			if depth == 0 {
-				if prefixed && string(name) != "AlternateContent" {
-					return nil, ErrUnusualXML
+				qualified := string(name)
+				if prefixed { // its own name, so that no one looking for a SpreadsheetML element takes it
+					qualified = string(raw[:bytes.IndexAny(raw, " \t\r\n/>")])
 				}
-				el := element{name: string(name), start: s.tag, startEnd: s.i, attrs: attrs, empty: kind == tagEmpty}
+				el := element{name: qualified, start: s.tag, startEnd: s.i, attrs: attrs, empty: kind == tagEmpty}
 				if el.empty {
 					el.inner, el.end = s.i, s.i
 				}
@@ -259,7 +262,7 @@ func EditSheet(b []byte) (*SheetEdit, error) {
 		}
 		for _, rel := range rows {
 			if rel.name != "row" {
-				continue
+				return nil, ErrUnusualXML
 			}
 			num, ok := digits([]byte(attrValue(rel.attrs, "r")), 7)
 			if !ok || num < 1 || num > MaxRows {
@@ -275,8 +278,11 @@ func EditSheet(b []byte) (*SheetEdit, error) {
 					return nil, err
 				}
 				for _, c := range cs {
-					if c.name != "c" {
+					if c.name == "extLst" {
 						continue
+					}
+					if c.name != "c" {
+						return nil, ErrUnusualXML
 					}
 					col, r, err := excelize.CellNameToCoordinates(attrValue(c.attrs, "r"))
 					if err != nil || r != num {
@@ -429,7 +435,7 @@ var (
 // of them present, else at the end of the worksheet.
 func (e *SheetEdit) before(followers []string) int {
 	for _, el := range e.top {
-		if slices.Contains(followers, el.name) {
+		if slices.Contains(followers, el.name[strings.IndexByte(el.name, ':')+1:]) {
 			return el.start
 		}
 	}
@@ -462,16 +468,8 @@ func (e *SheetEdit) Bytes(legacyDrawing string, refit int, unselect bool) ([]byt
 	}
 
 	if unselect {
-		if views, ok := e.child("sheetViews"); ok && !views.empty {
-			vs, err := children(b, views.startEnd, views.inner)
-			if err != nil {
-				return nil, err
-			}
-			for _, v := range vs {
-				if v.name == "sheetView" && attrValue(v.attrs, "tabSelected") != "" {
-					e.edits.replace(v.start, v.startEnd, v.withAttr(b, "tabSelected", "", true))
-				}
-			}
+		if views, ok := e.child("sheetViews"); ok {
+			unselectTabs(b, views.startEnd, views.inner, &e.edits)
 		}
 	}
 	if err := e.cellEdits(); err != nil {
@@ -734,4 +732,19 @@ func InlineStrings(sheet, sharedStrings []byte) ([]byte, error) {
 		e.replace(start, s.i, setAttr(tag, "t", "inlineStr", false)+`<is><t xml:space="preserve">`+Escape(sst[n])+"</t></is></c>")
 	}
 	return e.apply(sheet)
+}
+
+// unselectTabs takes tabSelected from the sheet views between from and to: of a worksheet, a
+// chart sheet or a dialog sheet alike.
+func unselectTabs(b []byte, from, to int, e *edits) {
+	s := scanner{b: b[:to], i: from}
+	for {
+		kind, name, attrs := s.next()
+		if kind == tagNone {
+			return
+		}
+		if kind != tagEnd && string(name) == "sheetView" && attrValue(attrs, "tabSelected") != "" {
+			e.replace(s.tag, s.i, setAttr(string(b[s.tag:s.i]), "tabSelected", "", true))
+		}
+	}
 }

@@ -155,3 +155,68 @@ func TestInlineStrings(t *testing.T) {
 		t.Errorf("got %s\nwant %s", out, want)
 	}
 }
+
+// TestPutSheetFirst puts a sheet in front of a workbook whose selected tab is a chart sheet, and
+// whose first sheet has print titles: the new sheet is first, active and alone selected, and
+// the print titles still name their sheet.
+func TestPutSheetFirst(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"a", 1})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"b", 2})
+	if err := SetPage(f, "Sheet1", Page{TitleRows: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.AddChartSheet("图表", &excelize.Chart{Type: excelize.Col,
+		Series: []excelize.ChartSeries{{Name: "Sheet1!$A$1", Categories: "Sheet1!$A$1:$A$2", Values: "Sheet1!$B$1:$B$2"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	p, err := OpenPackage(b.Bytes(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The chart sheet selected, as Excel saves it when it was the sheet in view (excelize's
+	// SetActiveSheet selects none).
+	if _, parts, err := p.Sheets(); err != nil || len(parts) != 2 {
+		t.Fatal(parts, err)
+	} else if chart, _ := p.Read(parts[1]); !bytes.Contains(chart, []byte(`<sheetView `)) {
+		t.Fatalf("the chart sheet has no view:\n%s", chart)
+	} else {
+		p.Set(parts[1], bytes.Replace(chart, []byte(`<sheetView `), []byte(`<sheetView tabSelected="1" `), 1))
+	}
+	list := []byte(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>清单</t></is></c></row></sheetData></worksheet>`)
+	if err := p.PutSheetFirst("清单", list, 1); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := p.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	g, err := excelize.OpenReader(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if got := g.GetSheetList(); strings.Join(got, "|") != "清单|Sheet1|图表" {
+		t.Errorf("sheets %v", got)
+	}
+	if g.GetActiveSheetIndex() != 0 {
+		t.Errorf("active sheet %d", g.GetActiveSheetIndex())
+	}
+	if v, _ := g.GetCellValue("清单", "A1"); v != "清单" {
+		t.Errorf("the list's A1 = %q", v)
+	}
+	if err := checkSheetNames(g); err != nil {
+		t.Error(err)
+	}
+	names, parts, _ := p.Sheets()
+	for i, part := range parts {
+		data, _ := p.Read(part)
+		if i > 0 && bytes.Contains(data, []byte("tabSelected")) {
+			t.Errorf("%s is still selected", names[i])
+		}
+	}
+}

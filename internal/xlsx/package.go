@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -368,6 +369,9 @@ func (p *Package) sheets(wb []byte) (element, []element, []sheetEntry, error) {
 	if err != nil {
 		return r, nil, nil, err
 	}
+	if !slices.ContainsFunc(top, func(t element) bool { return t.name == "sheets" }) {
+		return r, nil, nil, ErrUnusualXML
+	}
 	var out []sheetEntry
 	for _, t := range top {
 		if t.name != "sheets" || t.empty {
@@ -446,11 +450,14 @@ func (p *Package) PutSheetFirst(name string, sheetXML []byte, titleRows int) err
 		return err
 	}
 	prefix := "r"
-	if !bytes.Contains(wb[r.start:r.startEnd], []byte(`xmlns:r="`+relationshipsNS+`"`)) {
-		return ErrUnusualXML
-	}
-
 	var e edits
+	if rootTag := string(wb[r.start:r.startEnd]); !strings.Contains(rootTag, `xmlns:r="`+relationshipsNS+`"`) {
+		// openpyxl declares the prefix on each sheet element instead
+		if strings.Contains(rootTag, "xmlns:r=") {
+			return ErrUnusualXML
+		}
+		e.replace(r.start, r.startEnd, setAttr(rootTag, "xmlns:r", relationshipsNS, false))
+	}
 	entry := `<sheet name="` + Escape(name) + `" sheetId="` + strconv.Itoa(maxID+1) + `" ` + prefix + `:id="` + rid + `"/>`
 	quoted := "'" + strings.ReplaceAll(name, "'", "''") + "'"
 	titles := `<definedName name="_xlnm.Print_Titles" localSheetId="0">` + Escape(quoted+"!$1:$"+strconv.Itoa(titleRows)) + `</definedName>`
@@ -536,13 +543,11 @@ func (p *Package) PutSheetFirst(name string, sheetXML []byte, titleRows int) err
 		if !bytes.Contains(b, []byte("tabSelected")) {
 			continue
 		}
-		ed, err := EditSheet(b)
+		var e edits
+		unselectTabs(b, 0, len(b), &e)
+		out, err := e.apply(b)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
-		}
-		out, err := ed.Bytes("", 0, true)
-		if err != nil {
-			return err
 		}
 		p.Set(s.part, out)
 	}
