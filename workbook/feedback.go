@@ -146,10 +146,14 @@ func WriteFeedback(path string, s Submission, data []byte, resubmit string) (ann
 // feedbackBytes is the feedback workbook WriteFeedback writes. A return on the wrong form is
 // not annotated: the unit is to redo it on this period's template, not to fix the old form.
 func feedbackBytes(s Submission, data []byte, resubmit string) (out []byte, annotated bool, err error) {
-	open, why := annotatable(data)
+	zr, err := xlsx.OpenZip(data)
+	open, why := err == nil, "" // not a zip: the findings say the file is not a workbook
+	if open {
+		open, why = annotatable(zr)
+	}
 	template := RemedyOf(s.Findings) == RemedyTemplate
 	if open && !template {
-		if out, err = feedbackWorkbook(s, data, "", resubmit); err != nil {
+		if out, err = annotate(s, zr, data, resubmit); err != nil {
 			why = whyNotAnnotated(err)
 		}
 	}
@@ -161,7 +165,7 @@ func feedbackBytes(s Submission, data []byte, resubmit string) (out []byte, anno
 		case note != "" && plan.CountErrors(s.Findings) > 0:
 			note += "，请按下表逐项处理"
 		}
-		out, err = feedbackWorkbook(s, nil, note, resubmit)
+		out, err = listWorkbook(s, note, resubmit)
 		return out, false, err
 	}
 	return out, true, nil
@@ -200,16 +204,11 @@ func whyNotAnnotated(err error) string {
 const doctypeNote = "原表含有 XML 实体声明（DOCTYPE），不是 Excel 或 WPS 保存的文件，未在原表上标注"
 
 // annotatable tells whether WriteFeedback can try to annotate a returned workbook in place:
-// a zip package (not .ods) within the size bound, no XML part of it declaring a document type
-// (where entities are declared: Excel, WPS and LibreOffice never write one, and a feedback
-// workbook does not send one back). When it cannot, why says so for the unit, or is "" when
-// the file is not a workbook at all (its findings say that). Only the start of each part is
-// read: the rows are counted in the sheets that are annotated.
-func annotatable(data []byte) (ok bool, why string) {
-	zr, err := xlsx.OpenZip(data)
-	if err != nil {
-		return false, ""
-	}
+// a package that is not .ods, within the size bound, no XML part of it declaring a document
+// type (where entities are declared: Excel, WPS and LibreOffice never write one, and a
+// feedback workbook does not send one back). When it cannot, why says so for the unit. Only
+// the start of each part is read: the rows are counted in the sheets that are annotated.
+func annotatable(zr *zip.Reader) (ok bool, why string) {
 	if xlsx.OpenDocumentType(zr) == xlsx.ODS {
 		return false, "原表是 .ods 格式，未在原表上标注"
 	}
@@ -283,12 +282,9 @@ func errorText(err error) string {
 	return s
 }
 
-// feedbackWorkbook makes the feedback workbook: data, the unit's workbook, annotated, with the
-// list in front (annotated); or, when data is nil, the list alone, with note saying why.
-func feedbackWorkbook(s Submission, data []byte, note, resubmit string) (out []byte, err error) {
-	if data != nil {
-		return annotate(s, data, resubmit)
-	}
+// listWorkbook is the feedback workbook of the list alone, with note saying why the unit's
+// workbook is not annotated.
+func listWorkbook(s Submission, note, resubmit string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", FeedbackSheet); err != nil {
@@ -315,15 +311,19 @@ const commentAuthor = "报送办公室" // the office, as units know it
 // their own that holds the unit's styles (carrier), so that their ids are the unit's; the
 // unit's sheets are edited as XML (xlsx.SheetEdit), never parsed whole by excelize, which
 // took twice as long. A panic in excelize on a strange workbook is an error.
-func annotate(s Submission, data []byte, resubmit string) (out []byte, err error) {
+func annotate(s Submission, zr *zip.Reader, data []byte, resubmit string) (out []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, fmt.Errorf("%v", v)
 		}
 	}()
-	p, err := xlsx.OpenPackage(data, maxAnnotatedBytes)
+	p, err := xlsx.OpenPackage(zr, maxAnnotatedBytes)
 	if err != nil {
 		return nil, err
+	}
+	stylesPart, _, ok := p.Related(p.WorkbookPart(), "styles")
+	if !ok || !p.Has(stylesPart) {
+		return nil, xlsx.ErrUnusualXML
 	}
 	names, parts, err := p.Sheets()
 	if err != nil {
@@ -354,7 +354,7 @@ func annotate(s Submission, data []byte, resubmit string) (out []byte, err error
 		notes[k] = append(notes[k], fd)
 	}
 
-	f, err := carrier(p)
+	f, err := carrier(p, stylesPart)
 	if err != nil {
 		return nil, err
 	}
@@ -365,10 +365,6 @@ func annotate(s Submission, data []byte, resubmit string) (out []byte, err error
 	}
 	if len(bySheet) > 0 {
 		// The sheets' rows as the unit left them, read by the reader collect checks with.
-		zr, err := xlsx.OpenZip(data)
-		if err != nil {
-			return nil, err
-		}
 		x, err := xlsx.OpenSheets(zr, data, maxAnnotatedBytes, func(sheet string) bool { return bySheet[sheet] != nil })
 		if err != nil {
 			return nil, err
@@ -429,7 +425,7 @@ func annotate(s Submission, data []byte, resubmit string) (out []byte, err error
 			if err != nil {
 				return nil, fmt.Errorf("批注 %s：%w", sheet, err)
 			}
-			b, err = e.Bytes(rid, columns, true)
+			b, err = e.Bytes(rid, columns)
 			if err != nil {
 				return nil, fmt.Errorf("标注 %s：%w", sheet, err)
 			}
@@ -445,9 +441,8 @@ func annotate(s Submission, data []byte, resubmit string) (out []byte, err error
 	if err != nil {
 		return nil, err
 	}
-	stylesPart, _, ok := p.Related(p.WorkbookPart(), "styles")
-	if !ok || !p.Has(stylesPart) || made[carrierStyles] == nil || made[carrierSheet] == nil {
-		return nil, xlsx.ErrUnusualXML
+	if made[carrierStyles] == nil || made[carrierSheet] == nil {
+		return nil, fmt.Errorf("excelize wrote no styles or list sheet")
 	}
 	p.Set(stylesPart, made[carrierStyles])
 	list := made[carrierSheet]
@@ -479,21 +474,16 @@ const (
 // the unit's, without reading the unit's sheets. The list's strings go in the carrier's own
 // shared strings, and into the list as inline strings (InlineStrings): the unit's table is
 // left as it is.
-func carrier(p *xlsx.Package) (*excelize.File, error) {
-	read := func(typ string) ([]byte, error) {
-		part, _, ok := p.Related(p.WorkbookPart(), typ)
-		if !ok || !p.Has(part) {
-			return nil, nil
+func carrier(p *xlsx.Package, stylesPart string) (*excelize.File, error) {
+	styles, err := p.Read(stylesPart)
+	if err != nil {
+		return nil, err
+	}
+	var theme []byte
+	if part, _, ok := p.Related(p.WorkbookPart(), "theme"); ok && p.Has(part) {
+		if theme, err = p.Read(part); err != nil {
+			return nil, err
 		}
-		return p.Read(part)
-	}
-	styles, err := read("styles")
-	if err != nil {
-		return nil, err
-	}
-	theme, err := read("theme")
-	if err != nil {
-		return nil, err
 	}
 	if theme != nil {
 		f, err := openCarrier(styles, theme)

@@ -68,6 +68,7 @@ func TestFeedbackOnClientFiles(t *testing.T) {
 			if f.GetActiveSheetIndex() != 0 {
 				t.Errorf("opens on sheet %d", f.GetActiveSheetIndex())
 			}
+
 			comments, err := f.GetComments(templates.SheetTasks)
 			if err != nil {
 				t.Fatal(err)
@@ -160,7 +161,11 @@ func TestFeedbackOnOddShapes(t *testing.T) {
 	findings := []plan.Finding{{Severity: plan.Error, Rule: RuleStatusSynonym, Sheet: templates.SheetTasks, Cell: "H3", Task: "1.2", Message: "进度错", Hint: "请修改"}}
 	edit := func(t *testing.T, data []byte, part string, change func(string) string) []byte {
 		t.Helper()
-		p, err := xlsx.OpenPackage(data, 64<<20)
+		zr, err := xlsx.OpenZip(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := xlsx.OpenPackage(zr, 64<<20)
 		if err != nil {
 			t.Fatal(err)
 		}

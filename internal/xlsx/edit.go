@@ -200,8 +200,8 @@ func root(b []byte, name string) (element, error) {
 
 // SheetEdit edits a worksheet's XML in place, leaving every byte it does not change as the
 // unit's program wrote it: what a feedback workbook does to a unit's sheet (cells' styles, a
-// column of text, a column's width, how the page fits, the drawing that holds the comments,
-// the tab no longer selected). Changes are made by Bytes.
+// column of text, a column's width, how the page fits, the drawing that holds the comments).
+// Changes are made by Bytes.
 type SheetEdit struct {
 	b      []byte
 	root   element
@@ -445,33 +445,28 @@ func (e *SheetEdit) before(followers []string) int {
 // relationshipsNS is the namespace of relationship ids (r:id).
 const relationshipsNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
+// relationshipsPrefix is the prefix a part's root binds to relationshipsNS; when it binds
+// none, r, declared on the root by an edit (ErrUnusualXML when r is bound to another).
+func relationshipsPrefix(b []byte, root element, e *edits) (string, error) {
+	tag := string(b[root.start:root.startEnd])
+	for _, a := range strings.Fields(strings.Trim(tag, "<>/")) {
+		if strings.HasPrefix(a, "xmlns:") && strings.Contains(a, `"`+relationshipsNS+`"`) {
+			return strings.TrimPrefix(a[:strings.IndexByte(a, '=')], "xmlns:"), nil
+		}
+	}
+	if strings.Contains(tag, "xmlns:r=") {
+		return "", ErrUnusualXML
+	}
+	e.replace(root.start, root.startEnd, setAttr(tag, "xmlns:r", relationshipsNS, false))
+	return "r", nil
+}
+
 // Bytes makes the changes and returns the sheet's XML. legacyDrawing, when not "", is the
 // relationship id of the drawing that holds the sheet's comments; refit, when not 0, is how
-// many columns the sheet prints, to fit its page again by SetPage's rule; unselect takes away
-// the sheet's selected tab (another sheet goes in front).
-func (e *SheetEdit) Bytes(legacyDrawing string, refit int, unselect bool) ([]byte, error) {
+// many columns the sheet prints, to fit its page again by SetPage's rule.
+func (e *SheetEdit) Bytes(legacyDrawing string, refit int) ([]byte, error) {
 	b := e.b
 	e.edits = e.edits[:0]
-	rootTag := string(b[e.root.start:e.root.startEnd])
-	prefix := ""
-	for _, a := range strings.Fields(strings.Trim(rootTag, "<>/")) {
-		if strings.HasPrefix(a, "xmlns:") && strings.Contains(a, `"`+relationshipsNS+`"`) {
-			prefix = strings.TrimPrefix(a[:strings.IndexByte(a, '=')], "xmlns:")
-		}
-	}
-	if legacyDrawing != "" && prefix == "" {
-		if strings.Contains(rootTag, "xmlns:r=") {
-			return nil, ErrUnusualXML
-		}
-		prefix = "r"
-		e.edits.replace(e.root.start, e.root.startEnd, setAttr(rootTag, "xmlns:r", relationshipsNS, false))
-	}
-
-	if unselect {
-		if views, ok := e.child("sheetViews"); ok {
-			unselectTabs(b, views.startEnd, views.inner, &e.edits)
-		}
-	}
 	if err := e.cellEdits(); err != nil {
 		return nil, err
 	}
@@ -499,6 +494,10 @@ func (e *SheetEdit) Bytes(legacyDrawing string, refit int, unselect bool) ([]byt
 		e.fit(Page{Landscape: e.Landscape(), Width: width})
 	}
 	if legacyDrawing != "" {
+		prefix, err := relationshipsPrefix(b, e.root, &e.edits)
+		if err != nil {
+			return nil, err
+		}
 		tag := "<legacyDrawing " + prefix + `:id="` + Escape(legacyDrawing) + `"/>`
 		if el, ok := e.child("legacyDrawing"); ok {
 			e.edits.replace(el.start, el.end, tag)
@@ -732,19 +731,4 @@ func InlineStrings(sheet, sharedStrings []byte) ([]byte, error) {
 		e.replace(start, s.i, setAttr(tag, "t", "inlineStr", false)+`<is><t xml:space="preserve">`+Escape(sst[n])+"</t></is></c>")
 	}
 	return e.apply(sheet)
-}
-
-// unselectTabs takes tabSelected from the sheet views between from and to: of a worksheet, a
-// chart sheet or a dialog sheet alike.
-func unselectTabs(b []byte, from, to int, e *edits) {
-	s := scanner{b: b[:to], i: from}
-	for {
-		kind, name, attrs := s.next()
-		if kind == tagNone {
-			return
-		}
-		if kind != tagEnd && string(name) == "sheetView" && attrValue(attrs, "tabSelected") != "" {
-			e.replace(s.tag, s.i, setAttr(string(b[s.tag:s.i]), "tabSelected", "", true))
-		}
-	}
 }

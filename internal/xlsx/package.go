@@ -19,6 +19,7 @@ type Package struct {
 	zr      *zip.Reader
 	files   map[string]*zip.File
 	order   []string
+	read    map[string][]byte // parts as the package has them, once read
 	changed map[string][]byte // parts replaced or added; nil for a part deleted
 	budget  int64             // uncompressed bytes left to read
 	wb      string            // the workbook part
@@ -35,14 +36,11 @@ const (
 	contentTypes  = "[Content_Types].xml"
 )
 
-// OpenPackage opens a workbook's package for editing; it reads at most maxUnzipped bytes of
-// parts in all.
-func OpenPackage(data []byte, maxUnzipped int64) (*Package, error) {
-	zr, err := OpenZip(data)
-	if err != nil {
-		return nil, err
-	}
-	p := &Package{zr: zr, files: map[string]*zip.File{}, changed: map[string][]byte{}, budget: maxUnzipped, wb: "xl/workbook.xml"}
+// OpenPackage opens a workbook's package (OpenZip) for editing; it reads at most maxUnzipped
+// bytes of parts in all.
+func OpenPackage(zr *zip.Reader, maxUnzipped int64) (*Package, error) {
+	p := &Package{zr: zr, files: map[string]*zip.File{}, read: map[string][]byte{}, changed: map[string][]byte{},
+		budget: maxUnzipped, wb: "xl/workbook.xml"}
 	for _, zf := range zr.File {
 		if _, dup := p.files[zf.Name]; dup || zf.Name != strings.TrimPrefix(zf.Name, "/") || strings.Contains(zf.Name, `\`) {
 			return nil, ErrUnusualXML
@@ -71,12 +69,16 @@ func (p *Package) Has(name string) bool {
 	return p.files[name] != nil
 }
 
-// Read returns a part's bytes as they now are.
+// Read returns a part's bytes as they now are. A part is inflated once, however often it is
+// read (a workbook's relationships are read for every sheet).
 func (p *Package) Read(name string) ([]byte, error) {
 	if b, ok := p.changed[name]; ok {
 		if b == nil {
 			return nil, errNoPart
 		}
+		return b, nil
+	}
+	if b, ok := p.read[name]; ok {
 		return b, nil
 	}
 	zf := p.files[name]
@@ -101,6 +103,7 @@ func (p *Package) Read(name string) ([]byte, error) {
 	if hasDoctype(b) {
 		return nil, ErrDoctype
 	}
+	p.read[name] = b
 	return b, nil
 }
 
@@ -109,30 +112,30 @@ func (p *Package) Set(name string, data []byte) {
 	if data == nil {
 		data = []byte{}
 	}
-	if p.files[name] == nil && p.changed[name] == nil {
+	p.change(name, data)
+}
+
+// change records a part's new bytes, nil for a part deleted; a new part goes last.
+func (p *Package) change(name string, data []byte) {
+	if _, known := p.changed[name]; !known && p.files[name] == nil {
 		p.order = append(p.order, name)
 	}
 	p.changed[name] = data
 }
 
 // Delete removes a part.
-func (p *Package) Delete(name string) { p.changed[name] = nil }
+func (p *Package) Delete(name string) { p.change(name, nil) }
 
 // WriteTo writes the package: parts not changed copied still compressed.
 func (p *Package) WriteTo(w io.Writer) (int64, error) {
 	cw := &countingWriter{w: w}
 	zw := NewZip(cw)
-	seen := map[string]bool{}
 	for _, name := range p.order {
-		if seen[name] {
-			continue
-		}
-		seen[name] = true
 		b, changed := p.changed[name]
 		switch {
 		case changed && b == nil:
 		case changed:
-			f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: p.files0Time()})
+			f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: p.stamp()})
 			if err != nil {
 				return cw.n, err
 			}
@@ -158,9 +161,9 @@ func (p *Package) WriteTo(w io.Writer) (int64, error) {
 	return cw.n, err
 }
 
-// files0Time is the time new parts are stamped with: the first part's, so that the same
-// edits of the same workbook give the same bytes.
-func (p *Package) files0Time() (t time.Time) {
+// stamp is the time new parts are stamped with: the first part's, so that the same edits of
+// the same workbook give the same bytes.
+func (p *Package) stamp() (t time.Time) {
 	if len(p.zr.File) > 0 {
 		return p.zr.File[0].Modified
 	}
@@ -236,10 +239,7 @@ func (p *Package) relate(from, typ, to string) (string, error) {
 	for n := 1; id == "" || taken[id]; n++ {
 		id = "rId" + strconv.Itoa(n)
 	}
-	target, err := relativeTarget(path.Dir(from), to)
-	if err != nil {
-		return "", err
-	}
+	target := relativeTarget(path.Dir(from), to)
 	end := bytes.LastIndex(rels, []byte("</Relationships>"))
 	if end < 0 {
 		return "", ErrUnusualXML
@@ -277,17 +277,16 @@ func (p *Package) unrelate(from, id string) error {
 }
 
 // relativeTarget is a relationship's target from the folder dir to part.
-func relativeTarget(dir, part string) (string, error) {
-	if dir == "." || dir == "" {
-		return part, nil
+func relativeTarget(dir, part string) string {
+	switch {
+	case dir == "." || dir == "":
+		return part
+	case strings.HasPrefix(part, dir+"/"):
+		return strings.TrimPrefix(part, dir+"/")
+	case strings.HasPrefix(part, path.Dir(dir)+"/") || path.Dir(dir) == ".":
+		return "../" + strings.TrimPrefix(part, path.Dir(dir)+"/")
 	}
-	if strings.HasPrefix(part, dir+"/") {
-		return strings.TrimPrefix(part, dir+"/"), nil
-	}
-	if strings.HasPrefix(part, path.Dir(dir)+"/") || path.Dir(dir) == "." {
-		return "../" + strings.TrimPrefix(part, path.Dir(dir)+"/"), nil
-	}
-	return "/" + part, nil
+	return "/" + part
 }
 
 func concat(a []byte, mid string, b []byte) []byte {
@@ -296,7 +295,7 @@ func concat(a []byte, mid string, b []byte) []byte {
 }
 
 // declare gives a part its content type (an Override); a part deleted loses its own when
-// typ is "". A Default for an extension is added with ext.
+// typ is "".
 func (p *Package) declare(part, typ string) error {
 	ct, r, kids, err := p.elements(contentTypes, "Types")
 	if err != nil {
@@ -338,10 +337,8 @@ func (p *Package) declareDefault(ext, typ string) error {
 func (p *Package) freeName(prefix, suffix string) string {
 	for n := 1; ; n++ {
 		name := prefix + strconv.Itoa(n) + suffix
-		if !p.Has(name) {
-			if _, ok := p.files[name]; !ok {
-				return name
-			}
+		if _, changed := p.changed[name]; !changed && p.files[name] == nil {
+			return name // neither there nor deleted here
 		}
 	}
 }
@@ -449,14 +446,10 @@ func (p *Package) PutSheetFirst(name string, sheetXML []byte, titleRows int) err
 	if err != nil {
 		return err
 	}
-	prefix := "r"
 	var e edits
-	if rootTag := string(wb[r.start:r.startEnd]); !strings.Contains(rootTag, `xmlns:r="`+relationshipsNS+`"`) {
-		// openpyxl declares the prefix on each sheet element instead
-		if strings.Contains(rootTag, "xmlns:r=") {
-			return ErrUnusualXML
-		}
-		e.replace(r.start, r.startEnd, setAttr(rootTag, "xmlns:r", relationshipsNS, false))
+	prefix, err := relationshipsPrefix(wb, r, &e) // openpyxl declares it on each sheet element
+	if err != nil {
+		return err
 	}
 	entry := `<sheet name="` + Escape(name) + `" sheetId="` + strconv.Itoa(maxID+1) + `" ` + prefix + `:id="` + rid + `"/>`
 	quoted := "'" + strings.ReplaceAll(name, "'", "''") + "'"
@@ -544,7 +537,7 @@ func (p *Package) PutSheetFirst(name string, sheetXML []byte, titleRows int) err
 			continue
 		}
 		var e edits
-		unselectTabs(b, 0, len(b), &e)
+		unselectTabs(b, &e)
 		out, err := e.apply(b)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
@@ -552,4 +545,19 @@ func (p *Package) PutSheetFirst(name string, sheetXML []byte, titleRows int) err
 		p.Set(s.part, out)
 	}
 	return nil
+}
+
+// unselectTabs takes tabSelected from a sheet part's views: of a worksheet, a chart sheet or a
+// dialog sheet alike.
+func unselectTabs(b []byte, e *edits) {
+	s := scanner{b: b}
+	for {
+		kind, name, attrs := s.next()
+		if kind == tagNone {
+			return
+		}
+		if kind != tagEnd && string(name) == "sheetView" && attrValue(attrs, "tabSelected") != "" {
+			e.replace(s.tag, s.i, setAttr(string(b[s.tag:s.i]), "tabSelected", "", true))
+		}
+	}
 }
