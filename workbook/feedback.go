@@ -527,7 +527,7 @@ func openCarrier(styles, theme []byte) (*excelize.File, error) {
 			`<Relationship Id="rId3" Type="` + ns + `officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` +
 			`<Relationship Id="rId4" Type="` + ns + `officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/></Relationships>`)},
 		{carrierSheet, []byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
-			`<worksheet xmlns="` + ns + `spreadsheetml/2006/main" xmlns:r="` + ns + `officeDocument/2006/relationships"><sheetData/></worksheet>`)},
+			`<worksheet xmlns="` + ns + `spreadsheetml/2006/main" xmlns:r="` + ns + `officeDocument/2006/relationships"><sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews><sheetData/></worksheet>`)}, // the tab in view
 		{carrierStyles, styles},
 		{carrierTheme, theme},
 	}

@@ -112,11 +112,17 @@ wb = openpyxl.load_workbook(sys.argv[1])
 print("|".join(wb.sheetnames))
 ws = wb["` + templates.SheetTasks + `"]
 for cell in sys.argv[2:]:
-    print(cell, ws[cell].fill.fgColor.rgb, ws[cell].comment is not None)`, path}, cells(tc.findings)...)...).CombinedOutput()
+    print(cell, ws[cell].fill.fgColor.rgb, ws[cell].comment is not None)
+print("selected:" + "|".join(s.title for s in wb.worksheets if s.sheet_view.tabSelected))`, path}, cells(tc.findings)...)...).CombinedOutput()
 			if err != nil {
 				t.Fatalf("openpyxl: %v\n%s", err, out)
 			}
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			// The list alone selected: two selected tabs are grouped sheets, and typing in
+			// one would change the other.
+			if last := lines[len(lines)-1]; last != "selected:"+FeedbackSheet {
+				t.Errorf("openpyxl reads the tabs selected as %s", last)
+			}
 			if !strings.HasPrefix(lines[0], FeedbackSheet+"|") {
 				t.Errorf("openpyxl reads the sheets %s", lines[0])
 			}
