@@ -127,6 +127,12 @@ func openSheet(t *testing.T, sheet []byte) *excelize.File {
 		t.Fatalf("sheets %v: %v", names, err)
 	}
 	p.Set(parts[0], sheet)
+	return reopen(t, p)
+}
+
+// reopen opens the package as it now is with excelize.
+func reopen(t *testing.T, p *Package) *excelize.File {
+	t.Helper()
 	var out bytes.Buffer
 	if _, err := p.WriteTo(&out); err != nil {
 		t.Fatal(err)
@@ -193,14 +199,7 @@ func TestPutSheetFirst(t *testing.T) {
 	if err := p.PutSheetFirst("清单", list, 1); err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	if _, err := p.WriteTo(&out); err != nil {
-		t.Fatal(err)
-	}
-	g, err := excelize.OpenReader(&out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := reopen(t, p)
 	defer g.Close()
 	if got := g.GetSheetList(); strings.Join(got, "|") != "清单|Sheet1|图表" {
 		t.Errorf("sheets %v", got)
